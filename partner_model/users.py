@@ -1,0 +1,273 @@
+"""Users, roles, password hashing (argon2), sign-in with lockout, and the Actor services receive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, func, select
+
+from partner_model import rules
+from partner_model.access import Actor, audit, require_role
+from partner_model.errors import AuthError, Conflict, NotFound, ValidationError
+from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+LANGUAGES = ("en", "fi", "sv", "nl", "de")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password(value: object) -> str:
+    if not isinstance(value, str) or len(value) < rules.MIN_PASSWORD_LENGTH:
+        raise ValidationError("password", f"Password must be at least {rules.MIN_PASSWORD_LENGTH} characters.")
+    if len(value) > 200:
+        raise ValidationError("password", "Password must be at most 200 characters.")
+    return value
+
+
+def _read(user: User) -> UserRead:
+    return UserRead.model_validate(user, from_attributes=True)
+
+
+def _check_partner_link(session: Session, role: Role, partner_id: int | None) -> None:
+    if role in rules.PARTNER_ROLES:
+        if partner_id is None:
+            raise ValidationError("partner_id", "A partner user must belong to a partner.")
+        if session.get(Partner, partner_id) is None:
+            raise ValidationError("partner_id", "That partner does not exist.")
+    elif partner_id is not None:
+        raise ValidationError("partner_id", "Vendor staff do not belong to a partner.")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role | str,
+    password: str,
+    partner_id: int | None = None,
+    language: str = "en",
+) -> UserRead:
+    """Create a user. Partner roles need a partner; staff roles have none.
+
+    Raises ValidationError (email, name, role, password, partner_id, language) and Conflict (email taken).
+    """
+    address, _ = rules.email(email, "email", "Email")
+    address = address.lower()
+    name_text = rules.clean_text(name, "name", "Name")
+    role = rules.choice(Role, role, "role", "Role")
+    if language not in LANGUAGES:
+        raise ValidationError("language", f"Language must be one of: {', '.join(LANGUAGES)}.")
+    _check_partner_link(session, role, partner_id)
+    if session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:
+        raise Conflict(f"A user with the email {address} already exists.")
+    user = User(
+        email=address,
+        name=name_text,
+        role=role,
+        partner_id=partner_id,
+        password_hash=hash_password(_password(password)),
+        language=language,
+    )
+    session.add(user)
+    session.commit()
+    return _read(user)
+
+
+def get_user(session: Session, user_id: int) -> UserRead | None:
+    user = session.get(User, user_id)
+    return _read(user) if user is not None and user.active else None
+
+
+def user_by_email(session: Session, email: str) -> UserRead | None:
+    """The active user with this email (single sign-on maps an identity's email here)."""
+    if not isinstance(email, str):
+        return None
+    user = session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+    return _read(user) if user is not None and user.active else None
+
+
+def _recent_unknown_failures(session: Session, address: str, now: dt.datetime) -> int:
+    since = now - dt.timedelta(minutes=rules.LOCKOUT_MINUTES)
+    query = select(func.count()).where(
+        AuditEvent.kind == "sign_in_failed", AuditEvent.subject == address, AuditEvent.at >= since
+    )
+    return session.exec(query).one()
+
+
+def _locked_message(until: dt.datetime) -> str:
+    return (
+        f"Too many failed sign-ins: this account is locked for {rules.LOCKOUT_MINUTES} minutes, "
+        f"until {until:%H:%M} UTC. Try again then, or ask an admin to unlock it."
+    )
+
+
+def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | None = None) -> UserRead:
+    """The user for these credentials. Five failures in a row lock the account for 15 minutes.
+
+    Raises AuthError with the same message whether or not the email exists; failures are audited.
+    """
+    now = now or utcnow()
+    address = email.strip().lower() if isinstance(email, str) else ""
+    user = session.exec(select(User).where(func.lower(User.email) == address)).first() if address else None
+    if user is None or not user.active:
+        _hasher_verify(_DUMMY_HASH, password)
+        failures = _recent_unknown_failures(session, address, now) + 1
+        audit(session, "sign_in_failed", subject=address, detail="unknown or inactive user")
+        session.commit()
+        if failures >= rules.MAX_LOCKOUT_FAILURES:
+            raise AuthError(_locked_message(now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES)))
+        raise AuthError(rules.SIGN_IN_FAILED)
+    locked_until = _aware(user.locked_until)
+    if locked_until is not None and locked_until > now:
+        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="locked")
+        session.commit()
+        raise AuthError(_locked_message(locked_until))
+    if not _hasher_verify(user.password_hash, password):
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= rules.MAX_LOCKOUT_FAILURES:
+            user.locked_until = now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES)
+            user.failed_sign_ins = 0
+        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="wrong password")
+        session.commit()
+        if user.locked_until is not None and _aware(user.locked_until) > now:
+            raise AuthError(_locked_message(_aware(user.locked_until)))
+        raise AuthError(rules.SIGN_IN_FAILED)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit(session, "sign_in", actor_id=user.id, subject=address)
+    session.commit()
+    return _read(user)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _hasher_verify(password_hash: str, password: object) -> bool:
+    try:
+        return _hasher.verify(password_hash, password if isinstance(password, str) else "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def record_sign_in(session: Session, user: UserRead, method: str) -> None:
+    """Audit a sign-in that did not go through a password (single sign-on)."""
+    audit(session, "sign_in", actor_id=user.id, subject=user.email, detail=method)
+    session.commit()
+
+
+# --- administration ----------------------------------------------------------------------
+
+
+def list_users(session: Session, actor: Actor, *, partner_id: int | None = None) -> pd.DataFrame:
+    """Users with their partner, role and lock state. Admin only."""
+    require_role(actor, {Role.admin}, "manage users")
+    query = select(
+        User.id, User.email, User.name, User.role, User.partner_id, Partner.name.label("partner_name"),
+        User.active, User.locked_until, User.language,
+    ).join(Partner, User.partner_id == Partner.id, isouter=True).order_by(User.email)
+    if partner_id is not None:
+        query = query.where(User.partner_id == partner_id)
+    rows = session.exec(query).all()
+    frame = pd.DataFrame([dict(r._mapping) for r in rows], columns=[
+        "id", "email", "name", "role", "partner_id", "partner_name", "active", "locked_until", "language"])
+    frame["role"] = frame["role"].map(lambda r: getattr(r, "value", r))
+    return frame
+
+
+def _user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
+    require_role(actor, {Role.admin}, "manage users")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def update_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    name: str | None = None,
+    role: Role | str | None = None,
+    partner_id: int | None = None,
+    active: bool | None = None,
+) -> UserRead:
+    """Change a user's name, role, partner or active flag. Admin only; audited.
+
+    Raises PermissionDenied, NotFound, ValidationError (name, role, partner_id, active).
+    """
+    user = _user_for_admin(session, actor, user_id)
+    changes: list[str] = []
+    if name is not None:
+        new_name = rules.clean_text(name, "name", "Name")
+        if new_name != user.name:
+            changes.append(f"name: {user.name} -> {new_name}")
+            user.name = new_name  # type: ignore[assignment]
+    new_role = rules.choice(Role, role, "role", "Role") if role is not None else user.role
+    new_partner = partner_id if role is not None or partner_id is not None else user.partner_id
+    if new_role in rules.STAFF_ROLES and role is not None and partner_id is None:
+        new_partner = None
+    _check_partner_link(session, new_role, new_partner)
+    if new_role != user.role or new_partner != user.partner_id:
+        changes.append(f"role: {user.role.value}/{user.partner_id} -> {new_role.value}/{new_partner}")
+        user.role, user.partner_id = new_role, new_partner
+    if active is not None and active != user.active:
+        if user.id == actor.id and not active:
+            raise ValidationError("active", "You cannot deactivate yourself.")
+        changes.append(f"active: {user.active} -> {active}")
+        user.active = bool(active)
+    if changes:
+        audit(session, "user_changed", actor_id=actor.id, subject=user.email, detail="; ".join(changes))
+    session.commit()
+    return _read(user)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
+    """Set a new password and clear any lock. Admin only; audited. Raises ValidationError (password)."""
+    user = _user_for_admin(session, actor, user_id)
+    user.password_hash = hash_password(_password(password))
+    user.failed_sign_ins, user.locked_until = 0, None
+    audit(session, "password_reset", actor_id=actor.id, subject=user.email)
+    session.commit()
+
+
+def unlock(session: Session, actor: Actor, user_id: int) -> None:
+    """Clear a lock after repeated failed sign-ins. Admin only; audited."""
+    user = _user_for_admin(session, actor, user_id)
+    user.failed_sign_ins, user.locked_until = 0, None
+    audit(session, "user_unlocked", actor_id=actor.id, subject=user.email)
+    session.commit()
+
+
+def set_language(session: Session, actor: Actor, language: str) -> UserRead:
+    """Remember the interface language a user picked. Raises ValidationError (language)."""
+    if language not in LANGUAGES:
+        raise ValidationError("language", f"Language must be one of: {', '.join(LANGUAGES)}.")
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound("User not found.")
+    user.language = language
+    session.commit()
+    return _read(user)
+
+
+def audit_log(session: Session, actor: Actor, *, limit: int = 200) -> pd.DataFrame:
+    """The newest sign-ins and admin changes. Admin only."""
+    require_role(actor, {Role.admin}, "read the audit log")
+    query = select(AuditEvent.at, AuditEvent.kind, AuditEvent.subject, AuditEvent.detail, AuditEvent.actor_id)
+    rows = session.exec(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
+    return pd.DataFrame([dict(r._mapping) for r in rows], columns=["at", "kind", "subject", "detail", "actor_id"])
