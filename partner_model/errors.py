@@ -36,3 +36,10 @@ class Conflict(DomainError):
 
 class AuthError(DomainError):
     """Sign-in failed. Never says whether the email exists."""
+
+
+class AlreadyExists(ValidationError, Conflict):
+    """The input names something that exists already (a domain with an account, an email with a user).
+
+    Both a ValidationError on `field`, so forms show it by the field, and a Conflict with an existing row.
+    """

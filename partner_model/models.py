@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     new = "new"
     newsletter = "newsletter"
     trial = "trial"
@@ -22,32 +22,32 @@ class Stage(str, Enum):
     closed_lost = "closed_lost"
 
 
-class ReviewStatus(str, Enum):
+class ReviewStatus(StrEnum):
     pending = "pending"
     accepted = "accepted"
     denied = "denied"
 
 
-class DenialReason(str, Enum):
+class DenialReason(StrEnum):
     existing_customer = "existing_customer"
     invalid_lead = "invalid_lead"
     duplicate = "duplicate"
     other = "other"
 
 
-class BillingOption(str, Enum):
+class BillingOption(StrEnum):
     credit_card = "credit_card"
     invoice = "invoice"
     via_partner = "via_partner"
 
 
-class AccountState(str, Enum):
+class AccountState(StrEnum):
     trial = "trial"
     active = "active"
     closed = "closed"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     partner_user = "partner_user"
     partner_admin = "partner_admin"
     partner_manager = "partner_manager"
@@ -55,25 +55,25 @@ class Role(str, Enum):
     admin = "admin"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     registered = "registered"
     silver = "silver"
     gold = "gold"
     platinum = "platinum"
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     payable = "payable"  # the vendor pays the commission to the partner
     netted = "netted"  # deducted from what the vendor invoices the partner
 
 
-class LineKind(str, Enum):
+class LineKind(StrEnum):
     commission = "commission"
     adjustment = "adjustment"  # a commission that arrived after its own week was approved
     reversal = "reversal"  # cancels an approved line (a change, a reopened deal, a clawback)
 
 
-class WeekState(str, Enum):
+class WeekState(StrEnum):
     open = "open"
     approved = "approved"
 

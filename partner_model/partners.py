@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import rules
 from partner_model.access import Actor, audit, check_owns, is_staff, require_role
-from partner_model.errors import Conflict, NotFound, ValidationError
+from partner_model.errors import AlreadyExists, NotFound, ValidationError
 from partner_model.models import (
     BillingChangeRead,
     BillingInfoChange,
@@ -52,7 +52,7 @@ def create_partner(
     tier_value = rules.choice(Tier, tier, "tier", "Tier") if tier is not None else Tier.registered
     rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
     if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
-        raise Conflict(f"A partner with the domain {domain_text} already exists.")
+        raise AlreadyExists("domain", f"A partner with the domain {domain_text} already exists.")
     partner = Partner(name=name_text, domain=domain_text, tier=tier_value, commission_rate_bp=rules.rate_to_bp(rate))
     session.add(partner)
     if actor is not None:
@@ -144,7 +144,7 @@ def update_billing_info(session: Session, actor: Actor, partner_id: int, **field
     """
     unknown = set(fields) - set(BILLING_FIELDS)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], f"Unknown billing field: {sorted(unknown)[0]}.")
+        raise ValidationError(min(unknown), f"Unknown billing field: {min(unknown)}.")
     require_role(actor, {Role.partner_admin, Role.admin}, "change billing information")
     check_owns(actor, partner_id, "Partner")
     partner = session.get(Partner, partner_id)

@@ -146,10 +146,10 @@ def from_cents(cents: int) -> Decimal:
 
 def commission_rate(value: object, field: str = "commission_rate") -> Decimal:
     """A fraction between 0 and 1 (Decimal('0.20') is 20 %), in steps of 0.01 %."""
-    if isinstance(value, bool) or isinstance(value, float) or value is None:
-        raise ValidationError(field, "Commission rate must be an exact decimal fraction, e.g. 0.20 for 20 %.")
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(field, "Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.")
     try:
-        rate = Decimal(str(value).strip())
+        rate = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
         raise ValidationError(field, "Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.") from None
     if not rate.is_finite() or rate < 0 or rate > 1:

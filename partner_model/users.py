@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import rules
 from partner_model.access import Actor, audit, require_role
-from partner_model.errors import AuthError, Conflict, NotFound, ValidationError
+from partner_model.errors import AlreadyExists, AuthError, NotFound, ValidationError
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
 _hasher = PasswordHasher()
@@ -68,7 +68,7 @@ def create_user(
         raise ValidationError("language", f"Language must be one of: {', '.join(LANGUAGES)}.")
     _check_partner_link(session, role, partner_id)
     if session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:
-        raise Conflict(f"A user with the email {address} already exists.")
+        raise AlreadyExists("email", f"A user with the email {address} already exists.")
     user = User(
         email=address,
         name=name_text,
