@@ -1,0 +1,437 @@
+"""Customer accounts: the overview (filtered, sorted and paged in SQL), trials, extensions, attention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from partner_model import rules
+from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner
+from partner_model.errors import AlreadyExists, Conflict, NotFound, ValidationError
+from partner_model.models import (
+    AccountState,
+    ActivityEvent,
+    AppState,
+    AttentionItem,
+    Customer,
+    CustomerRead,
+    Deal,
+    Partner,
+    Role,
+)
+
+C = Customer.__table__.c
+ACTIVITY_COUNTS_KEY = "activity_counts_on"
+OVERVIEW_COLUMNS = (
+    "customer_id", "name", "domain", "partner_id", "partner_name", "state", "framework", "framework_progress",
+    "users", "activities_90d", "attention_items", "trial_days_left", "trial_ends_on", "subscription_started_on",
+    "renewal_on", "last_activity_on", "extension_requested_on", "extension_granted_on",
+)
+
+
+# --- SQL expressions that mirror rules.account_state and rules.derived_attention ----------------
+
+
+def state_expr(today: dt.date) -> sa.ColumnElement[str]:
+    subscribed = sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
+    return sa.case(
+        (subscribed, AccountState.active.value),
+        (C.trial_ends_on >= today, AccountState.trial.value),
+        else_=AccountState.closed.value,
+    )
+
+
+def attention_expr(today: dt.date) -> sa.ColumnElement[int]:
+    """Stored open items plus the derived signals, counted per account."""
+    active = sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
+    in_trial = sa.and_(sa.not_(active), C.trial_ends_on >= today)
+    trial_ending = sa.and_(in_trial, C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS))
+    inactive = sa.and_(
+        sa.or_(active, in_trial),
+        sa.or_(C.last_activity_on.is_(None), C.last_activity_on < today - dt.timedelta(days=rules.INACTIVE_DAYS)),
+    )
+    renewal_due = sa.and_(
+        active, C.renewal_on >= today, C.renewal_on <= today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
+    )
+    return (
+        C.open_attention_items
+        + sa.case((trial_ending, 1), else_=0)
+        + sa.case((inactive, 1), else_=0)
+        + sa.case((renewal_due, 1), else_=0)
+    )
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+# --- activity counts ---------------------------------------------------------------------
+
+
+def refresh_activity_counts(session: Session, today: dt.date | None = None) -> bool:
+    """Recount every account's activities in the 90 days up to `today`, once per day.
+
+    The overview sorts and filters on the count, so it is kept on the account; returns True when recounted.
+    """
+    today = _today(today)
+    state = session.get(AppState, ACTIVITY_COUNTS_KEY)
+    if state is not None and state.value == today.isoformat():
+        return False
+    a = ActivityEvent.__table__.c
+    counted = (
+        sa.select(sa.func.count())
+        .where(a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
+               a.occurred_on <= today)
+        .scalar_subquery()
+    )
+    session.execute(sa.update(Customer.__table__).values(activities_90d=counted))
+    if state is None:
+        session.add(AppState(key=ACTIVITY_COUNTS_KEY, value=today.isoformat()))
+    else:
+        state.value = today.isoformat()
+    session.commit()
+    return True
+
+
+def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date, kind: str = "task") -> None:
+    """Store one activity of a customer's users (imports call this) and keep the account's counters right."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("Customer not found.")
+    kind_text = rules.clean_text(kind, "kind", "Activity kind", max_length=40)
+    session.add(ActivityEvent(customer_id=customer_id, occurred_on=occurred_on, kind=kind_text))
+    if customer.last_activity_on is None or occurred_on > customer.last_activity_on:
+        customer.last_activity_on = occurred_on
+    counted_on = session.get(AppState, ACTIVITY_COUNTS_KEY)
+    if counted_on is not None:
+        day = dt.date.fromisoformat(counted_on.value)
+        if day - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS) < occurred_on <= day:
+            customer.activities_90d += 1
+    session.commit()
+
+
+# --- the overview ------------------------------------------------------------------------
+
+
+def _overview_query(
+    actor: Actor, *, state: str | None, needs_attention: bool | None, search: str | None,
+    partner_id: int | None, today: dt.date,
+) -> tuple[sa.Select[Any], dict[str, sa.ColumnElement[Any]]]:
+    state_col, attention_col = state_expr(today), attention_expr(today)
+    columns: dict[str, sa.ColumnElement[Any]] = {
+        "customer_id": C.id, "name": C.name, "domain": C.domain, "partner_id": C.partner_id,
+        "partner_name": Partner.__table__.c.name, "state": state_col, "framework": C.framework,
+        "framework_progress": C.framework_progress, "users": C.users, "activities_90d": C.activities_90d,
+        "attention_items": attention_col, "trial_days_left": sa.case((state_col == "trial", C.trial_ends_on)),
+        "trial_ends_on": C.trial_ends_on, "subscription_started_on": C.subscription_started_on,
+        "renewal_on": C.renewal_on, "last_activity_on": C.last_activity_on,
+        "extension_requested_on": C.extension_requested_on, "extension_granted_on": C.extension_granted_on,
+    }
+    query = sa.select(*(col.label(name) for name, col in columns.items())).select_from(
+        Customer.__table__.outerjoin(Partner.__table__, Partner.__table__.c.id == C.partner_id)
+    )
+    scoped = scope_partner(actor, partner_id)
+    if scoped is not None:
+        query = query.where(C.partner_id == scoped)
+    if state:
+        query = query.where(state_col == rules.choice(AccountState, state, "state", "Account state").value)
+    if needs_attention is not None:
+        query = query.where(attention_col > 0 if needs_attention else attention_col == 0)
+    if search and search.strip():
+        escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(sa.or_(sa.func.lower(C.name).like(pattern, escape="\\"),
+                                   C.domain.like(pattern, escape="\\")))
+    return query, columns
+
+
+def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]]) -> list[sa.ColumnElement[Any]]:
+    if not sort:
+        return [C.name.asc(), C.id.asc()]
+    name = sort.removeprefix("-")
+    if name not in columns:
+        raise ValidationError("sort", f"Cannot sort by {name}: choose one of {', '.join(OVERVIEW_COLUMNS)}.")
+    column = columns[name]
+    ordered = column.desc() if sort.startswith("-") else column.asc()
+    return [ordered.nulls_last(), C.id.asc()]
+
+
+def customer_overview(
+    session: Session,
+    actor: Actor,
+    *,
+    state: AccountState | str | None = None,
+    needs_attention: bool | None = None,
+    search: str | None = None,
+    partner_id: int | None = None,
+    sort: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+    today: dt.date | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the accounts the actor may see, and how many match in all. Filters, sort and paging run in SQL.
+
+    Partners see their own accounts only; staff all, or one partner's. `sort` is a column, "-" for descending;
+    `limit=None` returns every matching row (the CSV download).
+    Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
+    """
+    today = _today(today)
+    refresh_activity_counts(session, today)
+    query, columns = _overview_query(
+        actor, state=state, needs_attention=needs_attention, search=search, partner_id=partner_id, today=today
+    )
+    order = _order(sort, columns)
+    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    paged = query.order_by(*order).offset(max(0, offset))
+    if limit is not None:
+        paged = paged.limit(max(0, limit))
+    rows = session.execute(paged).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=list(OVERVIEW_COLUMNS))
+    frame["trial_days_left"] = [
+        (ends - today).days if isinstance(ends, dt.date) else None for ends in frame["trial_days_left"]
+    ]
+    frame["trial_days_left"] = frame["trial_days_left"].astype("Int64")
+    return frame, total
+
+
+def overview_metrics(
+    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
+) -> dict[str, int]:
+    """Accounts by state, needing attention, trials ending this week, renewals within 30 days: one SQL pass."""
+    today = _today(today)
+    refresh_activity_counts(session, today)
+    state_col, attention_col = state_expr(today), attention_expr(today)
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+
+    def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    query = sa.select(
+        sa.func.count().label("accounts"),
+        count_if(state_col == "trial").label("trial"),
+        count_if(state_col == "active").label("active"),
+        count_if(state_col == "closed").label("closed"),
+        count_if(attention_col > 0).label("needs_attention"),
+        count_if(sa.and_(state_col == "trial", C.trial_ends_on <= week_end)).label("trials_ending_this_week"),
+        count_if(sa.and_(state_col == "active", C.renewal_on >= today,
+                         C.renewal_on <= today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS))).label("renewals_30d"),
+    ).select_from(Customer.__table__)
+    scoped = scope_partner(actor, partner_id)
+    if scoped is not None:
+        query = query.where(C.partner_id == scoped)
+    return {k: int(v) for k, v in session.execute(query).mappings().one().items()}
+
+
+def accounts_by_state_and_framework(
+    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
+) -> pd.DataFrame:
+    """Account counts per state and main framework, for the overview's chart."""
+    today = _today(today)
+    state_col = state_expr(today).label("state")
+    query = sa.select(state_col, C.framework, sa.func.count().label("accounts")).group_by(state_col, C.framework)
+    scoped = scope_partner(actor, partner_id)
+    if scoped is not None:
+        query = query.where(C.partner_id == scoped)
+    rows = session.execute(query.order_by(C.framework)).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows], columns=["state", "framework", "accounts"])
+
+
+# --- one account ---------------------------------------------------------------------------
+
+
+def _customer_for(session: Session, actor: Actor, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("Customer not found.")
+    check_owns(actor, customer.partner_id, "Customer")
+    return customer
+
+
+def read(customer: Customer, today: dt.date | None = None) -> CustomerRead:
+    data = customer.model_dump()
+    data["state"] = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, _today(today))
+    return CustomerRead.model_validate(data)
+
+
+def get_customer(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> CustomerRead:
+    """An account the actor may see. Raises NotFound (also for another partner's account)."""
+    return read(_customer_for(session, actor, customer_id), today)
+
+
+def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> pd.DataFrame:
+    """Everything that needs attention on an account now, stored and derived, each with why."""
+    today = _today(today)
+    customer = _customer_for(session, actor, customer_id)
+    state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
+    items = session.exec(
+        select(AttentionItem).where(AttentionItem.customer_id == customer_id, AttentionItem.resolved_on.is_(None))
+    ).all()
+    rows = [{"id": i.id, "kind": i.kind, "why": i.detail or i.kind.replace("_", " "), "since": i.opened_on,
+             "source": "stored"} for i in items]
+    rows += [{"id": None, "kind": code, "why": why, "since": None, "source": "derived"}
+             for code, why in rules.derived_attention(state, customer.trial_ends_on, customer.last_activity_on,
+                                                      customer.renewal_on, today)]
+    return pd.DataFrame(rows, columns=["id", "kind", "why", "since", "source"])
+
+
+def add_attention_item(
+    session: Session, actor: Actor, customer_id: int, *, kind: str, detail: str = "", today: dt.date | None = None
+) -> int:
+    """Open an attention item on an account (staff, or the account's partner). Returns its id."""
+    customer = _customer_for(session, actor, customer_id)
+    kind_text = rules.clean_text(kind, "kind", "Kind", max_length=40)
+    detail_text = rules.clean_text(detail, "detail", "Detail", required=False, max_length=500) or ""
+    item = AttentionItem(customer_id=customer_id, kind=kind_text, detail=detail_text, opened_on=_today(today))
+    session.add(item)
+    customer.open_attention_items += 1
+    session.commit()
+    return item.id  # type: ignore[return-value]
+
+
+def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, today: dt.date | None = None) -> None:
+    """Close a stored attention item. Raises NotFound, Conflict (already resolved)."""
+    item = session.get(AttentionItem, item_id)
+    if item is None:
+        raise NotFound("Attention item not found.")
+    customer = _customer_for(session, actor, item.customer_id)
+    if item.resolved_on is not None:
+        raise Conflict("This item was already resolved.")
+    item.resolved_on = _today(today)
+    customer.open_attention_items = max(0, customer.open_attention_items - 1)
+    session.commit()
+
+
+def activity_by_day(
+    session: Session, actor: Actor, customer_id: int, *, days: int = rules.ACTIVITY_WINDOW_DAYS,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Activities per day over the last `days` days, zero-filled, for the account's chart."""
+    today = _today(today)
+    _customer_for(session, actor, customer_id)
+    start = today - dt.timedelta(days=days - 1)
+    a = ActivityEvent.__table__.c
+    query = (
+        sa.select(a.occurred_on, sa.func.count().label("activities"))
+        .where(a.customer_id == customer_id, a.occurred_on >= start, a.occurred_on <= today)
+        .group_by(a.occurred_on)
+    )
+    counts = {row.occurred_on: row.activities for row in session.execute(query)}
+    calendar = [start + dt.timedelta(days=i) for i in range(days)]
+    return pd.DataFrame({"day": calendar, "activities": [counts.get(d, 0) for d in calendar]})
+
+
+def customer_deals(session: Session, actor: Actor, customer_id: int) -> pd.DataFrame:
+    """The deals linked to an account or registered for its domain, newest first."""
+    customer = _customer_for(session, actor, customer_id)
+    d = Deal.__table__.c
+    query = sa.select(d.id.label("deal_id"), d.company_name, d.stage, d.review_status, d.value_cents, d.currency,
+                      d.partner_id, d.created_at).where(
+        sa.or_(d.customer_id == customer_id, d.customer_domain == customer.domain))
+    if not is_staff(actor):
+        query = query.where(d.partner_id == actor.partner_id)
+    rows = session.execute(query.order_by(d.created_at.desc())).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=[
+        "deal_id", "company_name", "stage", "review_status", "value_cents", "currency", "partner_id", "created_at"])
+    frame.insert(4, "value", [rules.from_cents(c) for c in frame.pop("value_cents")])
+    return frame
+
+
+# --- trials and extensions ----------------------------------------------------------------
+
+
+def new_trial(
+    session: Session, *, partner_id: int, company_name: object, domain: object, framework: object,
+    today: dt.date, field_prefix: str = "",
+) -> Customer:
+    """Validate and add a 14-day trial account for a partner; the caller commits. Deals use this too."""
+    name = rules.clean_text(company_name, f"{field_prefix}company_name", "Company name")
+    domain_text = rules.domain(domain, f"{field_prefix}domain", "Domain")
+    framework_text = rules.framework(framework, f"{field_prefix}framework", required=True)
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise ValidationError("partner_id", "That partner does not exist.")
+    if rules.same_domain(domain_text, partner.domain):
+        raise ValidationError(f"{field_prefix}domain", "Use the customer's domain, not your own.")
+    if rules.is_free_mail(domain_text):
+        raise ValidationError(f"{field_prefix}domain", f"{domain_text} is a free-mail domain, not a company's.")
+    if session.exec(select(Customer.id).where(Customer.domain == domain_text)).first() is not None:
+        raise AlreadyExists(f"{field_prefix}domain", f"The domain {domain_text} already has a customer account.")
+    customer = Customer(
+        name=name, domain=domain_text, partner_id=partner_id, framework=framework_text,
+        trial_started_on=today, trial_ends_on=rules.trial_end(today),
+    )
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def create_trial(
+    session: Session,
+    actor: Actor,
+    *,
+    company_name: str,
+    domain: str,
+    framework: str,
+    partner_id: int | None = None,
+    today: dt.date | None = None,
+) -> CustomerRead:
+    """Start a 14-day trial for a customer, linked to the partner (a partner's own; staff name the partner).
+
+    Raises PermissionDenied, ValidationError (company_name, domain, framework, partner_id) and AlreadyExists
+    (the domain already has an account).
+    """
+    require_role(actor, {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}, "create trials")
+    if is_staff(actor):
+        if partner_id is None:
+            raise ValidationError("partner_id", "Choose the partner the trial belongs to.")
+    else:
+        partner_id = scope_partner(actor, partner_id)
+    today = _today(today)
+    customer = new_trial(session, partner_id=partner_id, company_name=company_name, domain=domain,  # type: ignore[arg-type]
+                         framework=framework, today=today)
+    session.commit()
+    return read(customer, today)
+
+
+def request_extension(
+    session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None
+) -> CustomerRead:
+    """A partner asks for the 30-day trial extension of one of its trial accounts.
+
+    Raises NotFound, PermissionDenied, ValidationError (not in trial), Conflict (already asked or granted).
+    """
+    require_role(actor, {Role.partner_user, Role.partner_admin}, "request trial extensions")
+    today = _today(today)
+    customer = _customer_for(session, actor, customer_id)
+    if rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today) != AccountState.trial:
+        raise ValidationError("state", "Only a running trial can be extended.")
+    if customer.extension_granted_on is not None:
+        raise Conflict("This trial was already extended once.")
+    if customer.extension_requested_on is not None:
+        raise Conflict("An extension was already requested for this trial.")
+    customer.extension_requested_on = today
+    session.commit()
+    return read(customer, today)
+
+
+def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> CustomerRead:
+    """Staff extend a trial by 30 days, once per account.
+
+    Raises PermissionDenied, NotFound, ValidationError (subscribed account), Conflict (already extended).
+    """
+    require_role(actor, {Role.partner_manager, Role.admin}, "grant trial extensions")
+    today = _today(today)
+    customer = _customer_for(session, actor, customer_id)
+    if customer.extension_granted_on is not None:
+        raise Conflict("This trial was already extended once.")
+    state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
+    if state == AccountState.active or customer.trial_ends_on is None:
+        raise ValidationError("state", "Only a trial can be extended.")
+    customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
+    customer.extension_granted_on = today
+    session.commit()
+    return read(customer, today)
