@@ -240,6 +240,7 @@ class Deal(SQLModel, table=True):
     stage_entered_at: dt.datetime = Field(default_factory=utcnow)
     won_on: dt.date | None = None
     lost_on: dt.date | None = None
+    clawed_back_on: dt.date | None = Field(default=None, description="commission reversed: refunded in year one")
 
 
 class DealNote(SQLModel, table=True):
@@ -366,6 +367,7 @@ class DealRead(SQLModel):
     stage_entered_at: dt.datetime
     won_on: dt.date | None
     lost_on: dt.date | None
+    clawed_back_on: dt.date | None = None
 
 
 class NoteRead(SQLModel):

@@ -1,0 +1,218 @@
+"""Commission lines per ISO week, the weekly review and its approval, statements and reports.
+
+A won, accepted deal has one live commission line in the ISO week it was won. An approved week is
+locked: a later change never rewrites it, but lands in the next open week as a reversal of the old
+line plus, where the deal still earns commission, a new adjustment line naming the line it adjusts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from partner_model import rules
+from partner_model.access import Actor, is_staff, require_role
+from partner_model.errors import Conflict, NotFound
+from partner_model.models import (
+    CommissionLine,
+    CommissionWeek,
+    Deal,
+    DealEvent,
+    LineKind,
+    Partner,
+    ReviewStatus,
+    Role,
+    Stage,
+    WeekState,
+    utcnow,
+)
+
+L = CommissionLine.__table__.c
+LINE_COLUMNS = (
+    "line_id", "week", "deal_id", "partner_id", "partner_name", "company_name", "kind", "adjusts_line_id",
+    "billing_option", "direction", "value", "currency", "rate", "commission", "partner_invoice",
+)
+READER_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.finance, Role.admin}
+
+
+# --- keeping lines in step with deals ---------------------------------------------------------
+
+
+def _approved_weeks(session: Session, since: str) -> set[str]:
+    query = select(CommissionWeek.week).where(CommissionWeek.state == WeekState.approved,
+                                              CommissionWeek.week >= since)
+    return set(session.exec(query).all())
+
+
+def next_open_week(session: Session, week: str) -> str:
+    """`week` itself when open, else the first later week that finance has not approved."""
+    approved = _approved_weeks(session, week)
+    while week in approved:
+        week = rules.week_after(week)
+    return week
+
+
+def _desired(deal: Deal, rate_bp: int) -> tuple | None:
+    if deal.stage != Stage.closed_won or deal.review_status != ReviewStatus.accepted or deal.billing_option is None:
+        return None
+    if deal.clawed_back_on is not None:
+        return None
+    value = rules.from_cents(deal.value_cents)
+    cents = rules.to_cents(rules.commission(value, rules.rate_from_bp(rate_bp)))
+    return (deal.billing_option, deal.value_cents, deal.currency, rate_bp, cents)
+
+
+def _signature(line: CommissionLine) -> tuple:
+    return (line.billing_option, line.value_cents, line.currency, line.rate_bp, line.commission_cents)
+
+
+def sync_deal(session: Session, deal: Deal, today: dt.date) -> None:
+    """Bring a deal's commission lines in step with the deal; the caller commits.
+
+    Lines in open weeks are rewritten freely; approved lines are only ever reversed in a later open week.
+    """
+    lines = session.exec(select(CommissionLine).where(CommissionLine.deal_id == deal.id)
+                         .order_by(CommissionLine.id)).all()
+    reversed_ids = {line.adjusts_line_id for line in lines if line.kind == LineKind.reversal}
+    live = [line for line in lines if line.kind != LineKind.reversal and line.id not in reversed_ids]
+    partner = session.get(Partner, deal.partner_id)
+    rate_bp = live[0].rate_bp if live else partner.commission_rate_bp  # the rate earned when the deal was won
+    desired = _desired(deal, rate_bp)
+    approved = _approved_weeks(session, min((line.week for line in lines), default="0000-W00"))
+    satisfied, replaced = False, None
+    for line in live:
+        if desired is not None and not satisfied and _signature(line) == desired:
+            satisfied = True
+        elif line.week not in approved:
+            session.delete(line)
+        else:
+            replaced = line
+            session.add(_reversal(line, next_open_week(session, rules.week_after(line.week))))
+    if desired is not None and not satisfied:
+        natural = rules.iso_week(deal.won_on or today)
+        week = next_open_week(session, natural)
+        billing_option, value_cents, currency, rate, cents = desired
+        session.add(CommissionLine(
+            week=week, deal_id=deal.id, partner_id=deal.partner_id,
+            kind=LineKind.commission if week == natural and replaced is None else LineKind.adjustment,
+            adjusts_line_id=replaced.id if replaced is not None else None,
+            billing_option=billing_option, direction=rules.direction(billing_option), value_cents=value_cents,
+            currency=currency, rate_bp=rate, commission_cents=cents, created_at=utcnow()))
+    session.flush()
+
+
+def _reversal(line: CommissionLine, week: str) -> CommissionLine:
+    return CommissionLine(
+        week=week, deal_id=line.deal_id, partner_id=line.partner_id, kind=LineKind.reversal,
+        adjusts_line_id=line.id, billing_option=line.billing_option, direction=line.direction,
+        value_cents=-line.value_cents, currency=line.currency, rate_bp=line.rate_bp,
+        commission_cents=-line.commission_cents, created_at=utcnow())
+
+
+# --- the weekly review ------------------------------------------------------------------------
+
+
+def _lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
+    d, p = Deal.__table__.c, Partner.__table__.c
+    query = sa.select(
+        L.id.label("line_id"), L.week, L.deal_id, L.partner_id, p.name.label("partner_name"), d.company_name,
+        L.kind, L.adjusts_line_id, L.billing_option, L.direction, L.value_cents, L.currency, L.rate_bp,
+        L.commission_cents,
+    ).join(Deal.__table__, d.id == L.deal_id).join(Partner.__table__, p.id == L.partner_id)
+    if not is_staff(actor):
+        query = query.where(L.partner_id == actor.partner_id)
+    elif partner_id is not None:
+        query = query.where(L.partner_id == partner_id)
+    return query
+
+
+def _frame(rows: list) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        record = dict(row)
+        value = rules.from_cents(record.pop("value_cents"))
+        commission = rules.from_cents(record.pop("commission_cents"))
+        record.update(value=value, rate=rules.rate_from_bp(record.pop("rate_bp")), commission=commission,
+                      partner_invoice=rules.partner_invoice_amount(value, commission)
+                      if record["direction"] == "netted" else None)
+        records.append(record)
+    frame = pd.DataFrame(records, columns=list(LINE_COLUMNS))
+    for column in ("kind", "billing_option", "direction"):
+        frame[column] = frame[column].map(lambda v: getattr(v, "value", v))
+    return frame
+
+
+def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | None = None) -> pd.DataFrame:
+    """Every commission line of an ISO week ("2026-W47"); a partner's users see only their own.
+
+    Money columns (value, rate, commission, partner_invoice) are Decimal. Raises ValidationError (week).
+    """
+    require_role(actor, READER_ROLES, "see commissions")
+    rules.week_monday(week)
+    rows = session.execute(_lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
+    return _frame(rows.mappings().all())
+
+
+def week_totals(lines: pd.DataFrame) -> pd.DataFrame:
+    """Per partner and currency: commission payable, commission netted, and the via-partner invoice amount."""
+    columns = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for (partner_id, name, currency), group in lines.groupby(["partner_id", "partner_name", "currency"]):
+        netted = group[group["direction"] == "netted"]
+        rows.append({
+            "partner_id": partner_id, "partner_name": name, "currency": currency,
+            "payable": sum(group.loc[group["direction"] == "payable", "commission"], Decimal("0.00")),
+            "netted": sum(netted["commission"], Decimal("0.00")),
+            "partner_invoice": sum(netted["partner_invoice"], Decimal("0.00")),
+            "lines": len(group),
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def week_state(session: Session, week: str) -> CommissionWeek:
+    """The week's review state; a week nobody has approved is open."""
+    rules.week_monday(week)
+    return session.get(CommissionWeek, week) or CommissionWeek(week=week, state=WeekState.open)
+
+
+def approve_week(session: Session, actor: Actor, week: str) -> None:
+    """Finance approves a week: it is locked, and later changes go to the next open week.
+
+    Raises PermissionDenied (not finance or admin), ValidationError (week), Conflict (already approved).
+    """
+    require_role(actor, {Role.finance, Role.admin}, "approve commission weeks")
+    rules.week_monday(week)
+    row = session.get(CommissionWeek, week)
+    if row is not None and row.state == WeekState.approved:
+        raise Conflict(f"Week {week} was already approved.")
+    if row is None:
+        row = CommissionWeek(week=week)
+        session.add(row)
+    row.state, row.approved_by, row.approved_at = WeekState.approved, actor.id, utcnow()
+    session.commit()
+
+
+def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> None:
+    """Claw back a won deal's commission (refunded in its first year): its lines are reversed in the next open week.
+
+    Approved weeks never change. Raises PermissionDenied, NotFound, Conflict (nothing to reverse).
+    """
+    require_role(actor, {Role.finance, Role.admin}, "reverse commissions")
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound("Deal not found.")
+    if deal.stage != Stage.closed_won or deal.clawed_back_on is not None:
+        raise Conflict("Only a won deal whose commission stands can be reversed.")
+    today = today or dt.date.today()
+    deal.clawed_back_on = today
+    deal.version += 1
+    session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=utcnow(), kind="clawback",
+                          from_value=Stage.closed_won.value, to_value=today.isoformat()))
+    sync_deal(session, deal, today)
+    session.commit()

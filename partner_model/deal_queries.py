@@ -1,0 +1,216 @@
+"""The read side of deals: the board, the review queue and its hints, and pipeline figures. All in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from partner_model import rules
+from partner_model.access import Actor, check_owns, require_role, scope_partner
+from partner_model.errors import NotFound
+from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
+
+D, P = Deal.__table__.c, Partner.__table__.c
+CARD_COLUMNS = (
+    "deal_id", "company_name", "customer_domain", "contact_name", "value", "currency", "partner_id", "partner_name",
+    "stage", "review_status", "billing_option", "days_in_stage", "stale", "version", "customer_id",
+    "protected_until", "protection", "created_at",
+)
+QUEUE_COLUMNS = (
+    "deal_id", "partner_id", "partner_name", "company_name", "customer_domain", "contact_name", "contact_email",
+    "value", "currency", "framework", "stage", "created_at", "age_days", "business_days", "overdue", "version",
+    "hints",
+)
+HINT_CODES = ("existing_customer", "other_partner_open_deal", "free_mail", "registered_before")
+REVIEW_OVERDUE_BUSINESS_DAYS = 2
+
+
+@dataclass
+class BoardColumn:
+    """One stage of the board: how many deals, their value per currency, and the first cards by recency."""
+
+    count: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    cards: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CARD_COLUMNS)))
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _days(since: dt.datetime | None, today: dt.date) -> int | None:
+    return None if since is None else (today - since.date()).days
+
+
+def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None) -> list[Any]:
+    filters: list[Any] = []
+    scoped = scope_partner(actor, partner_id)
+    if scoped is not None:
+        filters.append(D.partner_id == scoped)
+    if review_status:
+        statuses = [review_status] if isinstance(review_status, str) else list(review_status)
+        values = [rules.choice(ReviewStatus, s, "review_status", "Review status").value for s in statuses]
+        filters.append(D.review_status.in_(values))
+    else:  # denied deals leave the board unless asked for
+        filters.append(D.review_status != ReviewStatus.denied.value)
+    if search and search.strip():
+        escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        filters.append(sa.or_(sa.func.lower(D.company_name).like(pattern, escape="\\"),
+                              D.customer_domain.like(pattern, escape="\\"),
+                              sa.func.lower(D.contact_name).like(pattern, escape="\\")))
+    return filters
+
+
+def _cards(rows: list[Any], today: dt.date) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        record = dict(row)
+        stage = Stage(record["stage"])
+        days = _days(record["stage_entered_at"], today)
+        record.pop("stage_entered_at")
+        record.update(value=rules.from_cents(record.pop("value_cents")), days_in_stage=days,
+                      stale=rules.is_stale(stage, days or 0),
+                      protection=rules.protection_state(record["protected_until"], today))
+        records.append(record)
+    frame = pd.DataFrame(records, columns=list(CARD_COLUMNS))
+    for column in ("stage", "review_status", "billing_option"):
+        frame[column] = frame[column].map(lambda v: getattr(v, "value", v))
+    return frame
+
+
+def board(
+    session: Session,
+    actor: Actor,
+    *,
+    partner_id: int | None = None,
+    review_status: ReviewStatus | str | list[str] | None = None,
+    search: str | None = None,
+    per_stage: int = 20,
+    today: dt.date | None = None,
+) -> dict[str, BoardColumn]:
+    """The kanban: per stage, the count and value sums (per currency) over all matching deals, and the
+    `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them.
+    """
+    today = _today(today)
+    filters = _board_filters(actor, partner_id, review_status, search)
+    columns = {stage.value: BoardColumn() for stage in Stage}
+    sums = sa.select(D.stage, D.currency, sa.func.count(), sa.func.sum(D.value_cents)).where(*filters)
+    for stage, currency, count, cents in session.execute(sums.group_by(D.stage, D.currency)):
+        column = columns[getattr(stage, "value", stage)]
+        column.count += count
+        column.totals[currency] = column.totals.get(currency, Decimal("0.00")) + rules.from_cents(cents or 0)
+    card_query = sa.select(
+        D.id.label("deal_id"), D.company_name, D.customer_domain, D.contact_name, D.value_cents, D.currency,
+        D.partner_id, P.name.label("partner_name"), D.stage, D.review_status, D.billing_option, D.stage_entered_at,
+        D.version, D.customer_id, D.protected_until, D.created_at,
+    ).join(Partner.__table__, P.id == D.partner_id)
+    for stage in Stage:
+        if columns[stage.value].count == 0:
+            continue
+        query = card_query.where(D.stage == stage.value, *filters)
+        rows = session.execute(query.order_by(D.stage_entered_at.desc(), D.id.desc()).limit(per_stage))
+        columns[stage.value].cards = _cards(rows.mappings().all(), today)
+    return columns
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def _hints(session: Session, deals: list[dict[str, Any]], today: dt.date) -> dict[int, list[str]]:
+    """Hint codes for a page of deals, in four queries whatever the page size."""
+    domains = sorted({d["customer_domain"] for d in deals})
+    hints: dict[int, list[str]] = {d["deal_id"]: [] for d in deals}
+    if not deals:
+        return hints
+    c = Customer.__table__.c
+    accounts = session.execute(sa.select(c.domain, c.id).where(c.domain.in_(domains))).all()
+    account_of = {domain: cid for domain, cid in accounts}
+    others = session.execute(
+        sa.select(D.id, D.partner_id, D.customer_domain).where(
+            D.customer_domain.in_(domains), D.review_status == ReviewStatus.accepted.value,
+            D.stage.in_([s.value for s in rules.OPEN_STAGES]),
+            sa.or_(D.protected_until.is_(None), D.protected_until >= today)),
+    ).all()
+    earlier = session.execute(
+        sa.select(D.id, D.partner_id, D.customer_domain).where(D.customer_domain.in_(domains))).all()
+    for deal in deals:
+        codes = hints[deal["deal_id"]]
+        domain, partner = deal["customer_domain"], deal["partner_id"]
+        if domain in account_of and account_of[domain] != deal.get("customer_id"):
+            codes.append("existing_customer")
+        if any(d == domain and p != partner for _, p, d in others):
+            codes.append("other_partner_open_deal")
+        if rules.is_free_mail(domain):
+            codes.append("free_mail")
+        if any(d == domain and p == partner and i < deal["deal_id"] for i, p, d in earlier):
+            codes.append("registered_before")
+    return hints
+
+
+def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[str]:
+    """What a reviewer should know: existing_customer, other_partner_open_deal (an accepted, open deal of another
+    partner whose protection has not expired), free_mail, registered_before. Staff only.
+    """
+    require_role(actor, rules.STAFF_ROLES, "see review hints")
+    row = session.execute(sa.select(D.id.label("deal_id"), D.partner_id, D.customer_domain, D.customer_id)
+                          .where(D.id == deal_id)).mappings().first()
+    if row is None:
+        raise NotFound("Deal not found.")
+    check_owns(actor, row["partner_id"], "Deal")
+    return _hints(session, [dict(row)], _today(today))[deal_id]
+
+
+def review_queue(
+    session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, partner_id: int | None = None,
+    today: dt.date | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """Pending deals, oldest first, with their age, an overdue marker past 2 business days, and hints.
+    Partner managers and admins only.
+    """
+    require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    today = _today(today)
+    filters = [D.review_status == ReviewStatus.pending.value]
+    if partner_id is not None:
+        filters.append(D.partner_id == partner_id)
+    total = session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(*filters)).scalar_one()
+    query = sa.select(
+        D.id.label("deal_id"), D.partner_id, P.name.label("partner_name"), D.company_name, D.customer_domain,
+        D.contact_name, D.contact_email, D.value_cents, D.currency, D.framework, D.stage, D.created_at, D.version,
+        D.customer_id,
+    ).join(Partner.__table__, P.id == D.partner_id).where(*filters).order_by(D.created_at, D.id).limit(limit).offset(offset)
+    rows = [dict(r) for r in session.execute(query).mappings().all()]
+    hints = _hints(session, rows, today)
+    for row in rows:
+        business = rules.business_days_between(row["created_at"].date(), today)
+        row.update(value=rules.from_cents(row.pop("value_cents")), age_days=_days(row["created_at"], today),
+                   business_days=business, overdue=business > REVIEW_OVERDUE_BUSINESS_DAYS,
+                   hints=hints[row["deal_id"]], stage=getattr(row["stage"], "value", row["stage"]))
+        row.pop("customer_id")
+    return pd.DataFrame(rows, columns=list(QUEUE_COLUMNS)), total
+
+
+# --- pipeline ---------------------------------------------------------------------------------------
+
+
+def pipeline_by_partner(
+    session: Session, actor: Actor, *, partner_id: int | None = None
+) -> pd.DataFrame:
+    """Deals and value per partner, stage and currency (denied deals left out): the pipeline's raw figures."""
+    filters = [D.review_status != ReviewStatus.denied.value]
+    scoped = scope_partner(actor, partner_id)
+    if scoped is not None:
+        filters.append(D.partner_id == scoped)
+    query = sa.select(D.partner_id, D.stage, D.currency, sa.func.count().label("deals"),
+                      sa.func.sum(D.value_cents).label("value_cents")).where(*filters)
+    rows = session.execute(query.group_by(D.partner_id, D.stage, D.currency)).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=["partner_id", "stage", "currency", "deals", "value_cents"])
+    frame["stage"] = frame["stage"].map(lambda v: getattr(v, "value", v))
+    frame.insert(4, "value", [rules.from_cents(int(c or 0)) for c in frame.pop("value_cents")])
+    return frame
