@@ -68,7 +68,7 @@ def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, sea
     return filters
 
 
-def _cards(rows: list[Any], today: dt.date) -> pd.DataFrame:
+def cards_frame(rows: list[Any], today: dt.date) -> pd.DataFrame:
     records = []
     for row in rows:
         record = dict(row)
@@ -116,7 +116,7 @@ def board(
             continue
         query = card_query.where(D.stage == stage.value, *filters)
         rows = session.execute(query.order_by(D.stage_entered_at.desc(), D.id.desc()).limit(per_stage))
-        columns[stage.value].cards = _cards(rows.mappings().all(), today)
+        columns[stage.value].cards = cards_frame(rows.mappings().all(), today)
     return columns
 
 
@@ -184,7 +184,8 @@ def review_queue(
         D.id.label("deal_id"), D.partner_id, P.name.label("partner_name"), D.company_name, D.customer_domain,
         D.contact_name, D.contact_email, D.value_cents, D.currency, D.framework, D.stage, D.created_at, D.version,
         D.customer_id,
-    ).join(Partner.__table__, P.id == D.partner_id).where(*filters).order_by(D.created_at, D.id).limit(limit).offset(offset)
+    ).join(Partner.__table__, P.id == D.partner_id).where(*filters)
+    query = query.order_by(D.created_at, D.id).limit(limit).offset(offset)
     rows = [dict(r) for r in session.execute(query).mappings().all()]
     hints = _hints(session, rows, today)
     for row in rows:
@@ -194,23 +195,3 @@ def review_queue(
                    hints=hints[row["deal_id"]], stage=getattr(row["stage"], "value", row["stage"]))
         row.pop("customer_id")
     return pd.DataFrame(rows, columns=list(QUEUE_COLUMNS)), total
-
-
-# --- pipeline ---------------------------------------------------------------------------------------
-
-
-def pipeline_by_partner(
-    session: Session, actor: Actor, *, partner_id: int | None = None
-) -> pd.DataFrame:
-    """Deals and value per partner, stage and currency (denied deals left out): the pipeline's raw figures."""
-    filters = [D.review_status != ReviewStatus.denied.value]
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        filters.append(D.partner_id == scoped)
-    query = sa.select(D.partner_id, D.stage, D.currency, sa.func.count().label("deals"),
-                      sa.func.sum(D.value_cents).label("value_cents")).where(*filters)
-    rows = session.execute(query.group_by(D.partner_id, D.stage, D.currency)).mappings().all()
-    frame = pd.DataFrame([dict(r) for r in rows], columns=["partner_id", "stage", "currency", "deals", "value_cents"])
-    frame["stage"] = frame["stage"].map(lambda v: getattr(v, "value", v))
-    frame.insert(4, "value", [rules.from_cents(int(c or 0)) for c in frame.pop("value_cents")])
-    return frame

@@ -15,7 +15,6 @@ from partner_model.access import Actor, check_owns, is_staff, require_role, scop
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
     board,
-    pipeline_by_partner,
     review_hints,
     review_queue,
 )
