@@ -116,7 +116,7 @@ def _reversal(line: CommissionLine, week: str) -> CommissionLine:
 # --- the weekly review ------------------------------------------------------------------------
 
 
-def _lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
+def lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
     d, p = Deal.__table__.c, Partner.__table__.c
     query = sa.select(
         L.id.label("line_id"), L.week, L.deal_id, L.partner_id, p.name.label("partner_name"), d.company_name,
@@ -130,7 +130,7 @@ def _lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
     return query
 
 
-def _frame(rows: list) -> pd.DataFrame:
+def lines_frame(rows: list) -> pd.DataFrame:
     records = []
     for row in rows:
         record = dict(row)
@@ -153,8 +153,8 @@ def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | N
     """
     require_role(actor, READER_ROLES, "see commissions")
     rules.week_monday(week)
-    rows = session.execute(_lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
-    return _frame(rows.mappings().all())
+    rows = session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
+    return lines_frame(rows.mappings().all())
 
 
 def week_totals(lines: pd.DataFrame) -> pd.DataFrame:
