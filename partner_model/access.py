@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from partner_model.errors import NotFound, PermissionDenied
+from partner_model.errors import Conflict, NotFound, PermissionDenied
 from partner_model.models import AuditEvent, Role, UserRead, utcnow
 from partner_model.rules import STAFF_ROLES
 
 Actor = UserRead
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
@@ -43,3 +48,24 @@ def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:
 def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: str = "", detail: str = "") -> None:
     """Record a sign-in or an admin change; the caller's commit writes it."""
     session.add(AuditEvent(at=utcnow(), actor_id=actor_id, kind=kind, subject=subject[:254], detail=detail[:1000]))
+
+
+def write_service(function: Callable[P, T]) -> Callable[P, T]:
+    """A service that raises has written nothing: roll back whatever it staged, in the caller's session too.
+
+    A unique-constraint race (two people creating the same domain at once) becomes a Conflict.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        session = args[0]
+        try:
+            return function(*args, **kwargs)
+        except IntegrityError:
+            session.rollback()  # type: ignore[attr-defined]
+            raise Conflict("Someone else changed the same data at the same time: reload and try again.") from None
+        except BaseException:
+            session.rollback()  # type: ignore[attr-defined]
+            raise
+
+    return wrapper

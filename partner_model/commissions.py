@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import rules
-from partner_model.access import Actor, is_staff, require_role
+from partner_model.access import Actor, is_staff, require_role, write_service
 from partner_model.errors import Conflict, NotFound
 from partner_model.models import (
     CommissionLine,
@@ -181,6 +181,7 @@ def week_state(session: Session, week: str) -> CommissionWeek:
     return session.get(CommissionWeek, week) or CommissionWeek(week=week, state=WeekState.open)
 
 
+@write_service
 def approve_week(session: Session, actor: Actor, week: str) -> None:
     """Finance approves a week: it is locked, and later changes go to the next open week.
 
@@ -198,6 +199,7 @@ def approve_week(session: Session, actor: Actor, week: str) -> None:
     session.commit()
 
 
+@write_service
 def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> None:
     """Claw back a won deal's commission (refunded in its first year): its lines are reversed in the next open week.
 

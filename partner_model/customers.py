@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import rules
-from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner
+from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
 from partner_model.errors import AlreadyExists, Conflict, NotFound, ValidationError
 from partner_model.models import (
     AccountState,
@@ -97,6 +97,7 @@ def refresh_activity_counts(session: Session, today: dt.date | None = None) -> b
     return True
 
 
+@write_service
 def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date, kind: str = "task") -> None:
     """Store one activity of a customer's users (imports call this) and keep the account's counters right."""
     customer = session.get(Customer, customer_id)
@@ -278,6 +279,7 @@ def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.dat
     return pd.DataFrame(rows, columns=["id", "kind", "why", "since", "source"])
 
 
+@write_service
 def add_attention_item(
     session: Session, actor: Actor, customer_id: int, *, kind: str, detail: str = "", today: dt.date | None = None
 ) -> int:
@@ -292,6 +294,7 @@ def add_attention_item(
     return item.id  # type: ignore[return-value]
 
 
+@write_service
 def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, today: dt.date | None = None) -> None:
     """Close a stored attention item. Raises NotFound, Conflict (already resolved)."""
     item = session.get(AttentionItem, item_id)
@@ -369,6 +372,7 @@ def new_trial(
     return customer
 
 
+@write_service
 def create_trial(
     session: Session,
     actor: Actor,
@@ -397,6 +401,7 @@ def create_trial(
     return read(customer, today)
 
 
+@write_service
 def request_extension(
     session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None
 ) -> CustomerRead:
@@ -418,6 +423,7 @@ def request_extension(
     return read(customer, today)
 
 
+@write_service
 def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> CustomerRead:
     """Staff extend a trial by 30 days, once per account.
 

@@ -19,7 +19,7 @@ from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
 D, P = Deal.__table__.c, Partner.__table__.c
 CARD_COLUMNS = (
     "deal_id", "company_name", "customer_domain", "contact_name", "value", "currency", "partner_id", "partner_name",
-    "stage", "review_status", "billing_option", "days_in_stage", "stale", "version", "customer_id",
+    "stage", "review_status", "denial_reason", "billing_option", "days_in_stage", "stale", "version", "customer_id",
     "protected_until", "protection", "created_at",
 )
 QUEUE_COLUMNS = (
@@ -80,7 +80,7 @@ def cards_frame(rows: list[Any], today: dt.date) -> pd.DataFrame:
                       protection=rules.protection_state(record["protected_until"], today))
         records.append(record)
     frame = pd.DataFrame(records, columns=list(CARD_COLUMNS))
-    for column in ("stage", "review_status", "billing_option"):
+    for column in ("stage", "review_status", "denial_reason", "billing_option"):
         frame[column] = frame[column].map(lambda v: getattr(v, "value", v))
     return frame
 
@@ -108,8 +108,8 @@ def board(
         column.totals[currency] = column.totals.get(currency, Decimal("0.00")) + rules.from_cents(cents or 0)
     card_query = sa.select(
         D.id.label("deal_id"), D.company_name, D.customer_domain, D.contact_name, D.value_cents, D.currency,
-        D.partner_id, P.name.label("partner_name"), D.stage, D.review_status, D.billing_option, D.stage_entered_at,
-        D.version, D.customer_id, D.protected_until, D.created_at,
+        D.partner_id, P.name.label("partner_name"), D.stage, D.review_status, D.denial_reason, D.billing_option,
+        D.stage_entered_at, D.version, D.customer_id, D.protected_until, D.created_at,
     ).join(Partner.__table__, P.id == D.partner_id)
     for stage in Stage:
         if columns[stage.value].count == 0:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from partner_model import commissions, customers, rules
-from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner
+from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
     board,
@@ -111,6 +111,7 @@ def _refuse_own(actor: Actor, partner: Partner, contact_name: str, company: str,
         raise ValidationError("contact_name", "That is your own name: enter the customer's contact person.")
 
 
+@write_service
 def register_deal(
     session: Session,
     actor: Actor,
@@ -158,6 +159,7 @@ def register_deal(
 # --- review -----------------------------------------------------------------------------------
 
 
+@write_service
 def review_deal(
     session: Session,
     actor: Actor,
@@ -175,6 +177,16 @@ def review_deal(
     Conflict (already reviewed, or changed since `expected_version`).
     """
     require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    deal = _review(session, actor, deal_id, accept=accept, reason=reason, note=note,
+                   expected_version=expected_version, today=today)
+    session.commit()
+    return deal
+
+
+def _review(
+    session: Session, actor: Actor, deal_id: int, *, accept: bool, reason: DenialReason | str | None,
+    note: str | None, expected_version: int | None, today: dt.date | None,
+) -> DealRead:
     deal = _deal_for(session, actor, deal_id, expected_version)
     if deal.review_status != ReviewStatus.pending:
         raise Conflict(f"This deal was already reviewed: it is {deal.review_status.value}.")
@@ -193,10 +205,26 @@ def review_deal(
     _event(session, deal, actor, "reviewed", ReviewStatus.pending.value, outcome, now)
     if note_text:
         _note(session, deal, actor, note_text, now)
-    session.commit()
+    session.flush()
     return read(deal)
 
 
+@write_service
+def accept_many(
+    session: Session, actor: Actor, deal_ids: list[int], *, today: dt.date | None = None
+) -> list[DealRead]:
+    """Accept several pending deals at once, all or none (the queue's "accept all without hints").
+
+    Raises what review_deal raises for the first deal that cannot be accepted; then nothing is written.
+    """
+    require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    accepted = [_review(session, actor, deal_id, accept=True, reason=None, note=None, expected_version=None,
+                        today=today) for deal_id in deal_ids]
+    session.commit()
+    return accepted
+
+
+@write_service
 def extend_protection(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> DealRead:
     """Staff extend an accepted registration's protection once, by 60 days.
 
@@ -258,6 +286,7 @@ def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) ->
     deal.stage = target
 
 
+@write_service
 def move_deal(
     session: Session,
     actor: Actor,
@@ -299,6 +328,7 @@ def move_deal(
     return read(deal)
 
 
+@write_service
 def set_billing_option(
     session: Session, actor: Actor, deal_id: int, billing_option: BillingOption | str, *,
     expected_version: int | None = None, today: dt.date | None = None,
@@ -329,6 +359,7 @@ def set_billing_option(
 # --- notes and history ---------------------------------------------------------------------------
 
 
+@write_service
 def add_note(session: Session, actor: Actor, deal_id: int, body: str, *, today: dt.date | None = None) -> NoteRead:
     """Add a note to a deal card (its partner's users and staff). Raises NotFound, ValidationError (body)."""
     text = rules.clean_text(body, "body", "Note", max_length=2000)

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlmodel import Session, func, select
 
 from partner_model import rules
-from partner_model.access import Actor, audit, check_owns, is_staff, require_role
+from partner_model.access import Actor, audit, check_owns, is_staff, require_role, write_service
 from partner_model.errors import AlreadyExists, NotFound, ValidationError
 from partner_model.models import (
     BillingChangeRead,
@@ -32,6 +32,7 @@ def read(partner: Partner) -> PartnerRead:
     return PartnerRead.model_validate(data)
 
 
+@write_service
 def create_partner(
     session: Session,
     *,
@@ -95,6 +96,7 @@ def list_partners(
     return frame, total
 
 
+@write_service
 def set_commission(
     session: Session, actor: Actor, partner_id: int, *, tier: Tier | str, commission_rate: Decimal | str | None = None
 ) -> PartnerRead:
@@ -137,6 +139,7 @@ def _billing_values(fields: dict[str, object]) -> dict[str, object]:
     return values
 
 
+@write_service
 def update_billing_info(session: Session, actor: Actor, partner_id: int, **fields: object) -> PartnerRead:
     """Update legal name, VAT id, billing email, address and default billing option; each change is recorded.
 

@@ -111,7 +111,8 @@ def stale_deals(
     p = Partner.__table__.c
     query = sa.select(
         D.id.label("deal_id"), D.company_name, D.customer_domain, D.contact_name, D.value_cents, D.currency,
-        D.partner_id, p.name.label("partner_name"), D.stage, D.review_status, D.billing_option, D.stage_entered_at,
+        D.partner_id, p.name.label("partner_name"), D.stage, D.review_status, D.denial_reason, D.billing_option,
+        D.stage_entered_at,
         D.version, D.customer_id, D.protected_until, D.created_at,
     ).join(Partner.__table__, p.id == D.partner_id).where(*filters, sa.or_(*overdue))
     rows = session.execute(query.order_by(D.stage_entered_at, D.id).limit(limit)).mappings().all()

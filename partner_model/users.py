@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
 from partner_model import rules
-from partner_model.access import Actor, audit, require_role
+from partner_model.access import Actor, audit, require_role, write_service
 from partner_model.errors import AlreadyExists, AuthError, NotFound, ValidationError
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
@@ -46,6 +46,7 @@ def _check_partner_link(session: Session, role: Role, partner_id: int | None) ->
         raise ValidationError("partner_id", "Vendor staff do not belong to a partner.")
 
 
+@write_service
 def create_user(
     session: Session,
     *,
@@ -196,6 +197,7 @@ def _user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+@write_service
 def update_user(
     session: Session,
     actor: Actor,
@@ -236,6 +238,7 @@ def update_user(
     return _read(user)
 
 
+@write_service
 def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
     """Set a new password and clear any lock. Admin only; audited. Raises ValidationError (password)."""
     user = _user_for_admin(session, actor, user_id)
@@ -245,6 +248,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str) 
     session.commit()
 
 
+@write_service
 def unlock(session: Session, actor: Actor, user_id: int) -> None:
     """Clear a lock after repeated failed sign-ins. Admin only; audited."""
     user = _user_for_admin(session, actor, user_id)
@@ -253,6 +257,7 @@ def unlock(session: Session, actor: Actor, user_id: int) -> None:
     session.commit()
 
 
+@write_service
 def set_language(session: Session, actor: Actor, language: str) -> UserRead:
     """Remember the interface language a user picked. Raises ValidationError (language)."""
     if language not in LANGUAGES:
