@@ -1,0 +1,69 @@
+"""The entry and home page: the sign-in form when signed out, the user's own summary when signed in.
+
+Run with `streamlit run dashboard.py`. Pages live in pages/ (Streamlit's page discovery); each guards itself.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.components import attempt, auth, home, page_frame, show_error
+from pages.components.frame import APP_NAME, open_next_page
+from pages.components.labels import ROLE_LABELS, label
+from partner_model import partners, rules
+from partner_model.errors import AuthError
+from partner_model.models import UserRead
+
+
+def sign_in_form() -> None:
+    st.title(APP_NAME)
+    st.write("Sign in to see your customers, deals and commissions.")
+    left, _ = st.columns([2, 3])
+    with left:
+        with st.form("sign_in", border=True):
+            email = st.text_input("Email", key="sign_in_email", autocomplete="username")
+            password = st.text_input("Password", type="password", key="sign_in_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", key="sign_in_submit", type="primary")
+        st.caption(f"After {rules.MAX_LOCKOUT_FAILURES} failed sign-ins in a row the account is locked for "
+                   f"{rules.LOCKOUT_MINUTES} minutes; an admin can unlock it sooner.")
+        if submitted:
+            try:
+                user = auth.sign_in(email, password)
+            except AuthError as error:
+                show_error(error)
+            else:
+                open_next_page(user)
+        if auth.sso_configured():
+            single_sign_on()
+
+
+def single_sign_on() -> None:
+    st.divider()
+    refused = st.session_state.pop(auth.SSO_REFUSED_KEY, None)
+    if refused:
+        st.error(refused, icon=":material/person_off:")
+        if st.button("Sign out of single sign-on", key="sso_logout"):
+            st.logout()
+    elif st.button("Sign in with single sign-on", key="sso_login", icon=":material/key:"):
+        st.login()
+
+
+def signed_in_home(user: UserRead) -> None:
+    st.title(f"Welcome, {user.name}")
+    who = label(ROLE_LABELS, user.role)
+    if user.partner_id is not None:
+        partner, error = attempt(lambda s: partners.get_partner(s, user, user.partner_id))
+        if error is not None:
+            show_error(error)
+        elif partner is not None:
+            who = f"{who} at {partner.name}"
+    st.caption(who)
+    home.summary(user)
+
+
+user = page_frame("home")
+if user is None:
+    sign_in_form()
+else:
+    signed_in_home(user)

@@ -1,0 +1,122 @@
+"""Administration (admins only): partners with their tier and commission rate, users, and the audit log.
+
+Every change goes through partners.* and users.*, which check the admin role again and audit the change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import streamlit as st
+
+from pages.components import FieldErrors, attempt, guard, show_error
+from pages.components.admin_users import users_section
+from pages.components.labels import TIER_LABELS, label
+from partner_model import partners, users
+from partner_model.models import Tier, UserRead
+
+TIERS = list(Tier)
+
+
+def rate_input(key: str) -> float | None:
+    return st.number_input(
+        "Commission rate (%)", min_value=0.0, max_value=100.0, value=None, step=0.5, format="%.2f", key=key,
+        help="Leave empty to use the tier's rate.")
+
+
+def as_fraction(percent: float | None) -> Decimal | None:
+    """The services take a rate as a fraction: 20 % is Decimal('0.20')."""
+    return None if percent is None else Decimal(f"{percent:.2f}") / 100
+
+
+def partner_list(user: UserRead) -> None:
+    search = st.text_input("Search partners", key="partner_search", placeholder="Name or domain")
+    result, error = attempt(lambda s: partners.list_partners(s, user, search=search or None))
+    if error is not None:
+        show_error(error)
+        return
+    frame, total = result
+    if total == 0:
+        st.info("No partners match." if search else "There are no partners yet.")
+        return
+    shown = frame.assign(
+        tier=frame["tier"].map(lambda t: label(TIER_LABELS, t)),
+        commission_rate=frame["commission_rate"].map(lambda r: f"{r * 100:.2f} %"),
+    )[["id", "name", "domain", "tier", "commission_rate", "legal_name", "billing_email"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "id": "Id", "name": "Name", "domain": "Domain", "tier": "Tier", "commission_rate": "Commission rate",
+        "legal_name": "Legal name", "billing_email": "Billing email"})
+    st.caption(f"{total} partners" + (f", showing the first {len(frame)}" if total > len(frame) else ""))
+
+
+def create_partner_form(user: UserRead) -> None:
+    errors = FieldErrors()
+    with st.form("create_partner", clear_on_submit=False):
+        st.markdown("**Add a partner**")
+        name = st.text_input("Partner name", key="new_partner_name")
+        errors.slot("name")
+        domain = st.text_input("Domain", key="new_partner_domain", placeholder="example.com")
+        errors.slot("domain")
+        tier = st.selectbox("Tier", TIERS, format_func=lambda t: label(TIER_LABELS, t), key="new_partner_tier")
+        errors.slot("tier")
+        percent = rate_input("new_partner_rate")
+        errors.slot("commission_rate")
+        submitted = st.form_submit_button("Add partner", key="create_partner_submit", type="primary")
+    if submitted:
+        created, error = attempt(lambda s: partners.create_partner(
+            s, name=name, domain=domain, tier=tier, commission_rate=as_fraction(percent), actor=user))
+        if error is not None:
+            errors.show(error)
+        else:
+            st.success(f"Partner {created.name} added with a {created.commission_rate * 100:.2f} % rate.")
+
+
+def commission_form(user: UserRead) -> None:
+    names, error = attempt(lambda s: partners.partner_names(s, user))
+    if error is not None or not names:
+        return
+    errors = FieldErrors()
+    with st.form("set_commission"):
+        st.markdown("**Change a partner's tier and rate**")
+        partner_id = st.selectbox("Partner", list(names), format_func=names.get, key="commission_partner")
+        tier = st.selectbox("Tier", TIERS, format_func=lambda t: label(TIER_LABELS, t), key="commission_tier")
+        errors.slot("tier")
+        percent = rate_input("commission_rate")
+        errors.slot("commission_rate")
+        submitted = st.form_submit_button("Save tier and rate", key="set_commission_submit")
+    if submitted:
+        changed, error = attempt(lambda s: partners.set_commission(
+            s, user, partner_id, tier=tier, commission_rate=as_fraction(percent)))
+        if error is not None:
+            errors.show(error)
+        else:
+            st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {changed.commission_rate * 100:.2f} %.")
+
+
+def audit_section(user: UserRead) -> None:
+    frame, error = attempt(lambda s: users.audit_log(s, user, limit=200))
+    if error is not None:
+        show_error(error)
+    elif frame.empty:
+        st.info("Nothing recorded yet.")
+    else:
+        st.caption("The newest 200 sign-ins and admin changes.")
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "at": "When", "kind": "What", "subject": "Subject", "detail": "Detail", "actor_id": "By (user id)"})
+
+
+user = guard("admin")
+st.title("Admin")
+partners_tab, users_tab, audit_tab = st.tabs(["Partners", "Users", "Audit log"])
+with partners_tab:
+    # Forms first: a change made here shows in the list drawn after it on the same run.
+    left, right = st.columns(2)
+    with left:
+        create_partner_form(user)
+    with right:
+        commission_form(user)
+    partner_list(user)
+with users_tab:
+    users_section(user)
+with audit_tab:
+    audit_section(user)

@@ -1,0 +1,111 @@
+"""Billing information: partner admins keep their firm's current; staff read it; admins may edit any partner's.
+
+Every change is recorded by partners.update_billing_info and listed below the form.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.components import FieldErrors, attempt, guard, show_error
+from pages.components.access import BILLING_EDITORS
+from pages.components.labels import BILLING_OPTION_LABELS, label
+from partner_model import partners
+from partner_model.models import BillingOption, PartnerRead, Role, UserRead
+
+FIELDS = {
+    "legal_name": "Legal name",
+    "vat_id": "VAT id",
+    "billing_email": "Billing email",
+    "address": "Address",
+    "default_billing_option": "Default billing option",
+}
+OPTIONS = [None, *BillingOption]
+
+
+def pick_partner(user: UserRead) -> int | None:
+    """A partner's admin sees their own firm; staff choose one."""
+    if not user.is_staff:
+        return user.partner_id
+    names, error = attempt(lambda s: partners.partner_names(s, user))
+    if error is not None:
+        show_error(error)
+        return None
+    if not names:
+        st.info("There are no partners yet.")
+        return None
+    return st.selectbox("Partner", list(names), format_func=names.get, key="billing_partner")
+
+
+def option_label(option: object) -> str:
+    return label(BILLING_OPTION_LABELS, option, "Not chosen")
+
+
+def edit_form(user: UserRead, partner: PartnerRead) -> None:
+    errors = FieldErrors()
+    with st.form(f"billing_{partner.id}"):
+        values: dict[str, object] = {}
+        for field in ("legal_name", "vat_id", "billing_email"):
+            current = getattr(partner, field) or ""
+            values[field] = st.text_input(FIELDS[field], value=current, key=f"{field}_{partner.id}")
+            errors.slot(field)
+        values["address"] = st.text_area("Address", value=partner.address or "", key=f"address_{partner.id}")
+        errors.slot("address")
+        values["default_billing_option"] = st.selectbox(
+            FIELDS["default_billing_option"], OPTIONS, index=OPTIONS.index(partner.default_billing_option),
+            format_func=option_label, key=f"default_billing_option_{partner.id}")
+        errors.slot("default_billing_option")
+        submitted = st.form_submit_button("Save billing information", key="billing_save", type="primary")
+    if submitted:
+        _, error = attempt(lambda s: partners.update_billing_info(s, user, partner.id, **values))
+        if error is not None:
+            errors.show(error)
+        else:
+            st.success("Billing information saved.", icon=":material/check:")
+
+
+def read_only(partner: PartnerRead) -> None:
+    st.caption("Only the partner's admins and vendor admins can change it.")
+    for field, field_label in FIELDS.items():
+        value = getattr(partner, field)
+        shown = option_label(value) if field == "default_billing_option" else (value or "—")
+        st.markdown(f"**{field_label}:** {shown}")
+
+
+def history(user: UserRead, partner_id: int) -> None:
+    st.subheader("Change history")
+    changes, error = attempt(lambda s: partners.billing_history(s, user, partner_id))
+    if error is not None:
+        show_error(error)
+        return
+    if not changes:
+        st.info("No changes recorded yet.")
+        return
+
+    def shown(field: str, value: str | None) -> str:
+        return option_label(value) if field == "default_billing_option" else (value or "—")
+
+    frame = pd.DataFrame([{
+        "When": c.at, "Field": FIELDS.get(c.field, c.field), "From": shown(c.field, c.from_value),
+        "To": shown(c.field, c.to_value), "Changed by (user id)": c.actor_id,
+    } for c in changes])
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+user = guard("billing")
+st.title("Billing")
+partner_id = pick_partner(user)
+if partner_id is None:
+    st.stop()
+partner, error = attempt(lambda s: partners.get_partner(s, user, partner_id))
+if error is not None:
+    show_error(error)
+    st.stop()
+st.subheader(f"{partner.name} ({partner.domain})")
+# Partner admins reach only their own firm here (pick_partner); admins may edit any.
+if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
+    edit_form(user, partner)
+else:
+    read_only(partner)
+history(user, partner.id)

@@ -1,0 +1,54 @@
+"""Which role may open which page: the one table the guard and the sidebar read.
+
+Hiding a page is a courtesy; the services check every actor again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from partner_model.models import Role
+
+ALL_ROLES = frozenset(Role)
+DEAL_ROLES = frozenset({Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin})
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to dashboard.py, as st.page_link and st.switch_page want it
+    label: str
+    icon: str
+    roles: frozenset[Role]
+
+
+PAGES: dict[str, Page] = {
+    "home": Page("dashboard.py", "Home", ":material/home:", ALL_ROLES),
+    "customers": Page("pages/customers.py", "Customers", ":material/apartment:", ALL_ROLES),
+    "register_deal": Page("pages/register_deal.py", "Register a deal", ":material/add_business:", DEAL_ROLES),
+    "deal_board": Page("pages/deal_board.py", "Deal board", ":material/view_kanban:", DEAL_ROLES),
+    "review_queue": Page(
+        "pages/review_queue.py", "Review queue", ":material/fact_check:",
+        frozenset({Role.partner_manager, Role.admin})),
+    "pipeline": Page("pages/pipeline.py", "Pipeline", ":material/monitoring:", DEAL_ROLES),
+    "commissions": Page("pages/commissions.py", "Commissions", ":material/payments:", ALL_ROLES),
+    # Partner admins edit their own; staff read; admins may edit any partner's (billing.py decides which).
+    "billing": Page(
+        "pages/billing.py", "Billing", ":material/receipt_long:",
+        frozenset({Role.partner_admin, Role.partner_manager, Role.finance, Role.admin})),
+    "admin": Page("pages/admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.admin})),
+}
+
+# Who may change billing information on the billing page (everyone else there reads).
+BILLING_EDITORS = frozenset({Role.partner_admin, Role.admin})
+
+
+def may_see(role: Role | str | None, page: str) -> bool:
+    """True when `role` may open `page` (a key of PAGES)."""
+    return role is not None and Role(role) in PAGES[page].roles
+
+
+def visible_pages(role: Role | str | None) -> list[tuple[str, Page]]:
+    """The pages a role may open, in sidebar order; signed out, only the home page (the sign-in form)."""
+    if role is None:
+        return [("home", PAGES["home"])]
+    return [(key, page) for key, page in PAGES.items() if may_see(role, key)]

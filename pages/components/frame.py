@@ -1,0 +1,72 @@
+"""The frame every page shares: page config, the role-aware sidebar, and the guard.
+
+A deep link such as /review_queue runs its page file without dashboard.py, so each page
+must check the user itself: `user = guard("review_queue")` is the first line of every page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.components import auth
+from pages.components.access import PAGES, may_see, visible_pages
+from pages.components.labels import ROLE_LABELS, label
+from partner_model.models import UserRead
+
+APP_NAME = "Partner program"
+NEXT_PAGE_KEY = "after_sign_in"  # the page a signed-out visitor asked for, opened after signing in
+
+
+def page_frame(page: str) -> UserRead | None:
+    """Set the page config, draw the sidebar, and return the signed-in user (None when signed out)."""
+    info = PAGES[page]
+    title = APP_NAME if page == "home" else f"{info.label} · {APP_NAME}"
+    st.set_page_config(page_title=title, page_icon=info.icon, layout="wide")
+    user = auth.current_user()
+    _sidebar(user, page)
+    return user
+
+
+def guard(page: str) -> UserRead:
+    """The first call of every page: the signed-in user who may see `page`, else the page stops here."""
+    user = page_frame(page)
+    info = PAGES[page]
+    if user is None:
+        st.session_state[NEXT_PAGE_KEY] = page
+        st.title(info.label)
+        st.warning("Sign in to see this page.", icon=":material/lock:")
+        st.page_link(PAGES["home"].path, label="Sign in", icon=":material/login:")
+        st.stop()
+    if not may_see(user.role, page):
+        st.title(info.label)
+        st.error(f"{label(ROLE_LABELS, user.role)} users are not allowed to see this page.",
+                 icon=":material/block:")
+        st.page_link(PAGES["home"].path, label="Back to the home page", icon=":material/home:")
+        st.stop()
+    return user
+
+
+def _sidebar(user: UserRead | None, current: str) -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_NAME}")
+        for key, info in visible_pages(user.role if user else None):
+            link_label = "Sign in" if user is None and key == "home" else info.label
+            st.page_link(info.path, label=link_label, icon=info.icon)
+        st.divider()
+        if user is None:
+            st.caption("Not signed in.")
+        else:
+            st.markdown(f"**{user.name}**  \n{user.email}")
+            st.caption(f"Role: {label(ROLE_LABELS, user.role)}")
+            if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+                auth.sign_out()
+                st.switch_page(PAGES["home"].path)
+        auth.emit_cookie()
+
+
+def open_next_page(user: UserRead) -> None:
+    """After signing in: go to the page the user first asked for, if they may see it; else rerun home."""
+    page = st.session_state.pop(NEXT_PAGE_KEY, None)
+    if page and page != "home" and may_see(user.role, page):
+        st.switch_page(PAGES[page].path)
+    st.rerun()
