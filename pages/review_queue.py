@@ -1,9 +1,70 @@
-"""The review queue: staff approve or deny pending deals. Its own issue builds the content."""
+"""The review queue: partner managers and admins accept or deny pending deal registrations, oldest first.
+
+The queue is paged in SQL (50 a page); hints, age and the overdue marker come from deals.review_queue.
+"""
 
 import streamlit as st
 
-from pages.components import guard
+from pages.components import attempt, guard, show_error
+from pages.components import review_panel as panel
+from pages.components.review_labels import plural
+from partner_model import deals, partners
+
+PAGE_SIZE = 50
+PAGE_KEY = "review_page"
 
 user = guard("review_queue")
 st.title("Review queue")
-st.info("This page is being built.", icon=":material/construction:")
+st.caption("Pending deal registrations, oldest first. A deal waiting more than 2 business days is overdue. "
+           "Accepting protects the partner's registration for 90 days; a denial shows the partner its reason.")
+
+names, error = attempt(lambda s: partners.partner_names(s, user))
+if error is not None:
+    show_error(error)
+    st.stop()
+partner_id = st.selectbox("Partner", [None, *names], key="review_partner",
+                          format_func=lambda p: "All partners" if p is None else names[p])
+
+
+def read_page(page: int):  # type: ignore[no-untyped-def]
+    return attempt(lambda s: deals.review_queue(s, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                                partner_id=partner_id))
+
+
+page = max(1, int(st.session_state.get(PAGE_KEY) or 1))
+result, error = read_page(page)
+if result is not None and result[0].empty and result[1] and page > 1:
+    # Deals reviewed or a filter changed: this page is past the end now, so show the last one.
+    page = -(-result[1] // PAGE_SIZE)
+    st.session_state[PAGE_KEY] = page
+    result, error = read_page(page)
+if error is not None:
+    show_error(error)
+    st.stop()
+frame, total = result
+
+if total == 0:
+    panel.show_flash()
+    st.info("No deals are waiting for review." if partner_id is None
+            else f"No deals from {names[partner_id]} are waiting for review.", icon=":material/inbox:")
+    st.stop()
+
+overdue = int(frame["overdue"].sum())
+first = (page - 1) * PAGE_SIZE + 1
+st.markdown(f"**{plural(total, 'deal')} waiting for review** · showing {first}–"
+            f"{first + len(frame) - 1} · {overdue} overdue on this page")
+panel.queue_table(frame)
+if total > PAGE_SIZE:
+    st.pagination(-(-total // PAGE_SIZE), key=PAGE_KEY)
+panel.bulk_accept(user, frame)
+
+st.divider()
+panel.show_flash()
+row = panel.choose_deal(frame)
+if row is not None:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        panel.deal_details(row)
+        panel.decision(user, row)
+    with right:
+        panel.history(user, int(row["deal_id"]))

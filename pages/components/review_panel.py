@@ -1,0 +1,205 @@
+"""The review queue's widgets: the queue table, the chosen deal with its hints, the decision, history, bulk accept.
+
+Decisions run in button callbacks with the deal's version as the reviewer saw it, so a deal someone else
+reviewed in the meantime gives the service's Conflict message instead of silently vanishing from the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pages.components.data import attempt, show_error
+from pages.components.review_labels import (
+    DENIAL_REASON_LABELS,
+    hint,
+    hint_names,
+    history_lines,
+    md,
+    money,
+    plural,
+    waiting,
+)
+from partner_model import deals
+from partner_model.errors import DomainError
+from partner_model.models import DenialReason, UserRead
+
+DEAL_KEY = "review_deal"
+TABLE_KEY = "review_table"
+REASON_KEY = "review_reason"
+NOTE_KEY = "review_note"
+FLASH_KEY = "review_flash"  # (kind, message) from the last action, shown once
+BULK_KEY = "review_bulk"  # the hint-free deals a reviewer asked to accept, awaiting confirmation
+
+
+# --- feedback and selection ------------------------------------------------------------------------
+
+
+def _flash(kind: str, message: str | DomainError) -> None:
+    st.session_state[FLASH_KEY] = (kind, message)
+
+
+def show_flash() -> None:
+    kind, message = st.session_state.pop(FLASH_KEY, (None, None))
+    if kind == "error":
+        show_error(message) if isinstance(message, DomainError) else st.error(message, icon=":material/error:")
+    elif kind == "success":
+        st.success(message, icon=":material/check_circle:")
+
+
+def _forget_deal() -> None:
+    """After a decision: nothing chosen, the form empty (callbacks may reset widget state)."""
+    for key in (DEAL_KEY, TABLE_KEY, REASON_KEY, NOTE_KEY):
+        st.session_state.pop(key, None)
+
+
+def _pick_from_table(ids: list[int]) -> None:
+    rows = st.session_state[TABLE_KEY].selection.rows
+    if rows:
+        st.session_state[DEAL_KEY] = ids[rows[0]]
+
+
+# --- the queue -------------------------------------------------------------------------------------
+
+
+def queue_table(frame: pd.DataFrame) -> None:
+    """The page of pending deals; clicking a row chooses it, as the selectbox below does."""
+    shown = pd.DataFrame({
+        "Overdue": frame["overdue"].map(lambda late: "⚠ Overdue" if late else ""),
+        "Company": frame["company_name"],
+        "Partner": frame["partner_name"],
+        "Domain": frame["customer_domain"],
+        "Value": [money(v, c) for v, c in zip(frame["value"], frame["currency"], strict=True)],
+        "Waiting": [waiting(a, b) for a, b in zip(frame["age_days"], frame["business_days"], strict=True)],
+        "Hints": frame["hints"].map(hint_names),
+        "Registered": frame["created_at"],
+    })
+    ids = frame["deal_id"].tolist()
+    st.dataframe(shown, hide_index=True, width="stretch", key=TABLE_KEY, on_select=lambda: _pick_from_table(ids),
+                 selection_mode="single-row", column_config={
+                     "Overdue": st.column_config.TextColumn(help="Waiting more than 2 business days"),
+                     "Hints": st.column_config.ListColumn(help="What the reviewer should know; see the deal"),
+                     "Registered": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                 })
+
+
+def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """The deal under review (a row of this page), or None."""
+    rows = {int(r["deal_id"]): r for r in frame.to_dict("records")}
+    if st.session_state.get(DEAL_KEY) not in rows:  # reviewed, or on another page now
+        st.session_state.pop(DEAL_KEY, None)
+
+    def describe(deal_id: int) -> str:
+        r = rows[deal_id]
+        late = "⚠ " if r["overdue"] else ""
+        return f"{late}{r['company_name']} · {r['partner_name']} · waiting {r['age_days']} d"
+
+    chosen = st.selectbox("Deal to review", list(rows), index=None, key=DEAL_KEY, format_func=describe,
+                          placeholder="Choose a deal (or click its row above)")
+    return rows.get(chosen) if chosen is not None else None
+
+
+# --- one deal ----------------------------------------------------------------------------------------
+
+
+def hint_badges(codes: list[str]) -> None:
+    if not codes:
+        st.badge("No hints: nothing known against this registration", icon=":material/check:", color="green")
+    for code in codes:
+        h = hint(code)
+        st.badge(h.meaning, icon=h.icon, color=h.color, help=h.short)
+
+
+def deal_details(row: dict[str, Any]) -> None:
+    st.subheader(md(row["company_name"]))
+    st.markdown(
+        f"**{md(row['partner_name'])}** registered **{md(row['customer_domain'])}**  \n"
+        f"Contact: {md(row['contact_name'])} · {md(row['contact_email'])}  \n"
+        f"Expected annual value: **{money(row['value'], row['currency'])}** · "
+        f"Framework: {md(row['framework'] or '—')}  \n"
+        f"Registered {row['created_at']:%Y-%m-%d %H:%M} UTC, waiting {waiting(row['age_days'], row['business_days'])}")
+    if row["overdue"]:
+        st.badge("Overdue: waiting more than 2 business days", icon=":material/schedule:", color="red")
+    hint_badges(row["hints"])
+
+
+def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
+    reason = None if accept else st.session_state.get(REASON_KEY)
+    note = st.session_state.get(NOTE_KEY) or None
+    _, error = attempt(lambda s: deals.review_deal(s, user, deal["deal_id"], accept=accept, reason=reason,
+                                                   note=note, expected_version=deal["version"]))
+    if error is not None:
+        _flash("error", error)
+        return
+    who = f"{deal['company_name']} ({deal['partner_name']})"
+    if accept:
+        _flash("success", f"Accepted {who}: the registration is protected for 90 days.")
+    else:
+        _flash("success", f"Denied {who}: {DENIAL_REASON_LABELS[reason]}. The partner sees the reason.")
+    _forget_deal()
+
+
+def decision(user: UserRead, row: dict[str, Any]) -> None:
+    deal = {k: row[k] for k in ("deal_id", "version", "company_name", "partner_name")}
+    deal["deal_id"], deal["version"] = int(deal["deal_id"]), int(deal["version"])
+    with st.container(border=True):
+        st.markdown("**Decision**")
+        st.selectbox("Reason to deny", list(DenialReason), index=None, key=REASON_KEY,
+                     format_func=lambda r: DENIAL_REASON_LABELS[r], placeholder="Choose a reason (needed to deny)")
+        st.text_area("Note (optional)", key=NOTE_KEY, max_chars=2000, height=80,
+                     help="Kept on the deal with the decision; the partner reads it on the deal board.")
+        accept, deny = st.columns(2)
+        accept.button("Accept", key="review_accept", type="primary", icon=":material/check:", width="stretch",
+                      on_click=_review, args=(user, deal, True))
+        deny.button("Deny", key="review_deny", icon=":material/block:", width="stretch",
+                    on_click=_review, args=(user, deal, False))
+
+
+def history(user: UserRead, deal_id: int) -> None:
+    def read(s: Any) -> list[tuple[str, str, str]]:
+        events = deals.history(s, user, deal_id)
+        names = deals.user_names(s, {e.actor_id for e in events if e.actor_id is not None})
+        return history_lines(events, names)
+
+    lines, error = attempt(read)
+    st.markdown("**History**")
+    if error is not None:
+        show_error(error)
+        return
+    with st.container(border=True):
+        for when, who, what in lines or []:
+            st.markdown(f"{md(what)}  \n:gray[{when} UTC · {md(who)}]")
+
+
+# --- several at once -------------------------------------------------------------------------------
+
+
+def _accept_many(user: UserRead, picked: list[tuple[int, str]]) -> None:
+    st.session_state.pop(BULK_KEY, None)
+    _, error = attempt(lambda s: deals.accept_many(s, user, [deal_id for deal_id, _ in picked]))
+    if error is not None:
+        _flash("error", error)
+        return
+    _flash("success", f"Accepted {plural(len(picked), 'deal')} without hints: {', '.join(c for _, c in picked)}.")
+    _forget_deal()
+
+
+def bulk_accept(user: UserRead, frame: pd.DataFrame) -> None:
+    """The "Accept all without hints" button for this page's hint-free deals, after a confirmation (all or none)."""
+    picked: list[tuple[int, str]] | None = st.session_state.get(BULK_KEY)
+    if picked:
+        with st.container(border=True):
+            st.warning(f"Accept {plural(len(picked), 'deal')} without hints? "
+                       f"{md(', '.join(c for _, c in picked))}", icon=":material/help:")
+            yes, no = st.columns(2)
+            yes.button(f"Yes, accept {plural(len(picked), 'deal')}", key="review_bulk_confirm", type="primary",
+                       on_click=_accept_many, args=(user, picked))
+            no.button("Cancel", key="review_bulk_cancel", on_click=lambda: st.session_state.pop(BULK_KEY, None))
+        return
+    free = frame[frame["hints"].map(len) == 0]
+    choice = [(int(r.deal_id), str(r.company_name)) for r in free.itertuples()]
+    st.button(f"Accept all {len(choice)} without hints", key="review_bulk", icon=":material/done_all:",
+              disabled=not choice, help="The deals on this page that have no review hint; you confirm first.",
+              on_click=lambda: st.session_state.__setitem__(BULK_KEY, choice))
