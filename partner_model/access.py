@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
@@ -45,9 +46,11 @@ def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:
         raise NotFound(f"{what} not found.")
 
 
-def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: str = "", detail: str = "") -> None:
+def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: str = "", detail: str = "",
+          at: dt.datetime | None = None) -> None:
     """Record a sign-in or an admin change; the caller's commit writes it."""
-    session.add(AuditEvent(at=utcnow(), actor_id=actor_id, kind=kind, subject=subject[:254], detail=detail[:1000]))
+    session.add(AuditEvent(at=at or utcnow(), actor_id=actor_id, kind=kind, subject=subject[:254],
+                           detail=detail[:1000]))
 
 
 def write_service(function: Callable[P, T]) -> Callable[P, T]:

@@ -122,14 +122,14 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
     if user is None or not user.active:
         _hasher_verify(_DUMMY_HASH, password)
         failures = _recent_unknown_failures(session, address, now) + 1
-        audit(session, "sign_in_failed", subject=address, detail="unknown or inactive user")
+        audit(session, "sign_in_failed", subject=address, detail="unknown or inactive user", at=now)
         session.commit()
         if failures >= rules.MAX_LOCKOUT_FAILURES:
             raise AuthError(_locked_message(now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES)))
         raise AuthError(rules.SIGN_IN_FAILED)
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
-        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="locked")
+        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="locked", at=now)
         session.commit()
         raise AuthError(_locked_message(locked_until))
     if not _hasher_verify(user.password_hash, password):
@@ -137,7 +137,7 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
         if user.failed_sign_ins >= rules.MAX_LOCKOUT_FAILURES:
             user.locked_until = now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES)
             user.failed_sign_ins = 0
-        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="wrong password")
+        audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="wrong password", at=now)
         session.commit()
         if user.locked_until is not None and _aware(user.locked_until) > now:
             raise AuthError(_locked_message(_aware(user.locked_until)))
@@ -146,7 +146,7 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit(session, "sign_in", actor_id=user.id, subject=address)
+    audit(session, "sign_in", actor_id=user.id, subject=address, at=now)
     session.commit()
     return _read(user)
 
