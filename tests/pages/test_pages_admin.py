@@ -1,0 +1,165 @@
+"""The admin page: partners (create, tier, rate), users (create, role, partner, deactivate, password, unlock), audit."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+from conftest import PASSWORD, World
+
+from partner_model import partners, rules, users
+from partner_model.errors import AuthError
+
+
+def open_admin(app):  # type: ignore[no-untyped-def]
+    return app("admin").switch_page("pages/admin.py").run()
+
+
+def as_admin(world, action):  # type: ignore[no-untyped-def]
+    with world.session() as s:
+        return action(s, users.get_user(s, world.user_ids["admin"]))
+
+
+def test_admin_page_lists_partners_users_and_the_audit_log(app, world):
+    with world.session() as s:
+        users.sign_in(s, email=World.email("partner_manager"), password=PASSWORD)
+    at = open_admin(app)
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Partners", "Users", "Audit log"]
+    partner_frame, user_frame, audit = (d.value for d in at.dataframe)
+    assert set(partner_frame["name"]) == {"Acme Consulting", "Beta Advisors"}
+    assert set(partner_frame["commission_rate"]) == {"20.00 %", "15.00 %"}
+    assert World.email("finance") in set(user_frame["email"])
+    assert ("sign_in", World.email("partner_manager")) in set(zip(audit["kind"], audit["subject"], strict=True))
+
+
+def test_admin_creates_a_partner_with_tier_and_rate(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_partner_name").input("Gamma Security")
+    at.text_input(key="new_partner_domain").input("gamma-security.example")
+    at.selectbox(key="new_partner_tier").select("gold")
+    at.number_input(key="new_partner_rate").set_value(22.5)
+    at = at.button(key="create_partner_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Partner Gamma Security added with a 22.50 % rate."]
+    frame, _ = as_admin(world, lambda s, a: partners.list_partners(s, a, search="gamma"))
+    assert (frame.loc[0, "tier"], frame.loc[0, "commission_rate"]) == ("gold", Decimal("0.2250"))
+    log = as_admin(world, lambda s, a: users.audit_log(s, a))
+    assert "partner_created" in set(log["kind"])
+
+
+def test_bad_partner_domain_is_shown_and_nothing_is_written(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_partner_name").input("Nowhere")
+    at.text_input(key="new_partner_domain").input("not a domain")
+    at = at.button(key="create_partner_submit").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "domain" in at.error[0].value.lower()
+    assert as_admin(world, lambda s, a: partners.list_partners(s, a))[1] == 2
+
+
+def test_taken_partner_domain_is_refused(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_partner_name").input("Acme Again")
+    at.text_input(key="new_partner_domain").input("acme-consulting.example")
+    at = at.button(key="create_partner_submit").click().run()
+    assert not at.exception
+    assert "already exists" in at.error[0].value
+    assert as_admin(world, lambda s, a: partners.list_partners(s, a))[1] == 2
+
+
+def test_admin_changes_a_partners_tier_to_the_tiers_rate(app, world):
+    at = open_admin(app)
+    at.selectbox(key="commission_partner").select(world.beta_id)
+    at.selectbox(key="commission_tier").select("platinum")
+    at = at.button(key="set_commission_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Beta Advisors: Platinum, 25.00 %."]
+    beta = as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id))
+    assert (beta.tier, beta.commission_rate) == ("platinum", rules.TIER_RATES["platinum"])
+
+
+def test_admin_creates_a_partner_user(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_user_email").input("new.consultant@acme-consulting.example")
+    at.text_input(key="new_user_name").input("New Consultant")
+    at.selectbox(key="new_user_role").select("partner_user")
+    at.selectbox(key="new_user_partner").select(world.acme_id)
+    at.text_input(key="new_user_password").input(PASSWORD)
+    at = at.button(key="create_user_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["User new.consultant@acme-consulting.example added as Partner user."]
+    with world.session() as s:
+        created = users.user_by_email(s, "new.consultant@acme-consulting.example")
+    assert (created.role, created.partner_id) == ("partner_user", world.acme_id)
+
+
+def test_partner_user_without_a_partner_is_refused_by_the_partner_field(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_user_email").input("orphan@acme-consulting.example")
+    at.text_input(key="new_user_name").input("Orphan")
+    at.selectbox(key="new_user_role").select("partner_user")
+    at.text_input(key="new_user_password").input(PASSWORD)
+    at = at.button(key="create_user_submit").click().run()
+    assert not at.exception
+    assert at.error[0].value == "A partner user must belong to a partner."
+    with world.session() as s:
+        assert users.user_by_email(s, "orphan@acme-consulting.example") is None
+
+
+def test_short_password_is_refused(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_user_email").input("short@vendor-test.example")
+    at.text_input(key="new_user_name").input("Short")
+    at.selectbox(key="new_user_role").select("finance")
+    at.text_input(key="new_user_password").input("short")
+    at = at.button(key="create_user_submit").click().run()
+    assert "at least 8 characters" in at.error[0].value
+    with world.session() as s:
+        assert users.user_by_email(s, "short@vendor-test.example") is None
+
+
+def pick_user(at, world, role: str):  # type: ignore[no-untyped-def]
+    return at.selectbox(key="picked_user").select(world.user_ids[role]).run()
+
+
+def test_admin_changes_a_users_role_and_deactivates_them(app, world):
+    at = pick_user(open_admin(app), world, "partner_user")
+    uid = world.user_ids["partner_user"]
+    at.selectbox(key=f"role_{uid}").select("partner_admin")
+    at.checkbox(key=f"active_{uid}").uncheck()
+    at = at.button(key="change_user_submit").click().run()
+    assert not at.exception
+    assert "User saved." in [s.value for s in at.success]
+    frame = as_admin(world, lambda s, a: users.list_users(s, a)).set_index("id")
+    assert (frame.loc[uid, "role"], bool(frame.loc[uid, "active"])) == ("partner_admin", False)
+
+
+def test_staff_role_with_a_partner_is_refused(app, world):
+    at = pick_user(open_admin(app), world, "partner_user")
+    uid = world.user_ids["partner_user"]
+    at.selectbox(key=f"role_{uid}").select("finance")
+    at = at.button(key="change_user_submit").click().run()
+    assert not at.exception
+    assert at.error[0].value == "Vendor staff do not belong to a partner."
+    assert as_admin(world, lambda s, a: users.get_user(s, uid)).role == "partner_user"
+
+
+def test_admin_resets_a_password_and_unlocks_a_locked_user(app, world):
+    with world.session() as s:
+        for _ in range(rules.MAX_LOCKOUT_FAILURES):
+            with contextlib.suppress(AuthError):
+                users.sign_in(s, email=World.email("finance"), password="wrong password")
+    at = pick_user(open_admin(app), world, "finance")
+    assert any("Locked until" in w.value for w in at.warning)
+    at = at.button(key="unlock_user").click().run()
+    assert not at.exception
+    assert "Unlocked." in [s.value for s in at.success]
+    uid = world.user_ids["finance"]
+    at.text_input(key=f"new_password_{uid}").input("a brand new password")
+    at = at.button(key="reset_password_submit").click().run()
+    assert not at.exception
+    with world.session() as s:
+        assert users.sign_in(s, email=World.email("finance"), password="a brand new password").id == uid
+    kinds = set(as_admin(world, lambda s, a: users.audit_log(s, a))["kind"])
+    assert {"user_unlocked", "password_reset"} <= kinds
