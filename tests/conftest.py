@@ -163,15 +163,21 @@ def pg_engine() -> Iterator:
         POSTGRES.drop_database(name)
 
 
-def _truncate_all(engine) -> None:  # type: ignore[no-untyped-def]
+def _empty_all_tables(engine) -> None:  # type: ignore[no-untyped-def]
+    """Delete every row and restart the id sequences. DELETE, not TRUNCATE: on small tables TRUNCATE costs
+    ~0.6 s a test (new files, fsync), DELETE ~0.05 s; the isolation is the same."""
     from sqlmodel import SQLModel
 
     from partner_model import models  # noqa: F401  (registers the tables)
 
     quote = engine.dialect.identifier_preparer.quote
-    names = ", ".join(quote(t.name) for t in SQLModel.metadata.sorted_tables)
+    statements = [f"DELETE FROM {quote(t.name)}" for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("; ".join(statements))
+        sequences = conn.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()").scalars().all()
+        if sequences:
+            conn.exec_driver_sql("; ".join(f"ALTER SEQUENCE {quote(s)} RESTART" for s in sequences))
 
 
 @pytest.fixture(params=_backend_params())
@@ -192,7 +198,7 @@ def engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iter
         eng.dispose()
     else:
         eng = request.getfixturevalue("pg_engine")
-        _truncate_all(eng)  # before, not after: a crashed test never leaks into the next one
+        _empty_all_tables(eng)  # before, not after: a crashed test never leaks into the next one
         yield eng
 
 
