@@ -52,7 +52,8 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.funnel_figure(figures["funnel"]), key="pipeline_funnel")
     lost = int(charts.deals_per_stage(figures["funnel"])["closed_lost"])
-    st.caption(f"Deals in each stage now. Closed lost ({lost:,} deals) left the funnel; denied deals are not counted.")
+    st.caption(f"Deals in each stage now. Closed lost ({lost:,} deal{'' if lost == 1 else 's'}) left the funnel; "
+               "denied deals are not counted.")
 with right:
     st.plotly_chart(charts.value_by_stage_figure(figures["funnel"]), key="pipeline_value")
     st.caption("Expected annual value of the deals in each stage, one panel per currency (never added up).")

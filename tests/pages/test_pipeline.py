@@ -1,0 +1,157 @@
+"""The pipeline page (AppTest): metrics, the three charts and the stale deals, per partner and overall; empty
+pipelines; a partner sees only their own; who may open it.
+
+The page world (tests/pages/conftest.py) gives Acme one pending deal ("Pending Co", 12,000 EUR, new) and one won
+deal ("Winner Co", 10,000 EUR); tests add more through the services.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from conftest import World
+from pages_helpers import all_text, main_text, shows_no_data
+
+from partner_model import deals, users
+
+PAGE = "pages/pipeline.py"
+TODAY = dt.date.today()
+
+
+def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]
+    return users.get_user(s, world.user_ids[role])
+
+
+def _open(app, role: str = "partner_manager"):  # type: ignore[no-untyped-def]
+    return app(role).run().switch_page(PAGE).run()
+
+
+def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    """Plotly specs by the title of their figure."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {spec["layout"]["title"]["text"]: spec for spec in specs}
+
+
+def _numbers(values) -> list[float]:  # type: ignore[no-untyped-def]
+    """Plotly 7 sends numeric arrays as {"dtype", "bdata"} (base64); plain lists stay lists."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def _add_beta_deals(world: World) -> None:
+    """Beta: one lost deal in SEK and one stale new deal (registered 20 days ago)."""
+    with world.session() as s:
+        beta, manager = _actor(s, world, "beta_admin"), _actor(s, world, "partner_manager")
+        lost = deals.register_deal(s, beta, contact_name="Lars Lost", contact_email="lars@lost-ab.example",
+                                   company_name="Lost AB", annual_value="30000", currency="SEK")
+        deals.review_deal(s, manager, lost.id, accept=True)
+        deals.move_deal(s, beta, lost.id, stage="closed_lost", note="Chose a competitor.")
+        deals.register_deal(s, beta, contact_name="Stig Stale", contact_email="stig@stale-ab.example",
+                            company_name="Stale AB", annual_value="8000", currency="SEK",
+                            today=TODAY - dt.timedelta(days=20))
+
+
+def test_partner_manager_sees_metrics_charts_and_stale_deals_over_all_partners(app, world):
+    _add_beta_deals(world)
+    at = _open(app)
+    assert not at.exception
+    assert _metrics(at) == {"Deals registered": "4", "Win rate": "50%", "Conversion": "25%",
+                            "Median days to won": "0 days"}
+    charts = _charts(at)
+    assert set(charts) == {"Deals by stage", "Value by stage, per currency", "Registrations per week, last 26 weeks"}
+    funnel = charts["Deals by stage"]["data"][0]
+    assert funnel["type"] == "funnel"
+    assert funnel["y"] == ["New", "Newsletter subscription", "Trial", "Closed won"]
+    assert _numbers(funnel["x"]) == [2, 0, 0, 1]
+    weekly = charts["Registrations per week, last 26 weeks"]["data"][0]
+    assert sum(_numbers(weekly["y"])) == 4 and len(weekly["x"]) == 26
+    assert "Closed lost (1 deal) left the funnel" in main_text(at)
+    stale = at.dataframe[0].value
+    assert stale["Company"].tolist() == ["Stale AB"]
+    assert stale.iloc[0][["Partner", "Stage", "Days in stage", "Limit (days)", "Value"]].tolist() == [
+        "Beta Advisors", "New", 20, 7, "8,000.00 SEK"]
+
+
+def test_value_by_stage_is_never_added_across_currencies(app, world):
+    _add_beta_deals(world)
+    spec = _charts(_open(app))["Value by stage, per currency"]
+    bars = {(trace["x"][0], trace["xaxis"]): trace["text"][0] for trace in spec["data"]}
+    axes = {a["text"]: a for a in spec["layout"]["annotations"]}
+    assert set(axes) == {"EUR", "SEK"}  # one panel per currency
+    assert bars[("New", "x")] == "12,000.00 EUR"
+    assert bars[("Closed won", "x")] == "10,000.00 EUR"
+    assert bars[("New", "x2")] == "8,000.00 SEK"
+    assert bars[("Closed lost", "x2")] == "30,000.00 SEK"
+
+
+def test_the_partner_filter_narrows_every_figure(app, world):
+    _add_beta_deals(world)
+    at = _open(app).selectbox(key="pipeline_partner").select(world.acme_id).run()
+    assert not at.exception
+    assert _metrics(at)["Deals registered"] == "2"
+    assert _metrics(at)["Win rate"] == "100%"
+    assert [i.value for i in at.info] == ["No stale deals: every open deal moved within its stage's limit."]
+    assert "SEK" not in json.dumps(_charts(at)["Value by stage, per currency"])
+
+
+def test_a_partner_sees_only_their_own_pipeline(app, world):
+    _add_beta_deals(world)
+    at = _open(app, "beta_admin")
+    assert not at.exception
+    assert not at.selectbox  # no partner filter: their own partner only
+    assert "Your deals at Beta Advisors" in main_text(at)
+    assert _metrics(at) == {"Deals registered": "2", "Win rate": "0%", "Conversion": "0%", "Median days to won": "—"}
+    assert at.dataframe[0].value["Company"].tolist() == ["Stale AB"]
+    assert "Partner" not in at.dataframe[0].value.columns
+    text = all_text(at)
+    assert "Pending Co" not in text and "Winner Co" not in text and "EUR" not in text
+
+
+def test_a_partner_user_sees_their_partners_pipeline(app, world):
+    _add_beta_deals(world)
+    at = _open(app, "partner_user")
+    assert not at.exception
+    assert _metrics(at)["Deals registered"] == "2"
+    assert "Stale AB" not in all_text(at) and "Lost AB" not in all_text(at)
+
+
+def test_a_partner_without_deals_is_told_the_pipeline_is_empty(app, world):
+    at = _open(app, "beta_admin")
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "No deals registered for Beta Advisors yet: the pipeline fills as deals are registered."]
+    assert not at.get("plotly_chart") and not at.metric
+
+
+def test_staff_filtering_to_a_partner_without_deals_is_told_so(app, world):
+    at = _open(app, "admin").selectbox(key="pipeline_partner").select(world.beta_id).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "No deals registered for Beta Advisors yet: the pipeline fills as deals are registered."]
+
+
+def test_denied_deals_are_left_out_of_the_pipeline(app, world):
+    with world.session() as s:
+        pending = deals.board(s, _actor(s, world, "admin"), review_status="pending")["new"].cards
+        deals.review_deal(s, _actor(s, world, "admin"), int(pending.iloc[0]["deal_id"]), accept=False,
+                          reason="invalid_lead")
+    at = _open(app)
+    assert not at.exception
+    assert _metrics(at)["Deals registered"] == "1"
+
+
+@pytest.mark.parametrize("role", ["finance", None])
+def test_finance_and_signed_out_visitors_cannot_open_the_pipeline(app, role):
+    at = app(role).run().switch_page(PAGE).run()
+    assert not at.exception
+    assert shows_no_data(at)
+    assert not at.get("plotly_chart")
