@@ -1,9 +1,91 @@
-"""Weekly commission review and statements. Its own issue builds the content."""
+"""Commissions: finance's weekly review (lines, totals, approval, clawbacks), reports and partner statements.
+
+Partner users and admins see their own lines per week and year to date, and their statements; partner
+managers read the review and the reports. Only finance and admin approve weeks and reverse lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
-from pages.components import guard
+from pages.components import attempt, guard, show_error
+from pages.components import commission_review as review
+from pages.components.commission_report_section import reports
+from pages.components.commission_statements import staff_partner_pick, statement, year_to_date
+from pages.components.commission_tables import lines_table, show_table, totals_table
+from partner_model import commissions, rules
+from partner_model.models import UserRead
 
 user = guard("commissions")
+FINANCE = user.role in rules.FINANCE_ROLES
+
+
+def week_lines(user: UserRead, week: str) -> None:
+    """The week's lines and the totals per partner, or a note that the week has none."""
+    lines, error = attempt(lambda s: commissions.week_lines(s, user, week))
+    if error is not None:
+        show_error(error)
+        return
+    if lines.empty:
+        st.info(f"No commission lines in week {week}.")
+        return
+    kinds = lines["kind"].value_counts()
+    st.caption(f"{len(lines)} lines from {lines['partner_id'].nunique()} partner(s): "
+               + ", ".join(f"{n} {kind}" for kind, n in kinds.items()))
+    show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
+    st.markdown("**Totals per partner**" if user.is_staff else "**Your totals**")
+    show_table(totals_table(commissions.week_totals(lines)), key="week_totals")
+
+
+def week_tab(user: UserRead, week: str, this_week: str) -> None:
+    approved = review.show_state(week)
+    week_lines(user, week)
+    if not FINANCE:
+        return
+    if not approved:
+        st.markdown("##### Approve the week")
+        review.approve_control(user, week, this_week)
+    with st.expander("Clawback: reverse a won deal refunded in its first year", icon=":material/undo:"):
+        st.caption("The deal's commission is reversed with a negative line in the next open week; an approved "
+                   "week never changes.")
+        review.reverse_control(user, week)
+
+
+def statements_tab(user: UserRead, week: str) -> None:
+    if user.is_staff:
+        partner_id = staff_partner_pick(user, week)
+        if partner_id is None:
+            return
+    else:
+        partner_id = user.partner_id
+    statement(user, partner_id, week)
+
+
+today = dt.date.today()
+this_week = rules.iso_week(today)
+open_week, error = attempt(lambda s: commissions.next_open_week(s, this_week))
 st.title("Commissions")
-st.info("This page is being built.", icon=":material/construction:")
+if error is not None:
+    show_error(error)
+    st.stop()
+review.flash()
+week = review.pick_week(this_week, open_week)
+
+STAFF_TABS, PARTNER_TABS = ["Week review", "Reports", "Statements"], ["Week", "Year to date", "Statements", "Reports"]
+names = STAFF_TABS if user.is_staff else PARTNER_TABS
+tabs = dict(zip(names, st.tabs(names, key="commissions_tab", on_change="rerun"), strict=True))
+# Only the open tab runs: each tab reads its own data, so the others cost nothing.
+for name, tab in tabs.items():
+    if not tab.open:
+        continue
+    with tab:
+        if name in ("Week review", "Week"):
+            week_tab(user, week, this_week)
+        elif name == "Year to date":
+            year_to_date(user, today.isocalendar()[0])
+        elif name == "Statements":
+            statements_tab(user, week)
+        else:
+            reports(user, this_week)

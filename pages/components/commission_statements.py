@@ -1,0 +1,82 @@
+"""Partner statements (shown, and downloadable as CSV and PDF) and a partner's year to date."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from pages.components.commission_tables import lines_table, money, show_table, totals_table
+from pages.components.data import attempt, show_error
+from partner_model import commission_reports, commissions
+from partner_model.models import PartnerRead, UserRead
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "partner"
+
+
+def staff_partner_pick(user: UserRead, week: str) -> int | None:
+    """Staff choose among the partners with lines in the week (a program has thousands of partners)."""
+    lines, error = attempt(lambda s: commissions.week_lines(s, user, week))
+    if error is not None:
+        show_error(error)
+        return None
+    if lines.empty:
+        st.info(f"No partner has commission lines in week {week}, so there is no statement to download.")
+        return None
+    names = dict(zip(lines["partner_id"].astype(int), lines["partner_name"], strict=False))
+    return st.selectbox("Partner", sorted(names, key=lambda p: names[p].casefold()), index=None,
+                        key=f"statement_partner_{week}", format_func=names.get, placeholder="Choose a partner")
+
+
+def _billing_info(partner: PartnerRead) -> None:
+    st.markdown(f"**{partner.legal_name or partner.name}**  \nVAT id: {partner.vat_id or '—'}  \n"
+                f"Billing email: {partner.billing_email or '—'}  \nAddress: {partner.address or '—'}")
+    if not all((partner.legal_name, partner.vat_id, partner.billing_email, partner.address)):
+        st.warning("The partner's billing information is incomplete: a partner admin keeps it on the Billing page.",
+                   icon=":material/warning:")
+
+
+def statement(user: UserRead, partner_id: int, week: str) -> None:
+    """One partner's statement for one week: billing information, lines, totals and the two downloads."""
+    result, error = attempt(lambda s: commission_reports.statement(s, user, partner_id, week))
+    if error is not None:
+        show_error(error)
+        return
+    partner, lines, totals = result
+    st.subheader(f"Statement {week}: {partner.name}")
+    _billing_info(partner)
+    if lines.empty:
+        st.info(f"{partner.name} has no commission lines in week {week}.")
+    else:
+        show_table(lines_table(lines, with_partner=False), key="statement_lines")
+        show_table(totals_table(totals).drop(columns=["Partner"]), key="statement_totals")
+    name = f"commission-statement-{_slug(partner.name)}-{week}"
+    left, right = st.columns(2)
+    left.download_button("Download CSV", commission_reports.statement_csv(lines), file_name=f"{name}.csv",
+                         mime="text/csv", key="statement_csv", icon=":material/download:", on_click="ignore")
+    right.download_button("Download PDF", commission_reports.statement_pdf(partner, week, lines, totals),
+                          file_name=f"{name}.pdf", mime="application/pdf", key="statement_pdf",
+                          icon=":material/picture_as_pdf:", on_click="ignore")
+
+
+def year_to_date(user: UserRead, year: int) -> None:
+    """The partner's own lines from week 1 of this year to this week, with their totals per currency."""
+    lines, error = attempt(lambda s: commission_reports.year_to_date(s, user))
+    if error is not None:
+        show_error(error)
+        return
+    if lines.empty:
+        st.info(f"No commission lines in {year} yet.")
+        return
+    totals = commissions.week_totals(lines)
+    for total in totals.itertuples():
+        cols = st.columns(3)
+        cols[0].metric(f"Payable to you in {year} ({total.currency})", money(total.payable, total.currency))
+        cols[1].metric(f"Netted on your invoices ({total.currency})", money(total.netted, total.currency))
+        cols[2].metric(f"Invoiced to you for via-partner deals ({total.currency})",
+                       money(total.partner_invoice, total.currency))
+    st.caption(f"{len(lines)} lines in {lines['week'].nunique()} weeks of {year}.")
+    show_table(lines_table(lines.iloc[::-1], with_partner=False, with_week=True), key="ytd_lines")
+
