@@ -26,7 +26,8 @@ from factories import cheap_hashing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partner_model import commissions, db, deals, partners, rules, users
+from partner_model import commission_queries, commissions, db, deals, partners, rules, users
+from partner_model.errors import PermissionDenied
 
 WON_ON = dt.date(2026, 3, 4)  # a Wednesday of 2026-W10
 WEEK = rules.iso_week(WON_ON)
@@ -158,6 +159,23 @@ def _check_after_changes(all_lines: pd.DataFrame, plans: list[DealPlan], deal_id
             assert by_id.loc[int(line.adjusts_line_id), "deal_id"] == deal_id
 
 
+def _check_queries(s, finance, seller, everything: pd.DataFrame, plans: list[DealPlan],  # type: ignore[no-untyped-def]
+                   deal_ids: list[int]) -> None:
+    """commission_queries: only lines nothing has cancelled can be clawed back; a deal's lines are all its lines."""
+    changed = {d for p, d in zip(plans, deal_ids, strict=True) if p.change not in (None, p.option)}
+    reversible = commission_queries.reversible_lines(s, finance, WEEK)
+    assert set(reversible["deal_id"]) == set(deal_ids) - changed
+    assert set(reversible["kind"]) <= {"commission"}
+    later = commission_queries.reversible_lines(s, finance, rules.week_after(WEEK))
+    rebilled = {d for p, d in zip(plans, deal_ids, strict=True) if p.change not in (None, "reverse", p.option)}
+    assert set(later["deal_id"]) == rebilled and set(later["kind"]) <= {"adjustment"}
+    for deal_id in deal_ids:
+        mine = commission_queries.deal_lines(s, finance, deal_id)
+        assert sorted(mine["line_id"]) == sorted(everything.loc[everything["deal_id"] == deal_id, "line_id"])
+    with pytest.raises(PermissionDenied):
+        commission_queries.reversible_lines(s, seller, WEEK)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(partner_rates=st.lists(rates, min_size=2, max_size=2), plans=st.lists(deal_plans, min_size=1, max_size=6))
 def test_commission_lines_keep_their_sums_and_approved_weeks_never_change(
@@ -187,6 +205,7 @@ def test_commission_lines_keep_their_sums_and_approved_weeks_never_change(
                 for w in weeks:
                     _check_totals(commissions.week_lines(s, finance, w))
                 _check_after_changes(everything, plans, deal_ids, partner_rates)
+                _check_queries(s, finance, sellers[0], everything, plans, deal_ids)
         finally:
             engine.dispose()
 
