@@ -1,0 +1,104 @@
+"""The app in a real browser: sign in through the form, every page the role may see, reload, sign out, deep links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import PASSWORD, ROLES, SCREENSHOTS, email
+from playwright.sync_api import Page, expect
+
+from pages.components.access import PAGES, may_see
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run is over, then fail on any Streamlit exception box."""
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"frame_{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, base: str, role: str, password: str = PASSWORD) -> None:
+    page.goto(base)
+    page.get_by_role("textbox", name="Email").fill(email(role))
+    page.get_by_role("textbox", name="Email").press("Enter")
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sidebar(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_test_id("stSidebar")
+
+
+def test_signed_out_deep_link_shows_the_sign_in_prompt(server, page):
+    page.goto(f"{server.url}/review_queue")
+    expect(page.get_by_text("Sign in to see this page.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
+    settle(page)
+    expect(page.get_by_text("Pending Co")).to_have_count(0)
+    shot(page, "signed_out_review_queue")
+
+
+def test_wrong_password_is_refused_in_the_browser(server, page):
+    sign_in(page, server.url, "finance", password="not the password")
+    expect(page.get_by_text("Wrong email or password.")).to_be_visible()
+    settle(page)
+    shot(page, "sign_in_wrong_password")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_signs_in_opens_every_page_it_may_see_stays_signed_in_on_reload_and_signs_out(server, page, role):
+    sign_in(page, server.url, role)
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    settle(page)
+    shot(page, f"{role}_home")
+    for key, info in PAGES.items():
+        if key == "home" or not may_see(role, key):
+            continue
+        sidebar(page).get_by_role("link", name=info.label, exact=True).click()
+        page.wait_for_url(f"**/{key}")
+        settle(page)
+        expect(sidebar(page).get_by_role("button", name="Sign out")).to_be_visible()
+        expect(page.get_by_text("not allowed")).to_have_count(0)
+        shot(page, f"{role}_{key}")
+    # A reload is a new connection: the signed cookie signs the user in again.
+    page.goto(server.url)
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    settle(page)
+    sidebar(page).get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    settle(page)
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    settle(page)
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_have_count(0)
+
+
+def test_a_page_the_role_may_not_see_says_not_allowed_through_a_deep_link(server, page):
+    sign_in(page, server.url, "partner_user")
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    settle(page)
+    page.goto(f"{server.url}/admin")
+    expect(page.get_by_text("not allowed")).to_be_visible()
+    settle(page)
+    expect(sidebar(page).get_by_role("link", name="Admin", exact=True)).to_have_count(0)
+    shot(page, "partner_user_admin_not_allowed")
+
+
+def test_sign_in_after_a_deep_link_opens_the_page_asked_for(server, page):
+    page.goto(f"{server.url}/billing")
+    expect(page.get_by_text("Sign in to see this page.")).to_be_visible()
+    page.get_by_role("link", name="Sign in").last.click()
+    page.get_by_role("textbox", name="Email").fill(email("partner_admin"))
+    page.get_by_role("textbox", name="Email").press("Enter")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/billing")
+    expect(page.get_by_role("heading", name="Billing", exact=True)).to_be_visible()
+    settle(page)
+    shot(page, "partner_admin_billing_after_sign_in")
