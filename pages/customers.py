@@ -1,9 +1,113 @@
-"""Customer overview: accounts, trials, extensions and attention items. Its own issue builds the content."""
+"""Customer overview: accounts filtered, sorted and paged in SQL; metrics, charts, details, trials and extensions.
 
+Partners see their own accounts; staff see all, with a partner filter. Finance reads only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from pages.components import guard
+from pages.components import attempt, guard, session, show_error
+from pages.components.customer_charts import accounts_by_state_and_framework
+from pages.components.customer_details import account_details, open_account, show_flash
+from pages.components.customer_filters import Filters, filter_bar
+from pages.components.customer_forms import create_trial_form, may_create
+from pages.components.customer_table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
+from partner_model import customers, partners, rules
 
 user = guard("customers")
+STAFF = user.role in rules.STAFF_ROLES
+PICK_KEY = "customers_pick"  # the keyboard-friendly "Open an account" picker
+SEEN_ROWS_KEY = "customers_seen_rows"  # the table selection last acted on
+
+
+def read_overview(s: Any, f: Filters, page: int) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame, int]:
+    """Metrics, the chart's counts and one page of rows, in one short session."""
+    metrics = customers.overview_metrics(s, user, partner_id=f.partner_id)
+    by_framework = customers.accounts_by_state_and_framework(s, user, partner_id=f.partner_id)
+    rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    if rows.empty and page > 1:  # fewer accounts than when this page was chosen: start again at page 1
+        st.session_state.pop(f.page_key(), None)
+        rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE)
+    return metrics, by_framework, rows, total
+
+
+def metrics_row(m: dict[str, int]) -> None:
+    shown = [("Accounts", m["accounts"]), ("In trial", m["trial"]), ("Active", m["active"]), ("Closed", m["closed"]),
+             ("Need attention", m["needs_attention"]), ("Trials ending this week", m["trials_ending_this_week"]),
+             ("Renewals within 30 days", m["renewals_30d"])]
+    for col, (name, value) in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(name, f"{value:,}")
+
+
+def accounts_table(rows: pd.DataFrame) -> None:
+    """The page of accounts; selecting a row opens it below."""
+    event = st.dataframe(table_frame(rows), key="customers_table", on_select="rerun", selection_mode="single-row",
+                         hide_index=True, column_order=column_order(STAFF), column_config=column_config())
+    selected = list(event.selection.rows)
+    # Act only when the selection changed: a selection left over from another page must not reopen anything.
+    if selected != st.session_state.get(SEEN_ROWS_KEY) and selected and selected[0] < len(rows):
+        open_account(int(rows["customer_id"].iloc[selected[0]]))
+    st.session_state[SEEN_ROWS_KEY] = selected
+
+
+def pager(rows: pd.DataFrame, total: int, page_key: str) -> None:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    left, middle, right = st.columns([4, 3, 3], vertical_alignment="bottom")
+    with left:
+        page = st.pagination(pages, key=page_key) if pages > 1 else 1
+    first = (page - 1) * PAGE_SIZE + 1
+    middle.caption(f"Accounts {first:,}–{first + len(rows) - 1:,} of {total:,}")
+    names = dict(zip(rows["customer_id"], rows["name"] + " (" + rows["domain"] + ")", strict=True))
+    right.selectbox("Open an account", list(names), format_func=names.get, index=None, key=PICK_KEY,
+                    placeholder="Choose an account on this page",
+                    on_change=lambda: open_account(st.session_state.get(PICK_KEY)))
+
+
+def csv_download(f: Filters, total: int) -> None:
+    # Up to 200,000 rows: read them only when asked for, never on every run.
+    if not st.button(f"Prepare CSV of all {total:,} matching accounts", key="customers_csv_prepare",
+                     icon=":material/table_view:"):
+        return
+    result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None))
+    if error is not None or result is None:
+        if error is not None:
+            show_error(error)
+        return
+    st.download_button("Download CSV", data=csv_bytes(result[0]), file_name="customers.csv", mime="text/csv",
+                       key="customers_csv_download", on_click="ignore", icon=":material/download:", type="primary")
+
+
 st.title("Customers")
-st.info("This page is being built.", icon=":material/construction:")
+show_flash()
+with session() as s:
+    names = partners.partner_names(s, user) if STAFF else None
+if may_create(user):
+    create_trial_form(user, names)
+summary = st.container()  # metrics and chart above the filters, drawn once the data is read
+filters = filter_bar(names)
+read, error = attempt(lambda s: read_overview(s, filters, int(st.session_state.get(filters.page_key()) or 1)))
+if error is not None or read is None:
+    if error is not None:
+        show_error(error)
+    st.stop()
+metrics, by_framework, rows, total = read
+with summary:
+    metrics_row(metrics)
+    if by_framework.empty:
+        st.info("No accounts to chart yet.", icon=":material/bar_chart:")
+    else:
+        st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
+if rows.empty:
+    empty = metrics["accounts"] == 0
+    st.info("No customer accounts yet: create a trial above." if empty else "No accounts match these filters.",
+            icon=":material/search_off:")
+else:
+    accounts_table(rows)
+    pager(rows, total, filters.page_key())
+    csv_download(filters, total)
+account_details(user, names)
