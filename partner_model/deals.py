@@ -333,11 +333,12 @@ def set_billing_option(
     session: Session, actor: Actor, deal_id: int, billing_option: BillingOption | str, *,
     expected_version: int | None = None, today: dt.date | None = None,
 ) -> DealRead:
-    """Change how a deal is billed; a won deal's commission follows (approved weeks are adjusted, not rewritten).
+    """Change how a deal is billed (its partner, partner managers, finance, admins); a won deal's commission
+    follows (approved weeks are adjusted, not rewritten).
 
     Raises PermissionDenied, NotFound, ValidationError (billing_option, review_status), Conflict.
     """
-    require_role(actor, MOVE_ROLES, "change billing options")
+    require_role(actor, MOVE_ROLES | {Role.finance}, "change billing options")  # finance fixes how won deals bill
     option = rules.choice(BillingOption, billing_option, "billing_option", "Billing option")
     deal = _deal_for(session, actor, deal_id, expected_version)
     if deal.review_status == ReviewStatus.denied:

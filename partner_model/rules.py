@@ -129,11 +129,11 @@ def money(value: object, field: str = "annual_value", label: str = "Expected ann
         raise ValidationError(field, f"{label} must be a number, e.g. 12000 or 12000.50.")
     if amount < 0:
         raise ValidationError(field, f"{label} cannot be negative.")
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError(field, f"{label} can have at most two decimal places (cents).")
-    if amount > MAX_VALUE:
+    if amount > MAX_VALUE:  # before quantize, which cannot hold numbers past the context's precision
         raise ValidationError(field, f"{label} must be at most {MAX_VALUE:,.0f}.")
-    return amount.quantize(CENT)
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationError(field, f"{label} can have at most two decimal places (cents).")
+    return abs(amount) if amount == 0 else amount.quantize(CENT)
 
 
 def to_cents(amount: Decimal) -> int:
