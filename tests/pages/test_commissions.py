@@ -1,0 +1,256 @@
+"""The commissions page (AppTest): finance's weekly review, approval and its lock, adjustments and clawbacks in
+the next open week, statements, reports by role, and a partner's own view.
+
+The page world (tests/pages/conftest.py) has one line this week: Acme's "Winner Co", 10,000 EUR at 20 %,
+billed by invoice (2,000.00 EUR payable). Most tests add Beta's via-partner deal through the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import World
+from pages_helpers import main_text, shows_no_data
+
+from partner_model import commissions, deals, rules, users
+
+PAGE = "pages/commissions.py"
+THIS_WEEK = rules.iso_week(dt.date.today())
+NEXT_WEEK = rules.week_after(THIS_WEEK)
+LAST_WEEK = rules.weeks_back(THIS_WEEK, 2)[0]
+
+
+def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]
+    return users.get_user(s, world.user_ids[role])
+
+
+def _beta_via_partner_deal(world: World) -> int:
+    """Beta (15 %) wins 5,000 EUR billed via the partner: 750.00 netted, 4,250.00 to invoice Beta."""
+    with world.session() as s:
+        beta = _actor(s, world, "beta_admin")
+        deal = deals.register_deal(s, beta, contact_name="Vera Via", contact_email="vera@via-co.example",
+                                   company_name="Via Co", annual_value="5000")
+        deals.review_deal(s, _actor(s, world, "partner_manager"), deal.id, accept=True)
+        deals.move_deal(s, beta, deal.id, stage="closed_won", billing_option="via_partner")
+        return deal.id
+
+
+def _lines(world: World, week: str = THIS_WEEK):  # type: ignore[no-untyped-def]
+    with world.session() as s:
+        return commissions.week_lines(s, _actor(s, world, "admin"), week)
+
+
+def _winner(world: World):  # type: ignore[no-untyped-def]
+    lines = _lines(world)
+    return lines[lines["company_name"] == "Winner Co"].iloc[0]
+
+
+def open_page(app, role: str, tab: str | None = None):  # type: ignore[no-untyped-def]
+    at = app(role)
+    if tab is not None:
+        at.session_state["commissions_tab"] = tab
+    return at.switch_page(PAGE).run()
+
+
+def frames(at) -> list:  # type: ignore[no-untyped-def]
+    return [d.value for d in at.dataframe]
+
+
+def approve(at):  # type: ignore[no-untyped-def]
+    at.checkbox(key=f"approve_confirm_{THIS_WEEK}").check().run()
+    return at.button(key="approve_week").click().run()
+
+
+def buttons(at) -> set[str]:  # type: ignore[no-untyped-def]
+    return {b.key for b in at.button}
+
+
+# --- finance's review ---------------------------------------------------------------------------
+
+
+def test_finance_sees_the_weeks_lines_with_totals_per_partner_and_the_open_state(app, world):
+    _beta_via_partner_deal(world)
+    at = open_page(app, "finance")
+    assert not at.exception
+    assert at.selectbox(key="commission_week").value == THIS_WEEK
+    assert any(f"week {THIS_WEEK} has not been approved" in i.value for i in at.info)
+    lines, totals = frames(at)
+    winner = lines[lines["Company"] == "Winner Co"].iloc[0]
+    assert (winner["Partner"], winner["Value"], winner["Rate"], winner["Commission"]) == (
+        "Acme Consulting", "10,000.00 EUR", "20.00 %", "2,000.00 EUR")
+    assert (winner["Billing option"], winner["Payable / Netted"], winner["Kind"]) == ("Invoice", "Payable",
+                                                                                     "Commission")
+    via = lines[lines["Company"] == "Via Co"].iloc[0]
+    assert (via["Billing option"], via["Payable / Netted"], via["Commission"], via["To invoice the partner"]) == (
+        "Via partner", "Netted", "750.00 EUR", "4,250.00 EUR")
+    by_partner = totals.set_index("Partner")
+    assert by_partner.at["Acme Consulting", "Commission payable to the partner"] == "2,000.00 EUR"
+    assert by_partner.at["Beta Advisors", "Commission netted on the partner's invoice"] == "750.00 EUR"
+    assert by_partner.at["Beta Advisors", "To invoice the partner (via partner deals)"] == "4,250.00 EUR"
+
+
+def test_finance_approves_the_week_only_after_confirming_and_then_it_is_locked(app, world):
+    at = open_page(app, "finance")
+    assert at.button(key="approve_week").disabled
+    at = approve(at)
+    assert not at.exception
+    assert any(f"Week {THIS_WEEK} approved and locked." in s.value for s in at.success)
+    assert any(s.value.startswith("**Approved** by Finance at ") for s in at.success)
+    assert "approve_week" not in buttons(at)
+    with world.session() as s:
+        state = commissions.week_state(s, THIS_WEEK)
+    assert state.state == "approved" and state.approved_by == world.user_ids["finance"]
+
+
+def test_a_billing_change_after_approval_arrives_in_the_next_open_week_naming_the_line_it_adjusts(app, world):
+    at = approve(open_page(app, "finance"))
+    original = _winner(world)
+    with world.session() as s:
+        deals.set_billing_option(s, _actor(s, world, "partner_manager"), int(original["deal_id"]), "via_partner")
+    at = open_page(app, "finance")
+    picker = at.selectbox(key="commission_week")
+    assert picker.options[0].startswith(f"{NEXT_WEEK} ") and "next open week" in picker.options[0]
+    assert picker.value == THIS_WEEK
+    this_week_lines = frames(at)[0]
+    assert list(this_week_lines["Kind"]) == ["Commission"] and list(this_week_lines["Commission"]) == [
+        "2,000.00 EUR"]
+    at = picker.select(NEXT_WEEK).run()
+    assert not at.exception
+    lines = frames(at)[0].set_index("Kind")
+    adjusts = f"adjusts line {int(original['line_id'])}"
+    assert lines.at["Reversal", "Commission"] == "-2,000.00 EUR"
+    assert lines.at["Reversal", "Adjusts"] == adjusts
+    assert (lines.at["Adjustment", "Commission"], lines.at["Adjustment", "Billing option"]) == (
+        "2,000.00 EUR", "Via partner")
+    assert lines.at["Adjustment", "Adjusts"] == adjusts
+    assert lines.at["Adjustment", "To invoice the partner"] == "8,000.00 EUR"
+
+
+def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_open_week(app, world):
+    at = approve(open_page(app, "finance"))
+    original = _winner(world)
+    line_id = int(original["line_id"])
+    picker = at.selectbox(key=f"reverse_line_{THIS_WEEK}")
+    assert at.button(key="reverse_line").disabled
+    at = picker.select(line_id).run()
+    at = at.checkbox(key=f"reverse_confirm_{THIS_WEEK}").check().run()
+    at = at.button(key="reverse_line").click().run()
+    assert not at.exception
+    assert any(f"cancels line {line_id} in week {NEXT_WEEK}" in s.value for s in at.success)
+    assert at.selectbox(key="commission_week").value == NEXT_WEEK
+    reversal = frames(at)[0].iloc[0]
+    assert (reversal["Kind"], reversal["Commission"], reversal["Adjusts"]) == (
+        "Reversal", "-2,000.00 EUR", f"adjusts line {line_id}")
+    assert list(_lines(world)["line_id"]) == [line_id]  # the approved week never changes
+    assert any(f"Week {NEXT_WEEK} has no commission line that can be reversed" in i.value for i in at.info)
+
+
+def test_reversing_a_line_of_an_open_week_withdraws_it(app, world):
+    at = open_page(app, "finance")
+    line_id = int(_winner(world)["line_id"])
+    at = at.selectbox(key=f"reverse_line_{THIS_WEEK}").select(line_id).run()
+    at = at.checkbox(key=f"reverse_confirm_{THIS_WEEK}").check().run()
+    at = at.button(key="reverse_line").click().run()
+    assert not at.exception
+    assert any(f"line {line_id} was withdrawn from open week {THIS_WEEK}" in s.value for s in at.success)
+    assert any(f"No commission lines in week {THIS_WEEK}." in i.value for i in at.info)
+
+
+def test_an_empty_week_says_so(app, world):
+    at = open_page(app, "finance")
+    at = at.selectbox(key="commission_week").select(LAST_WEEK).run()
+    assert not at.exception
+    assert any(f"No commission lines in week {LAST_WEEK}." in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_finance_chooses_a_partner_and_gets_its_statement_as_csv_and_pdf(app, world):
+    _beta_via_partner_deal(world)
+    at = open_page(app, "finance", "Statements")
+    assert not at.exception
+    at = at.selectbox(key=f"statement_partner_{THIS_WEEK}").select(world.beta_id).run()
+    assert not at.exception
+    assert f"Statement {THIS_WEEK}: Beta Advisors" in main_text(at)
+    assert list(frames(at)[0]["Company"]) == ["Via Co"]
+    downloads = {d.proto.label: d.proto for d in at.get("download_button")}
+    assert set(downloads) == {"Download CSV", "Download PDF"}
+    assert any("billing information is incomplete" in w.value for w in at.warning)
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def _chart_titles(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [json.loads(c.proto.spec)["layout"]["yaxis"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("role", ["partner_manager", "finance", "admin"])
+def test_staff_see_four_reports_including_commission_by_tier(app, world, role):
+    at = open_page(app, role, "Reports")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 4
+    assert "Commission by partner tier" in main_text(at) and "Top 10 partners by commission" in main_text(at)
+    assert "approve_week" not in buttons(at)
+
+
+def test_partner_manager_reads_the_week_without_approve_or_reverse_controls(app, world):
+    at = open_page(app, "partner_manager")
+    assert not at.exception
+    assert "Winner Co" in set(frames(at)[0]["Company"])
+    assert not {"approve_week", "reverse_line"} & buttons(at)
+    assert not at.checkbox
+
+
+# --- a partner's own view -------------------------------------------------------------------------
+
+
+def test_partner_user_sees_only_their_own_lines_and_no_approve_or_reverse_controls(app, world):
+    _beta_via_partner_deal(world)
+    at = open_page(app, "partner_user")
+    assert not at.exception
+    lines, totals = frames(at)
+    assert list(lines["Company"]) == ["Winner Co"] and "Partner" not in lines.columns
+    assert list(totals["Partner"]) == ["Acme Consulting"]
+    assert "Via Co" not in main_text(at) and "Beta Advisors" not in main_text(at)
+    assert not {"approve_week", "reverse_line"} & buttons(at)
+    assert not at.checkbox
+
+
+def test_beta_partner_admin_sees_only_betas_lines(app, world):
+    _beta_via_partner_deal(world)
+    at = open_page(app, "beta_admin")
+    assert not at.exception
+    assert list(frames(at)[0]["Company"]) == ["Via Co"]
+    assert "Winner Co" not in main_text(at)
+
+
+def test_partner_sees_year_to_date_totals(app, world):
+    at = open_page(app, "partner_admin", "Year to date")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == "2,000.00 EUR"
+    assert list(frames(at)[0]["Week"]) == [THIS_WEEK]
+
+
+def test_partner_gets_their_own_statement_without_choosing_a_partner(app, world):
+    at = open_page(app, "partner_user", "Statements")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("statement_partner")]
+    assert f"Statement {THIS_WEEK}: Acme Consulting" in main_text(at)
+    assert {d.proto.label for d in at.get("download_button")} == {"Download CSV", "Download PDF"}
+
+
+def test_partner_reports_show_only_their_own_two_charts(app, world):
+    at = open_page(app, "partner_user", "Reports")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    assert "your own commission only" in main_text(at)
+    assert "Commission by partner tier" not in main_text(at)
+
+
+def test_signed_out_visitor_sees_no_commission_data(app, world):
+    at = open_page(app, None)
+    assert not at.exception
+    assert shows_no_data(at)

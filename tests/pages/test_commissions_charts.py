@@ -1,0 +1,116 @@
+"""The commission figure builders and table formatting (pages/components/commission_*.py): pure functions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from pages.components.commission_charts import (
+    by_tier_figure,
+    currencies,
+    payable_netted_figure,
+    top_partners_figure,
+    weekly_by_option_figure,
+)
+from pages.components.commission_review import week_options
+from pages.components.commission_tables import lines_table, money, percent, totals_table, week_label
+from partner_model import commissions
+
+WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
+WEEKLY = pd.DataFrame([
+    {"week": "2026-W45", "billing_option": "credit_card", "currency": "EUR", "commission": Decimal("100.10")},
+    {"week": "2026-W45", "billing_option": "via_partner", "currency": "EUR", "commission": Decimal("50.00")},
+    {"week": "2026-W47", "billing_option": "invoice", "currency": "EUR", "commission": Decimal("-20.00")},
+    {"week": "2026-W46", "billing_option": "invoice", "currency": "SEK", "commission": Decimal("900.00")},
+])
+EMPTY = pd.DataFrame(columns=["week", "billing_option", "currency", "commission"])
+
+
+def test_currencies_lists_eur_first_then_the_others_alphabetically():
+    assert currencies(WEEKLY, EMPTY, pd.DataFrame({"currency": ["USD", "CHF"]})) == ["EUR", "CHF", "SEK", "USD"]
+    assert currencies(EMPTY) == []
+
+
+def test_weekly_figure_stacks_one_currency_by_billing_option_over_every_week():
+    fig = weekly_by_option_figure(WEEKLY, WEEKS, "EUR")
+    assert fig.layout.barmode == "relative"
+    assert {t.name for t in fig.data} == {"Credit card", "Invoice", "Via partner"}
+    assert list(fig.layout.xaxis.categoryarray) == WEEKS
+    amounts = {t.name: list(t.y) for t in fig.data}
+    assert amounts["Credit card"] == [100.1] and amounts["Invoice"] == [-20.0]
+    assert "EUR" in fig.layout.yaxis.title.text
+    assert {t.name for t in weekly_by_option_figure(WEEKLY, WEEKS, "SEK").data} == {"Invoice"}
+
+
+def test_figures_with_nothing_to_draw_are_none():
+    assert weekly_by_option_figure(EMPTY, WEEKS, "EUR") is None
+    assert weekly_by_option_figure(WEEKLY, WEEKS, "USD") is None
+    assert payable_netted_figure(pd.DataFrame(columns=["week", "direction", "currency", "commission"]), WEEKS,
+                                 "EUR") is None
+    assert top_partners_figure(pd.DataFrame(columns=["partner_id", "partner_name", "currency", "commission"]),
+                               "EUR") is None
+    assert by_tier_figure(pd.DataFrame(columns=["tier", "currency", "commission"]), "EUR") is None
+    zero = pd.DataFrame([{"tier": "gold", "currency": "EUR", "commission": Decimal("0.00")}])
+    assert by_tier_figure(zero, "EUR") is None
+
+
+def test_payable_netted_top_partners_and_tier_figures_use_the_products_words():
+    directions = pd.DataFrame([
+        {"week": "2026-W46", "direction": "payable", "currency": "EUR", "commission": Decimal("10.00")},
+        {"week": "2026-W46", "direction": "netted", "currency": "EUR", "commission": Decimal("5.00")},
+    ])
+    assert {t.name for t in payable_netted_figure(directions, WEEKS, "EUR").data} == {
+        "Payable to partners", "Netted on partner invoices"}
+    top = pd.DataFrame([
+        {"partner_id": 1, "partner_name": "Acme", "currency": "EUR", "commission": Decimal("30.00")},
+        {"partner_id": 2, "partner_name": "Beta", "currency": "EUR", "commission": Decimal("70.00")},
+        {"partner_id": 3, "partner_name": "Krona AB", "currency": "SEK", "commission": Decimal("900.00")},
+    ])
+    fig = top_partners_figure(top, "EUR")
+    assert list(fig.data[0].y) == ["Acme", "Beta"]  # highest drawn last, i.e. on top
+    tiers = pd.DataFrame([{"tier": "gold", "currency": "EUR", "commission": Decimal("7.00")},
+                          {"tier": "registered", "currency": "EUR", "commission": Decimal("3.00")}])
+    assert set(by_tier_figure(tiers, "EUR").data[0].x) == {"Gold", "Registered"}
+
+
+def test_money_and_rates_are_shown_exactly_with_two_decimals():
+    assert money(Decimal("12345.6"), "EUR") == "12,345.60 EUR"
+    assert money(Decimal("-2000.00"), "SEK") == "-2,000.00 SEK"
+    assert money(None, "EUR") == "—"
+    assert percent(Decimal("0.125")) == "12.50 %"
+
+
+def _line(**overrides):  # type: ignore[no-untyped-def]
+    line = {"line_id": 7, "week": "2026-W47", "deal_id": 3, "partner_id": 1, "partner_name": "Acme",
+            "company_name": "Winner Co", "kind": "commission", "adjusts_line_id": None,
+            "billing_option": "via_partner", "direction": "netted", "value": Decimal("1000.00"), "currency": "EUR",
+            "rate": Decimal("0.2000"), "commission": Decimal("200.00"), "partner_invoice": Decimal("800.00")}
+    return {**line, **overrides}
+
+
+def test_lines_and_totals_tables_speak_the_products_words():
+    lines = pd.DataFrame([_line(), _line(line_id=9, kind="reversal", adjusts_line_id=7.0,
+                                         value=Decimal("-1000.00"), commission=Decimal("-200.00"),
+                                         partner_invoice=Decimal("-800.00"))])
+    table = lines_table(lines)
+    assert list(table["Kind"]) == ["Commission", "Reversal"]
+    assert list(table["Adjusts"]) == ["", "adjusts line 7"]
+    assert table.iloc[0][["Billing option", "Payable / Netted", "Rate", "To invoice the partner"]].tolist() == [
+        "Via partner", "Netted", "20.00 %", "800.00 EUR"]
+    assert "Partner" not in lines_table(lines, with_partner=False).columns
+    totals = totals_table(commissions.week_totals(lines))
+    assert totals.iloc[0].to_dict() == {
+        "Partner": "Acme", "Currency": "EUR", "Commission payable to the partner": "0.00 EUR",
+        "Commission netted on the partner's invoice": "0.00 EUR",
+        "To invoice the partner (via partner deals)": "0.00 EUR", "Lines": 2}
+
+
+def test_week_picker_lists_the_open_week_ahead_then_this_week_and_51_before():
+    options = week_options("2026-W47", "2026-W47")
+    assert options[0] == "2026-W47" and len(options) == 52 and options[-1] == "2025-W48"
+    ahead = week_options("2026-W52", "2027-W02")
+    assert ahead[:4] == ["2027-W02", "2027-W01", "2026-W53", "2026-W52"]
+    assert week_label("2026-W47", "2026-W47").endswith("this week")
+    assert "16 Nov – 22 Nov 2026" in week_label("2026-W47", "2026-W47")
+    assert week_label("2026-W48", "2026-W47", "2026-W48").endswith("next open week")
