@@ -133,7 +133,7 @@ def money(value: object, field: str = "annual_value", label: str = "Expected ann
         raise ValidationError(field, f"{label} must be at most {MAX_VALUE:,.0f}.")
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise ValidationError(field, f"{label} can have at most two decimal places (cents).")
-    return abs(amount) if amount == 0 else amount.quantize(CENT)
+    return abs(amount.quantize(CENT))  # abs: "-0" is 0.00
 
 
 def to_cents(amount: Decimal) -> int:
