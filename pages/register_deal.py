@@ -1,9 +1,44 @@
-"""Deal registration: a partner registers a potential customer. Its own issue builds the content."""
+"""Deal registration: a partner registers a potential customer; staff may register on a partner's behalf.
+
+Every rule runs in deals.register_deal; a refused registration writes nothing and names the field at fault.
+"""
 
 import streamlit as st
 
-from pages.components import guard
+from pages.components import attempt, guard, show_error
+from pages.components import deal_form as form
+from pages.components.labels import REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.review_labels import md, money
+from partner_model import partners, rules
 
 user = guard("register_deal")
+staff = user.role in rules.STAFF_ROLES
 st.title("Register a deal")
-st.info("This page is being built.", icon=":material/construction:")
+st.markdown(
+    "Register a customer you are working with, so the deal is yours. Enter the **customer's** contact name and "
+    "email, never your own: the email's domain identifies the customer. Vendor staff review each registration; "
+    f"an accepted one protects your claim for {rules.PROTECTION_DAYS} days.")
+
+names = None
+if staff:  # staff register on a partner's behalf and must say which
+    names, error = attempt(lambda s: partners.partner_names(s, user))
+    if error is not None:
+        show_error(error)
+        st.stop()
+
+created = form.created_deal()
+if created is not None:
+    with st.container(border=True):
+        st.success(f"Registered **{md(created.company_name)}** ({md(created.customer_domain)}). "
+                   f"Review status: **{label(REVIEW_LABELS, created.review_status)}** until vendor staff review it.",
+                   icon=":material/check_circle:")
+        st.markdown(f"Stage **{label(STAGE_LABELS, created.stage)}** · expected annual value "
+                    f"**{money(created.value, created.currency)}** · contact {md(created.contact_name)} "
+                    f"({md(created.contact_email)})")
+        st.page_link("pages/deal_board.py", label="See the deal on the deal board", icon=":material/view_kanban:",
+                     query_params={"deal": str(created.id)})
+    st.subheader("Register another deal")
+
+left, _ = st.columns([3, 2])
+with left:
+    form.registration_form(user, names)
