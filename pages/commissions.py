@@ -14,7 +14,7 @@ from pages.components import attempt, guard, show_error
 from pages.components import commission_review as review
 from pages.components.commission_report_section import reports
 from pages.components.commission_statements import staff_partner_pick, statement, year_to_date
-from pages.components.commission_tables import lines_table, show_table, totals_table
+from pages.components.commission_tables import line_counts, lines_table, show_table, totals_table
 from partner_model import commissions, rules
 from partner_model.models import UserRead
 
@@ -31,15 +31,15 @@ def week_lines(user: UserRead, week: str) -> None:
     if lines.empty:
         st.info(f"No commission lines in week {week}.")
         return
-    kinds = lines["kind"].value_counts()
-    st.caption(f"{len(lines)} lines from {lines['partner_id'].nunique()} partner(s): "
-               + ", ".join(f"{n} {kind}" for kind, n in kinds.items()))
+    st.caption(line_counts(lines, user.is_staff))
     show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
+    totals = totals_table(commissions.week_totals(lines))
     st.markdown("**Totals per partner**" if user.is_staff else "**Your totals**")
-    show_table(totals_table(commissions.week_totals(lines)), key="week_totals")
+    show_table(totals if user.is_staff else totals.drop(columns=["Partner"]), key="week_totals")
 
 
-def week_tab(user: UserRead, week: str, this_week: str) -> None:
+def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
+    week = review.pick_week(this_week, open_week)
     approved = review.show_state(week)
     week_lines(user, week)
     if not FINANCE:
@@ -53,7 +53,8 @@ def week_tab(user: UserRead, week: str, this_week: str) -> None:
         review.reverse_control(user, week)
 
 
-def statements_tab(user: UserRead, week: str) -> None:
+def statements_tab(user: UserRead, this_week: str, open_week: str) -> None:
+    week = review.pick_week(this_week, open_week)
     if user.is_staff:
         partner_id = staff_partner_pick(user, week)
         if partner_id is None:
@@ -71,21 +72,21 @@ if error is not None:
     show_error(error)
     st.stop()
 review.flash()
-week = review.pick_week(this_week, open_week)
 
 STAFF_TABS, PARTNER_TABS = ["Week review", "Reports", "Statements"], ["Week", "Year to date", "Statements", "Reports"]
 names = STAFF_TABS if user.is_staff else PARTNER_TABS
 tabs = dict(zip(names, st.tabs(names, key="commissions_tab", on_change="rerun"), strict=True))
-# Only the open tab runs: each tab reads its own data, so the others cost nothing.
+# Only the open tab runs: each reads its own data, so the others cost nothing. Week and Statements each draw
+# the week picker (one key: the chosen week stays when switching between them).
 for name, tab in tabs.items():
     if not tab.open:
         continue
     with tab:
         if name in ("Week review", "Week"):
-            week_tab(user, week, this_week)
+            week_tab(user, this_week, open_week)
         elif name == "Year to date":
             year_to_date(user, today.isocalendar()[0])
         elif name == "Statements":
-            statements_tab(user, week)
+            statements_tab(user, this_week, open_week)
         else:
             reports(user, this_week)

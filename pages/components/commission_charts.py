@@ -33,6 +33,13 @@ def _in(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     return mine[mine["amount"] != 0]
 
 
+def _every(data: pd.DataFrame, key: str, values: list[str], weeks: list[str]) -> pd.DataFrame:
+    """Zero rows for the weeks (and series) without commission, so the axis shows the whole period."""
+    grid = pd.MultiIndex.from_product([weeks, values], names=["week", key])
+    amounts = data.groupby(["week", key])["amount"].sum().reindex(grid, fill_value=0.0)
+    return amounts.reset_index()
+
+
 def _style(fig: go.Figure, currency: str, *, height: int = 360) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="",
                       legend={"orientation": "h", "y": -0.2})
@@ -46,6 +53,7 @@ def weekly_by_option_figure(frame: pd.DataFrame, weeks: list[str], currency: str
     if data.empty:
         return None
     data["Billing option"] = data["billing_option"].map(lambda v: label(BILLING_OPTION_LABELS, v))
+    data = _every(data, "Billing option", list(OPTION_COLOURS), weeks)
     fig = px.bar(data, x="week", y="amount", color="Billing option", color_discrete_map=OPTION_COLOURS,
                  category_orders={"week": weeks, "Billing option": list(OPTION_COLOURS)},
                  labels={"week": "ISO week", "amount": f"Commission ({currency})"})
@@ -59,8 +67,10 @@ def payable_netted_figure(frame: pd.DataFrame, weeks: list[str], currency: str) 
     if data.empty:
         return None
     data["Direction"] = data["direction"].map(lambda v: DIRECTION_LABELS.get(str(v), str(v)))
+    data = _every(data, "Direction", list(DIRECTION_COLOURS), weeks)
     fig = px.bar(data, x="week", y="amount", color="Direction", barmode="group",
-                 color_discrete_map=DIRECTION_COLOURS, category_orders={"week": weeks},
+                 color_discrete_map=DIRECTION_COLOURS,
+                 category_orders={"week": weeks, "Direction": list(DIRECTION_COLOURS)},
                  labels={"week": "ISO week", "amount": f"Commission ({currency})"})
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=weeks)
     return _style(fig, currency)
@@ -86,6 +96,7 @@ def by_tier_figure(frame: pd.DataFrame, currency: str) -> go.Figure | None:
     if data.empty:
         return None
     data["Tier"] = data["tier"].map(lambda v: label(TIER_LABELS, v))
+    data = data.groupby("Tier")["amount"].sum().reindex(TIER_ORDER, fill_value=0.0).reset_index()
     fig = px.bar(data, x="Tier", y="amount", category_orders={"Tier": TIER_ORDER},
                  labels={"amount": f"Commission ({currency})"})
     fig.update_traces(marker_color="#54A24B", name="Commission")

@@ -16,6 +16,7 @@ from partner_model.models import UserRead
 WEEK_KEY = "commission_week"
 GOTO_KEY = "commission_week_goto"  # set before a rerun to open another week (a drawn widget cannot be changed)
 FLASH_KEY = "commission_flash"
+CHOSEN_KEY = "commission_week_chosen"  # survives tabs without the picker (Streamlit drops an undrawn widget's state)
 WEEKS_SHOWN = 52
 
 
@@ -35,11 +36,14 @@ def pick_week(this_week: str, open_week: str) -> str:
     if goto in options:
         st.session_state[WEEK_KEY] = goto
     if st.session_state.get(WEEK_KEY) not in options:
-        st.session_state[WEEK_KEY] = this_week
-    return st.selectbox("ISO week", options, key=WEEK_KEY,
+        chosen = st.session_state.get(CHOSEN_KEY)
+        st.session_state[WEEK_KEY] = chosen if chosen in options else this_week
+    week = st.selectbox("ISO week", options, key=WEEK_KEY,
                         format_func=lambda w: week_label(w, this_week, open_week),
                         help="Commission lines land in the ISO week the deal was won; changes after a week "
                              "was approved land in the next open week.")
+    st.session_state[CHOSEN_KEY] = week
+    return week
 
 
 def flash() -> None:

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from pages.components.commission_tables import lines_table, money, show_table, totals_table
+from pages.components.commission_tables import line_counts, lines_table, money, show_table, totals_table
 from pages.components.data import attempt, show_error
 from partner_model import commission_reports, commissions
 from partner_model.models import PartnerRead, UserRead
@@ -53,10 +53,10 @@ def statement(user: UserRead, partner_id: int, week: str) -> None:
         show_table(lines_table(lines, with_partner=False), key="statement_lines")
         show_table(totals_table(totals).drop(columns=["Partner"]), key="statement_totals")
     name = f"commission-statement-{_slug(partner.name)}-{week}"
-    left, right = st.columns(2)
-    left.download_button("Download CSV", commission_reports.statement_csv(lines), file_name=f"{name}.csv",
+    buttons = st.container(horizontal=True)
+    buttons.download_button("Download CSV", commission_reports.statement_csv(lines), file_name=f"{name}.csv",
                          mime="text/csv", key="statement_csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Download PDF", commission_reports.statement_pdf(partner, week, lines, totals),
+    buttons.download_button("Download PDF", commission_reports.statement_pdf(partner, week, lines, totals),
                           file_name=f"{name}.pdf", mime="application/pdf", key="statement_pdf",
                           icon=":material/picture_as_pdf:", on_click="ignore")
 
@@ -77,6 +77,7 @@ def year_to_date(user: UserRead, year: int) -> None:
         cols[1].metric(f"Netted on your invoices ({total.currency})", money(total.netted, total.currency))
         cols[2].metric(f"Invoiced to you for via-partner deals ({total.currency})",
                        money(total.partner_invoice, total.currency))
-    st.caption(f"{len(lines)} lines in {lines['week'].nunique()} weeks of {year}.")
+    weeks = lines["week"].nunique()
+    st.caption(f"{line_counts(lines, per_partner=False)}, in {weeks} week{'s' if weeks != 1 else ''} of {year}.")
     show_table(lines_table(lines.iloc[::-1], with_partner=False, with_week=True), key="ytd_lines")
 

@@ -16,6 +16,9 @@ from partner_model import rules
 KIND_LABELS = {"commission": "Commission", "adjustment": "Adjustment", "reversal": "Reversal"}
 DIRECTION_LABELS = {"payable": "Payable", "netted": "Netted"}
 RIGHT = st.column_config.TextColumn(alignment="right")
+NARROW = st.column_config.Column(width="small")
+MONEY_COLUMNS = {"Value", "Commission", "To invoice the partner", "Rate", "Payable to the partner",
+                 "Netted on the partner's invoice", "To invoice the partner (via partner)"}
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -30,8 +33,12 @@ def percent(rate: Decimal) -> str:
     return f"{rate * 100:.2f} %"
 
 
-def _adjusts(line_id: object) -> str:
-    return "" if line_id is None or pd.isna(line_id) else f"adjusts line {int(line_id)}"
+def _kind(kind: str, adjusts_line_id: object) -> str:
+    """"Commission", or "Reversal · adjusts line 12": a correction names the line it corrects."""
+    word = KIND_LABELS.get(kind, kind)
+    if adjusts_line_id is None or pd.isna(adjusts_line_id):
+        return word
+    return f"{word} · adjusts line {int(adjusts_line_id)}"
 
 
 def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bool = False) -> pd.DataFrame:
@@ -48,32 +55,42 @@ def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bo
         "Billing option": label(BILLING_OPTION_LABELS, line.billing_option),
         "Payable / Netted": DIRECTION_LABELS.get(line.direction, line.direction),
         "To invoice the partner": money(line.partner_invoice, line.currency),
-        "Kind": KIND_LABELS.get(line.kind, line.kind),
-        "Adjusts": _adjusts(line.adjusts_line_id),
+        "Kind": _kind(line.kind, line.adjusts_line_id),
     } for line in lines.itertuples()]
     table = pd.DataFrame(rows)
     drop = [c for c, keep in (("Partner", with_partner), ("Week", with_week)) if not keep]
     return table.drop(columns=drop) if not table.empty else table
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def line_counts(lines: pd.DataFrame, per_partner: bool = True) -> str:
+    """"4 lines from 2 partners: 2 commissions, 1 reversal, 1 adjustment"."""
+    kinds = ", ".join(_plural(n, str(kind)) for kind, n in lines["kind"].value_counts().items())
+    partners = f" from {_plural(lines['partner_id'].nunique(), 'partner')}" if per_partner else ""
+    return f"{_plural(len(lines), 'line')}{partners}: {kinds}"
+
+
 def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
-    """commissions.week_totals per partner and currency, in the words finance uses."""
+    """commissions.week_totals per partner and currency: commission payable to the partner, commission netted
+    on the partner's invoice, and what to invoice the partner for via-partner deals (value - commission)."""
     return pd.DataFrame([{
         "Partner": total.partner_name,
         "Currency": total.currency,
-        "Commission payable to the partner": money(total.payable, total.currency),
-        "Commission netted on the partner's invoice": money(total.netted, total.currency),
-        "To invoice the partner (via partner deals)": money(total.partner_invoice, total.currency),
+        "Payable to the partner": money(total.payable, total.currency),
+        "Netted on the partner's invoice": money(total.netted, total.currency),
+        "To invoice the partner (via partner)": money(total.partner_invoice, total.currency),
         "Lines": int(total.lines),
     } for total in totals.itertuples()])
 
 
 def show_table(table: pd.DataFrame, key: str) -> None:
-    """A read-only table with the money columns right-aligned."""
-    money_columns = [c for c in table.columns if c in {"Value", "Commission", "To invoice the partner", "Rate"}
-                     or c.startswith(("Commission ", "To invoice"))]
-    st.dataframe(table, hide_index=True, width="stretch", key=key,
-                 column_config=dict.fromkeys(money_columns, RIGHT))
+    """A read-only table, money right-aligned, ids and counts narrow."""
+    config = {c: RIGHT if c in MONEY_COLUMNS else NARROW for c in table.columns
+              if c in MONEY_COLUMNS or c in {"Line", "Deal", "Lines", "Currency"}}
+    st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config)
 
 
 def week_label(week: str, this_week: str, open_week: str = "") -> str:

@@ -86,9 +86,11 @@ def test_finance_sees_the_weeks_lines_with_totals_per_partner_and_the_open_state
     assert (via["Billing option"], via["Payable / Netted"], via["Commission"], via["To invoice the partner"]) == (
         "Via partner", "Netted", "750.00 EUR", "4,250.00 EUR")
     by_partner = totals.set_index("Partner")
-    assert by_partner.at["Acme Consulting", "Commission payable to the partner"] == "2,000.00 EUR"
-    assert by_partner.at["Beta Advisors", "Commission netted on the partner's invoice"] == "750.00 EUR"
-    assert by_partner.at["Beta Advisors", "To invoice the partner (via partner deals)"] == "4,250.00 EUR"
+    assert by_partner.at["Acme Consulting", "Payable to the partner"] == "2,000.00 EUR"
+    assert by_partner.at["Acme Consulting", "Netted on the partner's invoice"] == "0.00 EUR"
+    assert by_partner.at["Beta Advisors", "Netted on the partner's invoice"] == "750.00 EUR"
+    assert by_partner.at["Beta Advisors", "To invoice the partner (via partner)"] == "4,250.00 EUR"
+    assert "2 lines from 2 partners: 2 commissions" in [c.value for c in at.caption]
 
 
 def test_finance_approves_the_week_only_after_confirming_and_then_it_is_locked(app, world):
@@ -118,14 +120,13 @@ def test_a_billing_change_after_approval_arrives_in_the_next_open_week_naming_th
         "2,000.00 EUR"]
     at = picker.select(NEXT_WEEK).run()
     assert not at.exception
-    lines = frames(at)[0].set_index("Kind")
     adjusts = f"adjusts line {int(original['line_id'])}"
-    assert lines.at["Reversal", "Commission"] == "-2,000.00 EUR"
-    assert lines.at["Reversal", "Adjusts"] == adjusts
-    assert (lines.at["Adjustment", "Commission"], lines.at["Adjustment", "Billing option"]) == (
-        "2,000.00 EUR", "Via partner")
-    assert lines.at["Adjustment", "Adjusts"] == adjusts
-    assert lines.at["Adjustment", "To invoice the partner"] == "8,000.00 EUR"
+    lines = frames(at)[0].set_index("Kind")
+    assert lines.at[f"Reversal · {adjusts}", "Commission"] == "-2,000.00 EUR"
+    adjustment = lines.loc[f"Adjustment · {adjusts}"]
+    assert (adjustment["Commission"], adjustment["Billing option"], adjustment["Payable / Netted"]) == (
+        "2,000.00 EUR", "Via partner", "Netted")
+    assert adjustment["To invoice the partner"] == "8,000.00 EUR"
 
 
 def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_open_week(app, world):
@@ -141,8 +142,7 @@ def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_ope
     assert any(f"cancels line {line_id} in week {NEXT_WEEK}" in s.value for s in at.success)
     assert at.selectbox(key="commission_week").value == NEXT_WEEK
     reversal = frames(at)[0].iloc[0]
-    assert (reversal["Kind"], reversal["Commission"], reversal["Adjusts"]) == (
-        "Reversal", "-2,000.00 EUR", f"adjusts line {line_id}")
+    assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal · adjusts line {line_id}", "-2,000.00 EUR")
     assert list(_lines(world)["line_id"]) == [line_id]  # the approved week never changes
     assert any(f"Week {NEXT_WEEK} has no commission line that can be reversed" in i.value for i in at.info)
 
@@ -156,6 +156,17 @@ def test_reversing_a_line_of_an_open_week_withdraws_it(app, world):
     assert not at.exception
     assert any(f"line {line_id} was withdrawn from open week {THIS_WEEK}" in s.value for s in at.success)
     assert any(f"No commission lines in week {THIS_WEEK}." in i.value for i in at.info)
+
+
+def test_the_chosen_week_stays_when_finance_switches_tabs_and_back(app, world):
+    at = open_page(app, "finance")
+    at = at.selectbox(key="commission_week").select(LAST_WEEK).run()
+    at.session_state["commissions_tab"] = "Reports"
+    at = at.run()
+    assert not at.selectbox and not at.exception
+    at.session_state["commissions_tab"] = "Week review"
+    at = at.run()
+    assert at.selectbox(key="commission_week").value == LAST_WEEK
 
 
 def test_an_empty_week_says_so(app, world):
@@ -212,7 +223,7 @@ def test_partner_user_sees_only_their_own_lines_and_no_approve_or_reverse_contro
     assert not at.exception
     lines, totals = frames(at)
     assert list(lines["Company"]) == ["Winner Co"] and "Partner" not in lines.columns
-    assert list(totals["Partner"]) == ["Acme Consulting"]
+    assert list(totals["Payable to the partner"]) == ["2,000.00 EUR"] and "Partner" not in totals.columns
     assert "Via Co" not in main_text(at) and "Beta Advisors" not in main_text(at)
     assert not {"approve_week", "reverse_line"} & buttons(at)
     assert not at.checkbox
@@ -232,6 +243,7 @@ def test_partner_sees_year_to_date_totals(app, world):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == "2,000.00 EUR"
     assert list(frames(at)[0]["Week"]) == [THIS_WEEK]
+    assert not at.selectbox  # no week to pick for the year to date
 
 
 def test_partner_gets_their_own_statement_without_choosing_a_partner(app, world):

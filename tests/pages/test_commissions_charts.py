@@ -14,7 +14,7 @@ from pages.components.commission_charts import (
     weekly_by_option_figure,
 )
 from pages.components.commission_review import week_options
-from pages.components.commission_tables import lines_table, money, percent, totals_table, week_label
+from pages.components.commission_tables import line_counts, lines_table, money, percent, totals_table, week_label
 from partner_model import commissions
 
 WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
@@ -38,9 +38,11 @@ def test_weekly_figure_stacks_one_currency_by_billing_option_over_every_week():
     assert {t.name for t in fig.data} == {"Credit card", "Invoice", "Via partner"}
     assert list(fig.layout.xaxis.categoryarray) == WEEKS
     amounts = {t.name: list(t.y) for t in fig.data}
-    assert amounts["Credit card"] == [100.1] and amounts["Invoice"] == [-20.0]
+    assert amounts["Credit card"] == [100.1, 0.0, 0.0] and amounts["Invoice"] == [0.0, 0.0, -20.0]
+    assert all(list(t.x) == WEEKS for t in fig.data)
     assert "EUR" in fig.layout.yaxis.title.text
-    assert {t.name for t in weekly_by_option_figure(WEEKLY, WEEKS, "SEK").data} == {"Invoice"}
+    sek = {t.name: list(t.y) for t in weekly_by_option_figure(WEEKLY, WEEKS, "SEK").data}
+    assert sum(sum(y) for y in sek.values()) == 900.0 and sek["Invoice"] == [0.0, 900.0, 0.0]
 
 
 def test_figures_with_nothing_to_draw_are_none():
@@ -71,7 +73,8 @@ def test_payable_netted_top_partners_and_tier_figures_use_the_products_words():
     assert list(fig.data[0].y) == ["Acme", "Beta"]  # highest drawn last, i.e. on top
     tiers = pd.DataFrame([{"tier": "gold", "currency": "EUR", "commission": Decimal("7.00")},
                           {"tier": "registered", "currency": "EUR", "commission": Decimal("3.00")}])
-    assert set(by_tier_figure(tiers, "EUR").data[0].x) == {"Gold", "Registered"}
+    tier_fig = by_tier_figure(tiers, "EUR").data[0]
+    assert list(tier_fig.x) == ["Registered", "Silver", "Gold", "Platinum"] and list(tier_fig.y) == [3.0, 0, 7.0, 0]
 
 
 def test_money_and_rates_are_shown_exactly_with_two_decimals():
@@ -94,16 +97,16 @@ def test_lines_and_totals_tables_speak_the_products_words():
                                          value=Decimal("-1000.00"), commission=Decimal("-200.00"),
                                          partner_invoice=Decimal("-800.00"))])
     table = lines_table(lines)
-    assert list(table["Kind"]) == ["Commission", "Reversal"]
-    assert list(table["Adjusts"]) == ["", "adjusts line 7"]
+    assert list(table["Kind"]) == ["Commission", "Reversal · adjusts line 7"]
     assert table.iloc[0][["Billing option", "Payable / Netted", "Rate", "To invoice the partner"]].tolist() == [
         "Via partner", "Netted", "20.00 %", "800.00 EUR"]
     assert "Partner" not in lines_table(lines, with_partner=False).columns
     totals = totals_table(commissions.week_totals(lines))
     assert totals.iloc[0].to_dict() == {
-        "Partner": "Acme", "Currency": "EUR", "Commission payable to the partner": "0.00 EUR",
-        "Commission netted on the partner's invoice": "0.00 EUR",
-        "To invoice the partner (via partner deals)": "0.00 EUR", "Lines": 2}
+        "Partner": "Acme", "Currency": "EUR", "Payable to the partner": "0.00 EUR",
+        "Netted on the partner's invoice": "0.00 EUR", "To invoice the partner (via partner)": "0.00 EUR",
+        "Lines": 2}
+    assert line_counts(lines) == "2 lines from 1 partner: 1 commission, 1 reversal"
 
 
 def test_week_picker_lists_the_open_week_ahead_then_this_week_and_51_before():

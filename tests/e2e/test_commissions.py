@@ -1,0 +1,142 @@
+"""The commissions page in Chromium: finance reviews a past week, approves it, and downloads Acme's statement as
+CSV and PDF; a partner user sees only their own lines. Screenshots (and the PDF as PNG, when pdftoppm is
+installed) go to tests/e2e/screenshots/.
+
+The week used is three weeks back, so approving it leaves this week (which other tests show) open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import PASSWORD, SCREENSHOTS, email
+from playwright.sync_api import Page, expect
+
+from partner_model import commissions, db, deals, partners, rules, users
+
+WON_ON = dt.date.today() - dt.timedelta(days=21)
+WEEK = rules.iso_week(WON_ON)
+DEALS = (("Aurora Analytics Oy", "aurora-analytics.example", "12000", "credit_card"),
+         ("Fjord Shipping AS", "fjord-shipping.example", "8000.50", "via_partner"))
+
+
+@pytest.fixture(scope="module")
+def won_week(server) -> str:  # type: ignore[no-untyped-def]
+    """Acme (20 %) wins two deals in WEEK and has its billing information filled in."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    with db.session(engine) as s:
+        alice = users.get_user(s, server.user_ids["partner_user"])
+        manager = users.get_user(s, server.user_ids["partner_manager"])
+        admin = users.get_user(s, server.user_ids["admin"])
+        partners.update_billing_info(s, admin, alice.partner_id, legal_name="Acme Consulting Oy",
+                                     vat_id="FI12345678", billing_email="billing@acme-consulting.example",
+                                     address="Mannerheimintie 1, 00100 Helsinki")
+        for company, domain, value, option in DEALS:
+            deal = deals.register_deal(s, alice, contact_name="Carla Contact", contact_email=f"carla@{domain}",
+                                       company_name=company, annual_value=value, today=WON_ON)
+            deals.review_deal(s, manager, deal.id, accept=True)
+            deals.move_deal(s, alice, deal.id, stage="closed_won", billing_option=option, today=WON_ON)
+        assert commissions.week_state(s, WEEK).state == "open"
+    engine.dispose()
+    return WEEK
+
+
+def settle(page: Page) -> None:
+    """Wait for the script run to end, then fail on any Streamlit exception box."""
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    page.wait_for_timeout(300)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"commissions_{name}.png"), full_page=True)
+
+
+def open_commissions(page: Page, base: str, role: str) -> None:
+    page.goto(base)
+    page.get_by_label("Email", exact=True).fill(email(role))
+    page.get_by_label("Email", exact=True).press("Enter")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Commissions", exact=True).click()
+    page.wait_for_url("**/commissions")
+    expect(page.get_by_role("heading", name="Commissions")).to_be_visible()
+    settle(page)
+
+
+def cell(page: Page, text: str):  # type: ignore[no-untyped-def]
+    """A data-grid cell: the canvas draws it, an accessibility table (attached, not visible) holds its text."""
+    return page.get_by_test_id("stDataFrame").get_by_text(text, exact=True).first
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by the start of its text."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=re.compile("^" + re.escape(option))).click()
+    settle(page)
+
+
+def download(page: Page, label: str, name: str):  # type: ignore[no-untyped-def]
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text=label).click()
+    target = SCREENSHOTS / name
+    info.value.save_as(target)
+    return target
+
+
+def test_finance_approves_a_week_and_downloads_a_partner_statement(server, page, won_week):
+    open_commissions(page, server.url, "finance")
+    choose(page, "ISO week", won_week)
+    expect(page.get_by_text(f"week {won_week} has not been approved yet")).to_be_visible()
+    expect(cell(page, "Aurora Analytics Oy")).to_be_attached()
+    shot(page, "finance_open_week")
+
+    page.get_by_text(f"I have checked the lines of week {won_week}").click()
+    settle(page)
+    page.get_by_role("button", name="Approve week").click()
+    expect(page.get_by_text(f"Week {won_week} approved and locked.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Approved by Finance at"))).to_be_visible()
+    settle(page)
+    expect(page.get_by_role("button", name="Approve week")).to_have_count(0)
+    shot(page, "finance_approved_week")
+
+    page.get_by_role("tab", name="Statements").click()
+    settle(page)
+    choose(page, "Partner", "Acme Consulting")
+    expect(page.get_by_text(f"Statement {won_week}: Acme Consulting")).to_be_visible()
+    shot(page, "finance_statement")
+    csv = download(page, "Download CSV", f"commissions_statement_{won_week}.csv").read_text()
+    assert "Aurora Analytics Oy" in csv and "2400.00" in csv and "1600.10" in csv
+    pdf = download(page, "Download PDF", f"commissions_statement_{won_week}.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf),
+                        str(SCREENSHOTS / "commissions_statement_pdf")], check=True)
+    settle(page)
+
+    page.get_by_role("tab", name="Reports").click()
+    settle(page)
+    expect(page.get_by_text("Commission by partner tier")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(4)
+    page.wait_for_timeout(1000)  # let Plotly draw before the screenshot
+    shot(page, "finance_reports")
+
+
+def test_partner_user_sees_only_their_own_lines_and_no_approval(server, page, won_week):
+    open_commissions(page, server.url, "partner_user")
+    choose(page, "ISO week", won_week)
+    expect(cell(page, "Fjord Shipping AS")).to_be_attached()
+    expect(page.get_by_role("button", name="Approve week")).to_have_count(0)
+    expect(page.get_by_text("Beta Advisors")).to_have_count(0)
+    shot(page, "partner_week")
+    page.get_by_role("tab", name="Year to date").click()
+    settle(page)
+    expect(page.get_by_text(re.compile("Payable to you in"))).to_be_visible()
+    shot(page, "partner_year_to_date")
