@@ -86,6 +86,8 @@ class _Postgres:
         name = f"partners_test_{uuid.uuid4().hex[:10]}{suffix}"
         with self._connect(self.maintenance_db) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
+            # A throwaway database need not wait for the disk at each commit: much faster, same semantics.
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         self.created.append(name)
         return name
 
