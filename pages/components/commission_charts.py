@@ -40,6 +40,13 @@ def _every(data: pd.DataFrame, key: str, values: list[str], weeks: list[str]) ->
     return amounts.reset_index()
 
 
+def _week_axis(fig: go.Figure, weeks: list[str]) -> None:
+    # 26 "2026-W47" labels do not fit side by side: label every other week "W47" (hover shows the full week).
+    shown = weeks[::-2][::-1]
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=weeks, tickangle=0,
+                     tickvals=shown, ticktext=[w.split("-")[1] for w in shown])
+
+
 def _style(fig: go.Figure, currency: str, *, height: int = 360) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="",
                       legend={"orientation": "h", "y": -0.2})
@@ -57,7 +64,7 @@ def weekly_by_option_figure(frame: pd.DataFrame, weeks: list[str], currency: str
     fig = px.bar(data, x="week", y="amount", color="Billing option", color_discrete_map=OPTION_COLOURS,
                  category_orders={"week": weeks, "Billing option": list(OPTION_COLOURS)},
                  labels={"week": "ISO week", "amount": f"Commission ({currency})"})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=weeks)
+    _week_axis(fig, weeks)
     return _style(fig, currency)
 
 
@@ -72,7 +79,7 @@ def payable_netted_figure(frame: pd.DataFrame, weeks: list[str], currency: str) 
                  color_discrete_map=DIRECTION_COLOURS,
                  category_orders={"week": weeks, "Direction": list(DIRECTION_COLOURS)},
                  labels={"week": "ISO week", "amount": f"Commission ({currency})"})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=weeks)
+    _week_axis(fig, weeks)
     return _style(fig, currency)
 
 

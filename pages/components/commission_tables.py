@@ -16,7 +16,6 @@ from partner_model import rules
 KIND_LABELS = {"commission": "Commission", "adjustment": "Adjustment", "reversal": "Reversal"}
 DIRECTION_LABELS = {"payable": "Payable", "netted": "Netted"}
 RIGHT = st.column_config.TextColumn(alignment="right")
-NARROW = st.column_config.Column(width="small")
 MONEY_COLUMNS = {"Value", "Commission", "To invoice the partner", "Rate", "Payable to the partner",
                  "Netted on the partner's invoice", "To invoice the partner (via partner)"}
 
@@ -58,7 +57,10 @@ def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bo
         "Kind": _kind(line.kind, line.adjusts_line_id),
     } for line in lines.itertuples()]
     table = pd.DataFrame(rows)
-    drop = [c for c, keep in (("Partner", with_partner), ("Week", with_week)) if not keep]
+    # Staff tables need the partner; to stay readable without scrolling they leave the per-line invoice amount
+    # to the totals (a partner's own table has room for it).
+    drop = [c for c, keep in (("Partner", with_partner), ("Week", with_week),
+                              ("To invoice the partner", not with_partner)) if not keep]
     return table.drop(columns=drop) if not table.empty else table
 
 
@@ -87,9 +89,8 @@ def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_table(table: pd.DataFrame, key: str) -> None:
-    """A read-only table, money right-aligned, ids and counts narrow."""
-    config = {c: RIGHT if c in MONEY_COLUMNS else NARROW for c in table.columns
-              if c in MONEY_COLUMNS or c in {"Line", "Deal", "Lines", "Currency"}}
+    """A read-only table with the money right-aligned."""
+    config = {c: RIGHT for c in table.columns if c in MONEY_COLUMNS}
     st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config)
 
 
