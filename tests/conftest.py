@@ -78,8 +78,8 @@ class _Postgres:
                 self.available = True
                 return True
             except Exception as exc:  # noqa: BLE001 - any failure means "no server for us"
-                errors.append(f"{dbname}: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}")
-        self.reason = f"no PostgreSQL server answers at {self.server_url} ({'; '.join(errors)})"
+                errors.append(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+        self.reason = f"no PostgreSQL server answers at {self.server_url} ({errors[0]})"
         return False
 
     def create_database(self, suffix: str = "") -> str:

@@ -292,3 +292,41 @@ def test_a_refused_move_writes_no_event(session, cast, make_deal):
     with pytest.raises(ValidationError):
         deals.move_deal(session, cast.acme_user, deal.id, stage="closed_lost")
     assert len(deals.history(session, cast.acme_user, deal.id)) == before
+
+
+# --- concurrent writers ------------------------------------------------------------------------
+
+
+def test_two_people_moving_the_same_deal_at_once_the_second_gets_a_conflict(engine, session, cast, make_deal):
+    """Two requests, each with its own session, both read version v; the first moves the deal. The second
+    then writes with expected_version=v: the row changed since it was read, so it must be a Conflict, not a
+    silent overwrite of the first person's move."""
+    from partner_model import db
+    from partner_model.models import Deal
+
+    deal = make_deal(cast.acme_user)
+    with db.session(engine) as first, db.session(engine) as second:
+        read_by_second = second.get(Deal, deal.id)  # the second request has read the deal (version v) ...
+        deals.move_deal(first, cast.acme_user, deal.id, stage="newsletter", expected_version=deal.version)
+        with pytest.raises(Conflict):  # ... and writes after the first one committed
+            deals.move_deal(second, cast.manager, deal.id, stage="trial", expected_version=deal.version)
+        assert read_by_second is not None  # held, as a request in flight holds what it read
+    with db.session(engine) as fresh:
+        assert deals.get_deal(fresh, cast.admin, deal.id).stage == "newsletter"
+
+
+def test_two_reviewers_at_once_the_second_gets_a_conflict(engine, session, cast, make_deal):
+    """Two reviewers open the same pending deal; the first accepts. The second's deny must be a Conflict
+    (already reviewed), not a second review that overwrites the first."""
+    from partner_model import db
+    from partner_model.models import Deal
+
+    deal = make_deal(cast.acme_user)
+    with db.session(engine) as first, db.session(engine) as second:
+        read_by_second = second.get(Deal, deal.id)
+        deals.review_deal(first, cast.manager, deal.id, accept=True)
+        with pytest.raises(Conflict):
+            deals.review_deal(second, cast.admin, deal.id, accept=False, reason="duplicate")
+        assert read_by_second is not None
+    with db.session(engine) as fresh:
+        assert deals.get_deal(fresh, cast.admin, deal.id).review_status == "accepted"
