@@ -1,9 +1,79 @@
-"""The deal board: one column per stage. Its own issue builds the content."""
+"""The deal board: a kanban of the five stages, filtered by partner (staff), review status and text.
+
+Counts, value sums and the first cards per column come from deals.board (SQL); every move is deals.move_deal.
+"""
 
 import streamlit as st
 
-from pages.components import guard
+from pages.components import attempt, guard, show_error
+from pages.components import board_columns as board
+from pages.components import board_moves as moves
+from pages.components import deal_details as details
+from pages.components.labels import REVIEW_LABELS, label
+from partner_model import deals, partners, rules
+
+REVIEW_FILTERS = [None, "pending", "accepted", "denied"]
 
 user = guard("deal_board")
+staff = user.role in rules.STAFF_ROLES
 st.title("Deal board")
-st.info("This page is being built.", icon=":material/construction:")
+
+names, error = attempt(lambda s: partners.partner_names(s, user))
+if error is not None:
+    show_error(error)
+    st.stop()
+
+# A link from elsewhere (the registration page) opens that deal's card once.
+linked = st.query_params.get("deal")
+if linked is not None:
+    del st.query_params["deal"]
+    if linked.isdigit():
+        st.session_state[board.CARD_KEY] = int(linked)
+
+partner_column, review_column, search_column = st.columns([2, 2, 3])
+partner_id = None
+with partner_column:
+    if staff:
+        partner_id = st.selectbox("Partner", [None, *names], key="board_partner",
+                                  format_func=lambda p: "All partners" if p is None else names[p])
+    else:
+        st.markdown(f"**Partner**  \n{', '.join(names.values()) or '—'}")
+with review_column:
+    review_status = st.selectbox(
+        "Review status", REVIEW_FILTERS, key="board_review",
+        format_func=lambda r: "Pending and accepted" if r is None else label(REVIEW_LABELS, r),
+        help="Denied deals leave the board; choose Denied to see them with their reason.")
+with search_column:
+    search = st.text_input("Search", key="board_search", placeholder="Company, domain or contact",
+                           icon=":material/search:")
+
+result, error = attempt(lambda s: deals.board(s, user, partner_id=partner_id, review_status=review_status,
+                                              search=search or None, per_stage=max(board.limits().values())))
+if error is not None:
+    show_error(error)
+    st.stop()
+columns = result
+
+moves.show_flash()
+if sum(column.count for column in columns.values()) == 0:
+    filtered = partner_id is not None or review_status is not None or bool(search)
+    st.info("No deals match these filters." if filtered else "No deals yet: register one to see it here.",
+            icon=":material/inbox:")
+    st.page_link("pages/register_deal.py", label="Register a deal", icon=":material/add_business:")
+else:
+    view_column, card_column = st.columns([2, 3], vertical_alignment="bottom")
+    with view_column:
+        view = st.segmented_control("View", ["drag", "cards"], key="board_view", default="drag", required=True,
+                                    format_func=lambda v: "Drag and drop" if v == "drag" else "Cards with controls")
+    with card_column:
+        board.card_picker(columns)
+    if view == "cards":
+        board.cards_view(user, columns)
+    else:
+        board.drag_view(user, columns)
+
+# One dialog at a time: a move waiting for its billing option or note comes first.
+if moves.PENDING_KEY in st.session_state:
+    moves.move_dialog(user)
+elif st.session_state.get(board.CARD_KEY) is not None:
+    details.details_dialog(user, names)

@@ -1,0 +1,172 @@
+"""A card's details, in a dialog opened from session state: the deal, its notes (add one), its history, and what
+can be done to it: billing option, trial extension (partners), registration protection (staff).
+
+Actions run in button callbacks and report inside the dialog; closing the dialog redraws the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pages.components.board_columns import CARD_KEY
+from pages.components.board_labels import history_frame
+from pages.components.data import attempt, show_error
+from pages.components.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.review_labels import DENIAL_REASON_LABELS, md, money
+from partner_model import customers, deals, rules
+from partner_model.errors import DomainError
+from partner_model.models import AccountState, BillingOption, DealRead, ReviewStatus, Role, UserRead
+
+FLASH_KEY = "board_card_flash"  # (kind, message) of the last action in the dialog
+PARTNER_ROLES = (Role.partner_user, Role.partner_admin)
+
+
+def _close() -> None:
+    st.session_state.pop(CARD_KEY, None)
+    st.session_state.pop(FLASH_KEY, None)
+
+
+def _act(action: Callable[[Any], Any], done: str) -> bool:
+    """Run a service call for the open card; keep its outcome to show in the dialog."""
+    _, error = attempt(action)
+    st.session_state[FLASH_KEY] = ("error", error) if error is not None else ("success", done)
+    return error is None
+
+
+def note_key(deal_id: int) -> str:
+    return f"board_note_{deal_id}"
+
+
+def billing_key(deal_id: int) -> str:
+    return f"board_billing_{deal_id}"
+
+
+def _add_note(user: UserRead, deal_id: int) -> None:
+    body = st.session_state.get(note_key(deal_id), "")
+    if _act(lambda s: deals.add_note(s, user, deal_id, body), "Note added."):
+        st.session_state[note_key(deal_id)] = ""
+
+
+def _set_billing(user: UserRead, deal: DealRead) -> None:
+    option = st.session_state.get(billing_key(deal.id))
+    _act(lambda s: deals.set_billing_option(s, user, deal.id, option, expected_version=deal.version),
+         f"Billing option set to {label(BILLING_OPTION_LABELS, option)}.")
+
+
+def _flash() -> None:
+    kind, message = st.session_state.pop(FLASH_KEY, (None, None))
+    if kind == "error":
+        show_error(message) if isinstance(message, DomainError) else st.error(message)
+    elif kind == "success":
+        st.success(message, icon=":material/check_circle:")
+
+
+def _summary(deal: DealRead, partner: str) -> None:
+    status = label(REVIEW_LABELS, deal.review_status)
+    if deal.review_status == ReviewStatus.denied:
+        status += f" ({label(DENIAL_REASON_LABELS, deal.denial_reason, 'no reason given')})"
+    st.markdown(
+        f"**{md(partner)}** · customer domain **{md(deal.customer_domain)}**  \n"
+        f"Contact: {md(deal.contact_name)} · {md(deal.contact_email)}  \n"
+        f"Expected annual value **{money(deal.value, deal.currency)}** · framework {md(deal.framework or '—')}  \n"
+        f"Stage **{label(STAGE_LABELS, deal.stage)}** since {deal.stage_entered_at:%Y-%m-%d} · review status "
+        f"**{status}** · billing option {label(BILLING_OPTION_LABELS, deal.billing_option, 'not set')}")
+
+
+def _notes(user: UserRead, deal: DealRead) -> None:
+    notes, error = attempt(lambda s: deals.notes(s, user, deal.id))
+    if error is not None:
+        show_error(error)
+        return
+    names, _ = attempt(lambda s: deals.user_names(s, {n.author_id for n in notes if n.author_id is not None}))
+    if not notes:
+        st.info("No notes yet.", icon=":material/sticky_note_2:")
+    for note in notes:
+        author = (names or {}).get(note.author_id, "—")
+        st.markdown(f"**{md(author)}** · {note.at:%Y-%m-%d %H:%M} UTC  \n{md(note.body)}")
+    st.text_area("Add a note", key=note_key(deal.id), max_chars=2000, placeholder="What happened, what comes next")
+    st.button("Add note", key="board_note_add", on_click=_add_note, args=(user, deal.id), icon=":material/add:")
+
+
+def _history(user: UserRead, deal: DealRead) -> None:
+    events, error = attempt(lambda s: deals.history(s, user, deal.id))
+    if error is not None:
+        show_error(error)
+        return
+    names, _ = attempt(lambda s: deals.user_names(s, {e.actor_id for e in events if e.actor_id is not None}))
+    st.dataframe(history_frame(events, names or {}), hide_index=True, width="stretch")
+
+
+def _billing(user: UserRead, deal: DealRead) -> None:
+    options = [option.value for option in BillingOption]
+    current = getattr(deal.billing_option, "value", deal.billing_option)
+    st.selectbox("Billing option", options, index=options.index(current) if current in options else None,
+                 key=billing_key(deal.id), format_func=lambda o: label(BILLING_OPTION_LABELS, o), placeholder="Not set")
+    st.button("Save billing option", key="board_billing_save", on_click=_set_billing, args=(user, deal))
+
+
+def _trial(user: UserRead, deal: DealRead) -> None:
+    if deal.customer_id is None:
+        st.caption("No trial account is linked to this deal yet: moving it to Trial creates one.")
+        return
+    customer, error = attempt(lambda s: customers.get_customer(s, user, deal.customer_id))
+    if error is not None:
+        show_error(error)
+        return
+    if customer.state != AccountState.trial:
+        st.caption(f"The linked account {md(customer.name)} is {customer.state.value}, not in trial.")
+        return
+    st.markdown(f"Trial account **{md(customer.name)}** runs until **{customer.trial_ends_on}**.")
+    if customer.extension_granted_on or customer.extension_requested_on:
+        when = customer.extension_granted_on or customer.extension_requested_on
+        st.caption(f"The 30-day extension was {'granted' if customer.extension_granted_on else 'requested'} "
+                   f"on {when}.")
+    elif user.role in PARTNER_ROLES:
+        st.button("Request the 30-day trial extension", key="board_request_extension", on_click=_act,
+                  args=(lambda s: customers.request_extension(s, user, customer.id),
+                        "Extension requested: vendor staff will grant it."))
+
+
+def _protection(user: UserRead, deal: DealRead) -> None:
+    if deal.protected_until is None:
+        st.caption("The registration is protected once vendor staff accept it.")
+        return
+    extended = " (extended once)" if deal.protection_extended else ""
+    st.markdown(f"Registration protected until **{deal.protected_until}**{extended}.")
+    if user.role in rules.STAFF_ROLES and not deal.protection_extended:
+        st.button(f"Extend protection by {rules.PROTECTION_EXTENSION_DAYS} days", key="board_extend_protection",
+                  on_click=_act, args=(lambda s: deals.extend_protection(s, user, deal.id), "Protection extended."))
+
+
+def _body(user: UserRead, deal: DealRead, partner: str) -> None:
+    _flash()
+    _summary(deal, partner)
+    notes_tab, history_tab, actions_tab = st.tabs(["Notes", "History", "Billing, trial, protection"])
+    with notes_tab:
+        _notes(user, deal)
+    with history_tab:
+        _history(user, deal)
+    with actions_tab:
+        _billing(user, deal)
+        st.divider()
+        _trial(user, deal)
+        st.divider()
+        _protection(user, deal)
+    if st.button("Close", key="board_card_close"):
+        _close()
+        st.rerun()
+
+
+def details_dialog(user: UserRead, partner_names: dict[int, str]) -> None:
+    """The open card's dialog; a deal the user may not see (e.g. an old link) is refused on the page instead."""
+    deal_id = st.session_state[CARD_KEY]
+    deal, error = attempt(lambda s: deals.get_deal(s, user, deal_id))
+    if error is not None:
+        _close()
+        show_error(error)
+        return
+    partner = partner_names.get(deal.partner_id, f"Partner #{deal.partner_id}")
+    st.dialog(deal.company_name, width="large", on_dismiss=_close)(_body)(user, deal, partner)
