@@ -37,11 +37,13 @@ def read_overview(s: Any, f: Filters, page: int) -> tuple[dict[str, int], pd.Dat
 
 
 def metrics_row(m: dict[str, int]) -> None:
-    shown = [("Accounts", m["accounts"]), ("In trial", m["trial"]), ("Active", m["active"]), ("Closed", m["closed"]),
-             ("Need attention", m["needs_attention"]), ("Trials ending this week", m["trials_ending_this_week"]),
-             ("Renewals within 30 days", m["renewals_30d"])]
-    for col, (name, value) in zip(st.columns(len(shown)), shown, strict=True):
-        col.metric(name, f"{value:,}")
+    shown = [("Accounts", m["accounts"], None), ("In trial", m["trial"], None), ("Active", m["active"], None),
+             ("Closed", m["closed"], None),
+             ("Need attention", m["needs_attention"], "Accounts with at least one item needing attention"),
+             ("Trials ending", m["trials_ending_this_week"], "Trials ending this week (by Sunday)"),
+             ("Renewals due", m["renewals_30d"], "Subscriptions renewing within 30 days")]
+    for col, (name, value, why) in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(name, f"{value:,}", help=why)
 
 
 def accounts_table(rows: pd.DataFrame) -> None:

@@ -23,7 +23,7 @@ def accounts_by_state_and_framework(frame: pd.DataFrame) -> go.Figure:
         if state in counts.columns:
             fig.add_trace(go.Bar(x=counts.index.tolist(), y=counts[state].tolist(), name=name,
                                  marker_color=STATE_COLOURS[state]))
-    fig.update_layout(barmode="stack", height=320, margin=_MARGIN, legend_title_text="",
+    fig.update_layout(barmode="stack", bargap=0.35, height=320, margin=_MARGIN, legend_title_text="",
                       title={"text": "Accounts by state and framework", "font": {"size": 15}},
                       xaxis_title="Main framework", yaxis_title="Accounts")
     return fig

@@ -55,8 +55,9 @@ def account_details(user: UserRead, partner_names: dict[int, str] | None) -> Non
             open_account(None)
             st.rerun()
         partner = f" · {partner_names.get(customer.partner_id, '')}" if partner_names and customer.partner_id else ""
-        st.markdown(f"**{account_words(customer)}** · {customer.domain}{partner} · {customer.framework} "
-                    f"{customer.framework_progress}% · {customer.users} users")
+        users = f"{customer.users} user{'' if customer.users == 1 else 's'}"
+        st.markdown(f"**{account_words(customer)}** · {customer.domain}{partner} · {customer.framework}, "
+                    f"{customer.framework_progress}% done · {users}")
         _extension_line(customer)
         _actions(user, customer)
         left, right = st.columns(2)

@@ -56,7 +56,7 @@ def filter_bar(partner_names: dict[int, str] | None) -> Filters:
 def sort_picker(staff: bool) -> str | None:
     """Column and direction, as the service's sort key ("-" in front for descending)."""
     columns = [c for c in SORT_COLUMNS if staff or c != "partner_name"]
-    left, right, _ = st.columns([3, 2, 6])
+    left, right, _ = st.columns([3, 3, 5])
     with left:
         column = st.selectbox("Sort by", columns, format_func=SORT_COLUMNS.get, key="customers_sort",)
     with right:

@@ -81,18 +81,19 @@ def column_order(staff: bool) -> list[str]:
 
 def column_config() -> dict[str, Any]:
     return {
-        "name": st.column_config.TextColumn("Name", width="medium"),
+        "name": st.column_config.TextColumn("Name"),
         "domain": st.column_config.TextColumn("Domain"),
         "partner_name": st.column_config.TextColumn("Partner"),
-        "account": st.column_config.TextColumn("State", width="medium"),
+        "account": st.column_config.TextColumn("State"),
         "framework": st.column_config.TextColumn("Framework"),
         "framework_progress": st.column_config.ProgressColumn(
-            "Progress", help="Progress in the main framework", format="%d%%", min_value=0, max_value=100),
-        "users": st.column_config.NumberColumn("Users", format="%d"),
+            "Progress", help="Progress in the main framework", format="%d%%", min_value=0, max_value=100,
+            width="small"),
+        "users": st.column_config.NumberColumn("Users", format="%d", width="small"),
         "activities_90d": st.column_config.NumberColumn(
-            "Activities 90 d", help="Activities of the customer's users in the last 90 days", format="%d"),
+            "Activity 90 d", help="Activities of the customer's users in the last 90 days", format="%d", width="small"),
         "attention_items": st.column_config.NumberColumn(
-            "Attention", help="Items needing attention now (stored and derived)", format="%d"),
+            "Attention", help="Items needing attention now (stored and derived)", format="%d", width="small"),
     }
 
 

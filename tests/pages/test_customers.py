@@ -252,8 +252,8 @@ def test_metrics_count_accounts_by_state_attention_trials_ending_and_renewals(pa
     assert shown == {"Accounts": f"{m['accounts']:,}", "In trial": f"{m['trial']:,}", "Active": f"{m['active']:,}",
                      "Closed": f"{m['closed']:,}",
                      "Need attention": f"{m['needs_attention']:,}",
-                     "Trials ending this week": f"{m['trials_ending_this_week']:,}",
-                     "Renewals within 30 days": "0"}
+                     "Trials ending": f"{m['trials_ending_this_week']:,}",
+                     "Renewals due": f"{m['renewals_30d']:,}"}
 
 
 def test_chart_stacks_accounts_by_state_for_each_framework(page):

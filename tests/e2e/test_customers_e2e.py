@@ -1,0 +1,120 @@
+"""The customer page in Chromium: a partner signs in, is refused a bad trial, creates one and finds it in the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import PASSWORD, SCREENSHOTS, Server, email
+from playwright.sync_api import Page, expect
+
+from partner_model import customers, db, users
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run is over, then fail on any Streamlit exception box."""
+    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(ready).to_be_attached()
+    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
+    expect(ready).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def shot(page: Page, name: str) -> None:
+    # Streamlit scrolls inside its own container, so full_page alone stops at the viewport: the test's is tall.
+    page.screenshot(path=str(SCREENSHOTS / f"customers_{name}.png"), full_page=True)
+
+
+def open_customers(page: Page, base: str, role: str) -> None:
+    page.goto(base)
+    page.get_by_role("textbox", name="Email").fill(email(role))
+    page.get_by_role("textbox", name="Email").press("Enter")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Customers", exact=True).click()
+    page.wait_for_url("**/customers")
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    settle(page)
+
+
+def fill_trial(page: Page, name: str, domain: str) -> None:
+    # No Enter here: in a form, Enter submits it.
+    form = page.get_by_test_id("stForm")
+    form.get_by_role("textbox", name="Company name").fill(name)
+    form.get_by_role("textbox", name="Domain").fill(domain)
+
+
+def give_nordic_retail_some_history(server: Server) -> None:
+    """Activity on most of the last 40 days and one open item, so its details have something to show."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    with db.session(engine) as s:
+        alice = users.get_user(s, server.user_ids["partner_user"])
+        nordic = int(customers.customer_overview(s, alice, search="nordic-retail")[0]["customer_id"][0])
+        for days_ago in range(40):
+            for _ in range(days_ago % 4):
+                customers.record_activity(s, nordic, occurred_on=dt.date.today() - dt.timedelta(days=days_ago))
+        customers.add_attention_item(s, alice, nordic, kind="overdue_tasks", detail="Two tasks are overdue.")
+    engine.dispose()
+
+
+def test_partner_creates_a_trial_and_finds_it_in_the_list(server, page):
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    open_customers(page, server.url, "partner_user")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    shot(page, "overview")
+
+    page.get_by_text("Create a trial").click()
+    fill_trial(page, "Fjord Analytics", "gmail.com")
+    page.get_by_test_id("stForm").get_by_role("combobox", name="Main framework").click()
+    page.get_by_role("option", name="NIS2", exact=True).click()
+    page.get_by_role("button", name="Create the trial").click()
+    expect(page.get_by_text("gmail.com is a free-mail domain")).to_be_visible()
+    settle(page)
+    shot(page, "refused_trial")
+
+    fill_trial(page, "Fjord Analytics", "fjord-analytics.example")
+    page.get_by_role("button", name="Create the trial").click()
+    expect(page.get_by_text("The trial of Fjord Analytics (fjord-analytics.example) was created")).to_be_visible()
+    settle(page)
+    details = page.locator(".st-key-customers_details")
+    expect(details.get_by_text("trial, 14 days left")).to_be_visible()
+
+    page.get_by_role("textbox", name="Search").fill("fjord")
+    page.get_by_role("textbox", name="Search").press("Enter")
+    expect(page.get_by_text("Accounts 1–1 of 1")).to_be_visible()
+    settle(page)
+    # The grid draws on a canvas: its rows are not in the DOM, the page's account picker is.
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    page.get_by_role("combobox", name="Open an account").click()
+    expect(page.get_by_role("option", name="Fjord Analytics (fjord-analytics.example)")).to_have_count(1)
+    page.keyboard.press("Escape")
+    shot(page, "created_trial_found")
+
+    # Close the account, then open it again with a click on its row's selection box.
+    details.get_by_role("button", name="Close").click()
+    expect(details).to_have_count(0)
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").bounding_box()
+    assert grid is not None
+    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)
+    expect(details.get_by_role("heading", name="Fjord Analytics")).to_be_visible()
+    settle(page)
+    shot(page, "row_selected")
+
+
+def test_partner_opens_an_account_and_asks_for_the_extension(server, page):
+    give_nordic_retail_some_history(server)
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    open_customers(page, server.url, "partner_user")
+    page.get_by_role("combobox", name="Open an account").click()
+    page.get_by_role("option", name="Nordic Retail (nordic-retail.example)").click()
+    details = page.locator(".st-key-customers_details")
+    expect(details.get_by_text("Two tasks are overdue.")).to_be_visible()
+    expect(details.get_by_text("Daily activity of Nordic Retail")).to_be_visible()
+    settle(page)
+    details.get_by_role("button", name="Request the 30-day extension").click()
+    expect(page.get_by_text("The 30-day extension of Nordic Retail's trial was requested.")).to_be_visible()
+    expect(details.get_by_text("The 30-day extension was requested on")).to_be_visible()
+    settle(page)
+    details.screenshot(path=str(SCREENSHOTS / "customers_details.png"))
+    shot(page, "extension_requested")

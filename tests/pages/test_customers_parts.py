@@ -1,0 +1,77 @@
+"""The customer page's pure parts: the state in words, the CSV, the figures (no AppTest, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from pages.components.customer_charts import accounts_by_state_and_framework, daily_activity
+from pages.components.customer_table import account_words, csv_bytes, state_words, table_frame
+from partner_model.customers import OVERVIEW_COLUMNS
+from partner_model.models import CustomerRead
+
+D = dt.date(2026, 3, 1)
+R = dt.date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(("state", "kwargs", "words"), [
+    ("trial", {"trial_days_left": 5}, "trial, 5 days left"),
+    ("trial", {"trial_days_left": 1}, "trial, 1 day left"),
+    ("trial", {"trial_days_left": 0}, "trial, ends today"),
+    ("trial", {"trial_days_left": pd.NA}, "trial"),
+    ("active", {"since": D, "renews": R}, "active since 2026-03-01, renews 2027-03-01"),
+    ("active", {"since": D, "renews": None}, "active since 2026-03-01"),
+    ("closed", {"trial_days_left": None}, "closed"),
+])
+def test_state_words_name_the_state_and_its_dates(state, kwargs, words):
+    assert state_words(state, **kwargs) == words
+
+
+def test_account_words_count_trial_days_from_today():
+    customer = CustomerRead(id=1, name="A", domain="a.example", partner_id=1, state="trial", framework="NIS2",
+                            framework_progress=0, users=1, trial_ends_on=D + dt.timedelta(days=3))
+    assert account_words(customer, today=D) == "trial, 3 days left"
+
+
+def overview_frame() -> pd.DataFrame:
+    rows = [
+        {"customer_id": 1, "name": "Trial Oy", "state": "trial", "trial_days_left": 3},
+        {"customer_id": 2, "name": "Paying AB", "state": "active", "subscription_started_on": D, "renewal_on": R},
+        {"customer_id": 3, "name": "Gone BV", "state": "closed"},
+    ]
+    frame = pd.DataFrame(rows, columns=list(OVERVIEW_COLUMNS))
+    frame["trial_days_left"] = frame["trial_days_left"].astype("Int64")
+    return frame
+
+
+def test_table_rows_get_the_state_in_words():
+    assert list(table_frame(overview_frame())["account"]) == [
+        "trial, 3 days left", "active since 2026-03-01, renews 2027-03-01", "closed"]
+
+
+def test_csv_has_every_row_and_column_with_the_state_in_words():
+    read = pd.read_csv(io.BytesIO(csv_bytes(overview_frame())))
+    assert len(read) == 3
+    assert list(read.columns) == [*OVERVIEW_COLUMNS, "state_in_words"]
+    assert list(read["state_in_words"]) == ["trial, 3 days left", "active since 2026-03-01, renews 2027-03-01",
+                                            "closed"]
+
+
+def test_framework_chart_stacks_states_with_the_biggest_framework_first():
+    counts = pd.DataFrame({"state": ["trial", "active", "active", "closed"],
+                           "framework": ["GDPR", "NIS2", "GDPR", "NIS2"], "accounts": [1, 5, 2, 1]})
+    fig = accounts_by_state_and_framework(counts)
+    assert fig.layout.barmode == "stack"
+    assert [t.name for t in fig.data] == ["Trial", "Active", "Closed"]
+    active = next(t for t in fig.data if t.name == "Active")
+    assert list(active.x) == ["NIS2", "GDPR"] and list(active.y) == [5, 2]
+
+
+def test_activity_chart_has_a_bar_per_day():
+    days = pd.DataFrame({"day": [D + dt.timedelta(days=i) for i in range(90)],
+                         "activities": [i % 3 for i in range(90)]})
+    fig = daily_activity(days, "Trial Oy")
+    assert len(fig.data[0].x) == 90 and "last 90 days" in fig.layout.title.text
