@@ -363,3 +363,24 @@ def test_overview_framework_progress_and_users_come_from_the_account(session, ca
     session.commit()
     row = _overview(session, cast.acme_user)[0].set_index("customer_id").loc[trial.id]
     assert (row["framework"], row["framework_progress"], row["users"]) == ("NIS2", 42, 7)
+
+
+# --- any search text is safe ---------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30))
+def test_property_any_search_text_gives_matching_own_rows_or_a_validation_error(session, cast, accounts, text):
+    try:
+        frame, total = customers.customer_overview(session, cast.acme_user, search=text, today=TODAY)
+    except ValidationError as err:
+        assert err.field == "search"
+        return
+    assert set(frame["partner_id"]) <= {cast.acme.id}
+    needle = text.strip().lower()
+    for name, domain in zip(frame["name"], frame["domain"], strict=True):
+        assert needle in name.lower() or needle in domain.lower(), (text, name, domain)
+    assert total == len(frame)

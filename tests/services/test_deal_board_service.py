@@ -148,3 +148,21 @@ def test_a_moved_card_changes_column(session, cast, pipeline):
     assert pipeline["new1"].id in _card_ids(board["trial"])
     assert pipeline["new1"].id not in _card_ids(board["new"])
     assert board["new"].count == 2 and board["trial"].count == 2
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=30))
+def test_property_any_board_search_text_gives_a_board_or_a_validation_error(session, cast, pipeline, text):
+    try:
+        board = deals.board(session, cast.acme_user, search=text)
+    except Exception as err:  # noqa: BLE001
+        from partner_model.errors import ValidationError
+
+        assert isinstance(err, ValidationError), f"{type(err).__name__}: {err}"
+        return
+    assert set(board) == STAGES
+    assert pipeline["beta_new"].id not in set().union(*(_card_ids(c) for c in board.values()))

@@ -92,3 +92,25 @@ def test_a_partner_cannot_change_another_partners_billing_information(session, c
 
     with pytest.raises((NotFound, PermissionDenied)):
         partners.update_billing_info(session, cast.acme_admin, cast.beta.id, legal_name="Hijack")
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=40), domain=st.one_of(st.text(max_size=40), st.from_regex(r"[a-z]{2,10}\.(fi|se|de)",
+                                                                                        fullmatch=True)),
+       rate=st.one_of(st.text(max_size=8), st.decimals(allow_nan=True, allow_infinity=True)))
+def test_property_any_partner_input_gives_a_partner_or_a_validation_error_and_nothing_written(
+        session, name, domain, rate):
+    before = count(session, Partner)
+    try:
+        p = partners.create_partner(session, name=name, domain=domain, commission_rate=rate)
+    except (ValidationError, Conflict) as err:
+        if isinstance(err, ValidationError):
+            assert err.field in {"name", "domain", "commission_rate"}
+        assert count(session, Partner) == before
+    else:
+        assert isinstance(p.commission_rate, Decimal) and 0 <= p.commission_rate <= 1
+        assert count(session, Partner) == before + 1

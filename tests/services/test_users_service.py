@@ -163,3 +163,33 @@ def test_lockout_message_is_the_same_for_known_and_unknown_emails_in_real_time(s
         known.append(str(a.value).split(" until ")[0])
         unknown.append(str(b.value).split(" until ")[0])
     assert known == unknown
+
+
+# --- any text at the sign-in form is an AuthError, never a crash ------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(email=st.one_of(st.text(max_size=40), st.emails()), password=st.text(max_size=40))
+def test_property_any_sign_in_input_gives_an_auth_error(session, email, password):
+    with pytest.raises(AuthError):
+        users.sign_in(session, email=email, password=password, now=NOW)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(email=st.one_of(st.text(max_size=40), st.emails()), name=st.text(max_size=40),
+       role=st.sampled_from(["finance", "admin", "partner_manager"]))
+def test_property_any_create_user_input_gives_a_user_or_a_validation_error_and_nothing_written(
+        session, email, name, role):
+    from factories import cheap_hashing
+
+    before = count(session, User)
+    try:
+        with cheap_hashing():
+            user = users.create_user(session, email=email, name=name, role=role, password=PASSWORD)
+    except (ValidationError, Conflict):
+        assert count(session, User) == before
+    else:
+        assert user.role == role and count(session, User) == before + 1
