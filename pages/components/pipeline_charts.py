@@ -6,6 +6,7 @@ instead of a figure when there are no deals (px.bar on empty data fails).
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pandas as pd
@@ -47,24 +48,28 @@ def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
 
 
 def value_by_stage_figure(funnel: pd.DataFrame) -> go.Figure:
-    """Expected annual value per stage, one panel per currency with its own axis."""
+    """Expected annual value per stage as horizontal bars, one panel per currency with its own axis."""
     data = funnel.assign(
         stage=funnel["stage"].map(lambda s: STAGE_LABELS.get(s, s)),
-        amount=funnel["value"].map(float),  # the bar's height only; the label shows the exact Decimal
+        amount=funnel["value"].map(float),  # the bar's length only; the label shows the exact Decimal
         text=[f"{Decimal(v):,.2f} {c}" for v, c in zip(funnel["value"], funnel["currency"], strict=True)],
     )
     currencies = sorted(data["currency"].unique())
     fig = px.bar(
-        data, x="stage", y="amount", color="stage", facet_col="currency", text="text",
+        data, y="stage", x="amount", color="stage", facet_col="currency", text="text", orientation="h",
         category_orders={"stage": STAGE_ORDER, "currency": currencies}, color_discrete_map=STAGE_COLOURS,
-        labels={"stage": "", "amount": "Expected annual value", "currency": "Currency"},
-        custom_data=["deals"],
+        labels={"stage": "", "amount": "", "currency": "Currency"}, custom_data=["deals"],
+        facet_col_spacing=0.12,
     )
-    fig.update_traces(textposition="outside", cliponaxis=False,
-                      hovertemplate="%{x}: %{text} in %{customdata[0]} deals<extra></extra>")
-    fig.update_yaxes(matches=None, showticklabels=True, rangemode="tozero")
+    fig.update_traces(textposition="outside", cliponaxis=False, textfont_size=11,
+                      hovertemplate="%{y}: %{text} in %{customdata[0]} deals<extra></extra>")
+    fig.update_xaxes(matches=None, showticklabels=True, rangemode="tozero", nticks=4)
+    for i, currency in enumerate(currencies):  # room on the right of the longest bar for its label
+        longest = float(data.loc[data["currency"] == currency, "amount"].max() or 1)
+        fig.layout[f"xaxis{i + 1 if i else ''}"].range = [0, longest * 1.6]
     fig.for_each_annotation(lambda a: a.update(text=a.text.replace("Currency=", "")))
-    fig.update_layout(height=340, showlegend=False, title=_title("Value by stage, per currency"), **_LAYOUT)
+    fig.update_layout(height=320, showlegend=False, title=_title("Value by stage, per currency"),
+                      **{**_LAYOUT, "margin": {"l": 10, "r": 90, "t": 40, "b": 10}})  # the last panel's labels
     return fig
 
 
@@ -76,4 +81,6 @@ def registrations_figure(weekly: pd.DataFrame) -> go.Figure:
     fig.update_layout(height=300, bargap=0.15, title=_title(f"Registrations per week, last {len(weekly)} weeks"),
                       **_LAYOUT)
     fig.update_xaxes(type="category", tickangle=-45)
+    most = int(weekly["registrations"].max()) if not weekly.empty else 0
+    fig.update_yaxes(rangemode="tozero", tick0=0, dtick=max(1, math.ceil(most / 5)))  # whole registrations only
     return fig

@@ -50,9 +50,12 @@ def show_flash() -> None:
 
 
 def _forget_deal() -> None:
-    """After a decision: nothing chosen, the form empty (callbacks may reset widget state)."""
-    for key in (DEAL_KEY, TABLE_KEY, REASON_KEY, NOTE_KEY):
-        st.session_state.pop(key, None)
+    """After a decision: nothing chosen, the form empty. Callbacks may set widget state; setting (not deleting)
+    it makes the browser show the cleared value too."""
+    st.session_state[DEAL_KEY] = None
+    st.session_state[REASON_KEY] = None
+    st.session_state[NOTE_KEY] = ""
+    st.session_state.pop(TABLE_KEY, None)  # a table's selection cannot be set, only dropped
 
 
 def _pick_from_table(ids: list[int]) -> None:
@@ -81,15 +84,15 @@ def queue_table(frame: pd.DataFrame) -> None:
                  selection_mode="single-row", column_config={
                      "Overdue": st.column_config.TextColumn(help="Waiting more than 2 business days"),
                      "Hints": st.column_config.ListColumn(help="What the reviewer should know; see the deal"),
-                     "Registered": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                     "Registered": st.column_config.DatetimeColumn(format="YYYY-MM-DD", help="UTC"),
                  })
 
 
 def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
     """The deal under review (a row of this page), or None."""
     rows = {int(r["deal_id"]): r for r in frame.to_dict("records")}
-    if st.session_state.get(DEAL_KEY) not in rows:  # reviewed, or on another page now
-        st.session_state.pop(DEAL_KEY, None)
+    if st.session_state.get(DEAL_KEY) is not None and st.session_state[DEAL_KEY] not in rows:
+        st.session_state[DEAL_KEY] = None  # reviewed by someone, or on another page now
 
     def describe(deal_id: int) -> str:
         r = rows[deal_id]
@@ -109,11 +112,11 @@ def hint_badges(codes: list[str]) -> None:
         st.badge("No hints: nothing known against this registration", icon=":material/check:", color="green")
     for code in codes:
         h = hint(code)
-        st.badge(h.meaning, icon=h.icon, color=h.color, help=h.short)
+        st.badge(h.meaning, icon=h.icon, color=h.color)
 
 
 def deal_details(row: dict[str, Any]) -> None:
-    st.subheader(md(row["company_name"]))
+    st.subheader(md(row["company_name"]), anchor=False)
     st.markdown(
         f"**{md(row['partner_name'])}** registered **{md(row['customer_domain'])}**  \n"
         f"Contact: {md(row['contact_name'])} · {md(row['contact_email'])}  \n"

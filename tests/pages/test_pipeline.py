@@ -84,7 +84,7 @@ def test_partner_manager_sees_metrics_charts_and_stale_deals_over_all_partners(a
 def test_value_by_stage_is_never_added_across_currencies(app, world):
     _add_beta_deals(world)
     spec = _charts(_open(app))["Value by stage, per currency"]
-    bars = {(trace["x"][0], trace["xaxis"]): trace["text"][0] for trace in spec["data"]}
+    bars = {(trace["y"][0], trace["xaxis"]): trace["text"][0] for trace in spec["data"]}
     axes = {a["text"]: a for a in spec["layout"]["annotations"]}
     assert set(axes) == {"EUR", "SEK"}  # one panel per currency
     assert bars[("New", "x")] == "12,000.00 EUR"

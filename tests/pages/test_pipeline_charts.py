@@ -43,13 +43,14 @@ def test_value_by_stage_has_a_panel_per_currency_and_exact_labels():
     fig = value_by_stage_figure(FUNNEL)
     by_panel: dict[str, dict[str, str]] = {}
     for trace in fig.data:
-        by_panel.setdefault(trace.xaxis, {}).update(dict(zip(trace.x, trace.text, strict=True)))
+        by_panel.setdefault(trace.xaxis, {}).update(dict(zip(trace.y, trace.text, strict=True)))
     assert by_panel == {
         "x": {"New": "3,000.10 EUR", "Trial": "1,200.00 EUR", "Closed won": "999.99 EUR"},
         "x2": {"New": "50,000.00 SEK", "Closed lost": "8,000.00 SEK"},
     }
     assert sorted(a.text for a in fig.layout.annotations) == ["EUR", "SEK"]
-    assert fig.layout.yaxis2.matches is None  # each currency its own scale
+    assert fig.layout.xaxis2.matches is None  # each currency its own scale
+    assert fig.layout.xaxis2.range[1] > 50000 > fig.layout.xaxis.range[1]
 
 
 def test_registrations_per_week_draws_every_week_including_empty_ones():

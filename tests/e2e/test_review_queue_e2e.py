@@ -1,0 +1,177 @@
+"""The review queue and the pipeline in Chromium: a partner manager accepts one deal and denies another with a
+reason and a note; screenshots of both pages (tests/e2e/screenshots/review_*.png, pipeline_*.png).
+
+The deals are added through the services to the server's database, with names no other test uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from conftest import PASSWORD, SCREENSHOTS, Server, email
+from playwright.sync_api import Page, expect
+
+from partner_model import db, deals, partners, users
+
+ACCEPT, DENY, OVERDUE = "Eetu Accept Oy", "Dora Deny AB", "Olga Overdue GmbH"
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run is over, then fail on any Streamlit exception box."""
+    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(ready).to_be_attached()
+    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
+    expect(ready).to_be_attached()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, server: Server, role: str) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1800})  # the app scrolls inside: a tall window shows it all
+    page.goto(server.url)
+    page.get_by_role("textbox", name="Email").fill(email(role))
+    page.get_by_role("textbox", name="Email").press("Enter")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    settle(page)
+
+
+def open_page(page: Page, label: str, path: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
+    page.wait_for_url(f"**/{path}")
+    settle(page)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by its label and the option's visible text."""
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    page.get_by_role("option", name=re.compile(re.escape(option))).click()
+    settle(page)
+
+
+def _deal(server: Server, company: str):  # type: ignore[no-untyped-def]
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            admin = users.get_user(s, server.user_ids["admin"])
+            for column in deals.board(s, admin, search=company, review_status=["pending", "accepted", "denied"],
+                                      per_stage=5).values():
+                if not column.cards.empty:
+                    return deals.get_deal(s, admin, int(column.cards.iloc[0]["deal_id"]))
+    finally:
+        engine.dispose()
+    return None
+
+
+def _notes(server: Server, deal_id: int) -> list[str]:
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            return [n.body for n in deals.notes(s, users.get_user(s, server.user_ids["admin"]), deal_id)]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def review_deals(server: Server) -> None:
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    with db.session(engine) as s:
+        alice = users.get_user(s, server.user_ids["partner_user"])
+        for company, contact, days_ago in ((ACCEPT, "eetu@eetu-accept.example", 0),
+                                           (DENY, "dora.deny@gmail.com", 1),
+                                           (OVERDUE, "olga@olga-overdue.example", 9)):
+            deals.register_deal(s, alice, contact_name="Carl Contact", contact_email=contact, company_name=company,
+                                annual_value="18000", note=f"Met {company} at the fair.",
+                                today=dt.date.today() - dt.timedelta(days=days_ago))
+        _beta_pipeline(s, users.get_user(s, server.user_ids["partner_manager"]))
+    engine.dispose()
+
+
+def _beta_pipeline(s, manager) -> None:  # type: ignore[no-untyped-def]
+    """Beta deals in more stages and in SEK, for the pipeline. No won deal and no trial: those would add
+    commission lines and customer accounts that other end-to-end tests count."""
+    beta_id = next(pid for pid, name in partners.partner_names(s, manager).items() if name == "Beta Advisors")
+    month_ago = dt.date.today() - dt.timedelta(days=30)
+    for company, stage, value, currency in (("Bo Lost AB", "closed_lost", "9000", "SEK"),
+                                            ("Berit Newsletter AB", "newsletter", "15000", "EUR"),
+                                            ("Bjorn Stale AB", None, "40000", "SEK")):
+        deal = deals.register_deal(s, manager, contact_name="Carl Contact", partner_id=beta_id,
+                                   contact_email=f"carl@{company.split()[0].lower()}-ab.example",
+                                   company_name=company, annual_value=value, currency=currency, today=month_ago)
+        if stage is not None:
+            deals.review_deal(s, manager, deal.id, accept=True)
+            deals.move_deal(s, manager, deal.id, stage=stage, note="Went with a competitor." if
+                            stage == "closed_lost" else None)
+
+
+def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, review_deals):
+    sign_in(page, server, "partner_manager")
+    open_page(page, "Review queue", "review_queue")
+    expect(page.get_by_text(re.compile(r"deals? waiting for review"))).to_be_visible()
+    shot(page, "review_queue")
+
+    choose(page, "Deal to review", ACCEPT)
+    expect(page.get_by_role("heading", name=ACCEPT)).to_be_visible()
+    expect(page.get_by_text("No hints: nothing known against this registration")).to_be_visible()
+    expect(page.get_by_text(f"Note: Met {ACCEPT} at the fair.")).to_be_visible()  # the history beside it
+    shot(page, "review_queue_deal")
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.get_by_text(f"Accepted {ACCEPT} (Acme Consulting)")).to_be_visible()
+    settle(page)
+    assert _deal(server, ACCEPT).review_status == "accepted"
+
+    choose(page, "Deal to review", DENY)
+    expect(page.get_by_text("Free-mail domain (gmail.com and the like)")).to_be_visible()
+    page.get_by_role("button", name="Deny", exact=True).click()  # no reason yet: refused
+    expect(page.get_by_text("Choose why the deal is denied.")).to_be_visible()
+    settle(page)
+    choose(page, "Reason to deny", "Duplicate registration")
+    page.get_by_role("textbox", name="Note (optional)").fill("Registered twice by the same contact.")
+    shot(page, "review_queue_deny")
+    page.get_by_role("button", name="Deny", exact=True).click()
+    expect(page.get_by_text(f"Denied {DENY} (Acme Consulting): Duplicate registration.")).to_be_visible()
+    settle(page)
+    denied = _deal(server, DENY)
+    assert (denied.review_status, denied.denial_reason) == ("denied", "duplicate")
+    assert "Registered twice by the same contact." in _notes(server, denied.id)
+    # The choice is cleared in the browser too, ready for the next deal.
+    chooser = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Deal to review", exact=True))
+    expect(chooser.get_by_text(re.compile(re.escape(DENY)))).to_have_count(0)
+    expect(page.get_by_role("heading", name=DENY)).to_have_count(0)
+    shot(page, "review_queue_after")
+
+
+def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
+    sign_in(page, server, "partner_manager")
+    open_page(page, "Pipeline", "pipeline")
+    expect(page.get_by_text("Win rate")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(3)
+    page.wait_for_timeout(1000)  # Plotly draws after the run ends
+    shot(page, "pipeline_staff")
+    choose(page, "Partner", "Beta Advisors")
+    expect(page.get_by_text("Bjorn Stale AB")).to_be_attached()  # a table cell (drawn on a canvas)
+    expect(page.get_by_text("Olga Overdue GmbH")).to_have_count(0)
+    page.wait_for_timeout(1000)
+    shot(page, "pipeline_staff_beta")
+
+    context = page.context.browser.new_context()
+    partner = context.new_page()
+    try:
+        sign_in(partner, server, "partner_user")
+        open_page(partner, "Pipeline", "pipeline")
+        expect(partner.get_by_text("Your deals at Acme Consulting")).to_be_visible()
+        expect(partner.get_by_test_id("stSelectbox")).to_have_count(0)
+        expect(partner.get_by_text("Olga Overdue GmbH")).to_be_attached()
+        expect(partner.get_by_text(re.compile("SEK"))).to_have_count(0)  # Beta's deals are all it has in SEK
+        partner.wait_for_timeout(1000)
+        shot(partner, "pipeline_partner")
+    finally:
+        context.close()
