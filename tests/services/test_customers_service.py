@@ -384,3 +384,29 @@ def test_property_any_search_text_gives_matching_own_rows_or_a_validation_error(
     for name, domain in zip(frame["name"], frame["domain"], strict=True):
         assert needle in name.lower() or needle in domain.lower(), (text, name, domain)
     assert total == len(frame)
+
+
+# --- renewals roll over ------------------------------------------------------------------------
+
+
+def test_the_renewal_date_shown_is_the_next_one_even_years_after_the_subscription_started(session, cast, make_trial):
+    trial = make_trial(cast.acme_user, today=dt.date(2024, 2, 1))
+    _subscribe(session, trial.id, dt.date(2024, 3, 1), dt.date(2025, 3, 1))  # as stored when it started
+    _active_recently(session, trial.id, TODAY)
+    row = _overview(session, cast.acme_user)[0].set_index("customer_id").loc[trial.id]
+    assert row["state"] == "active"
+    assert row["subscription_started_on"] == dt.date(2024, 3, 1)
+    assert row["renewal_on"] == dt.date(2027, 3, 1), "the next renewal on or after today (2026-06-10)"
+
+
+def test_a_won_deal_renews_a_year_later_and_is_flagged_thirty_days_before_each_renewal(session, cast, factory):
+    won = factory.won_deal(cast.acme_user, cast.manager)
+    assert won.customer_id is not None, "closing won links the customer account"
+    second_renewal = won.won_on.replace(year=won.won_on.year + 2) if not (
+        won.won_on.month == 2 and won.won_on.day == 29) else dt.date(won.won_on.year + 2, 2, 28)
+    day = second_renewal - dt.timedelta(days=10)
+    customers.record_activity(session, won.customer_id, occurred_on=day)
+    row = _overview(session, cast.acme_user, today=day)[0].set_index("customer_id").loc[won.customer_id]
+    assert row["state"] == "active"
+    assert row["renewal_on"] == second_renewal
+    assert row["attention_items"] == 1, "renewal within 30 days"

@@ -228,11 +228,6 @@ def test_a_partner_cannot_see_another_partners_deal_or_its_history_or_notes(sess
     assert counts(session) == before
 
 
-def test_finance_does_not_move_deals(session, cast, make_deal):
-    deal = make_deal(cast.acme_user)
-    _refused(session, cast, cast.finance, deal, errors=PermissionDenied, stage="newsletter")
-
-
 # --- notes and history -----------------------------------------------------------------------
 
 
