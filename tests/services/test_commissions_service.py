@@ -265,3 +265,25 @@ def test_reading_lines_of_a_missing_week_is_not_an_error(session, cast):
     except NotFound:  # pragma: no cover - allowed, though an empty week reads better
         return
     assert frame.empty
+
+
+def test_a_week_written_with_spaces_is_refused_or_read_as_that_week(session, cast, factory):
+    won = factory.won_deal(cast.acme_user, cast.manager)
+    week = _week_of(won)
+    try:
+        frame = _lines(session, cast.finance, f" {week} ")
+    except ValidationError:
+        return
+    assert won.id in set(frame["deal_id"]), "a week the service accepts must read that week's lines"
+
+
+def test_approving_a_week_written_with_spaces_is_refused_or_locks_that_week(session, cast, factory):
+    first = factory.won_deal(cast.acme_user, cast.manager)
+    week = _week_of(first)
+    try:
+        commissions.approve_week(session, cast.finance, f" {week} ")
+    except ValidationError:
+        return
+    late = factory.won_deal(cast.beta_user, cast.manager)
+    assert late.id not in set(_lines(session, cast.finance, week)["deal_id"]), \
+        "the approval was accepted, so the week is locked and a later win goes to the next week"
