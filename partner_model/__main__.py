@@ -1,0 +1,144 @@
+"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo (see --help).
+
+Every command works on DATABASE_URL (default sqlite:///data/partners.db). Domain errors print their
+message on stderr and exit with status 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from partner_model import db
+from partner_model.errors import DomainError, ValidationError
+from partner_model.models import Partner, Role
+
+SCALES = ("demo", "large")  # partner_model.seed.SCALES; not imported here so other commands start fast
+
+
+def _where(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    engine = db.make_engine()
+    db.migrate(engine)
+    print(f"Migrated {_where(engine)} to the newest schema.")
+    return 0
+
+
+def _print_seeded(result: dict[str, Any], seconds: float) -> None:
+    print(f"Seeded the {result['scale']} program (random seed {result['random_seed']}, today {result['today']}) "
+          f"in {seconds:.1f} s:")
+    for table, count in result["counts"].items():
+        print(f"  {table:<18}{count:>12,}")
+    print("Demo users (every seeded user has the same password):")
+    for user in result["users"]:
+        partner = f"  ({user['partner']})" if user["partner"] else ""
+        print(f"  {user['role']:<16} {user['email']:<44} {user['password']}{partner}")
+
+
+def _seed(engine: Engine, scale: str, random_seed: int, today: dt.date | None, progress: bool) -> None:
+    from partner_model.seed import seed  # numpy and the generators load only when seeding
+
+    started = time.perf_counter()
+    result = seed(engine, scale=scale, random_seed=random_seed, progress=progress, today=today)
+    _print_seeded(result, time.perf_counter() - started)
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    engine = db.make_engine()
+    db.migrate(engine)
+    _seed(engine, args.scale, args.random_seed, args.today, progress=not args.quiet)
+    return 0
+
+
+def cmd_ensure_demo(args: argparse.Namespace) -> int:
+    """Migrate, and seed the demo on a database without partners (the first start of the app)."""
+    engine = db.make_engine()
+    db.migrate(engine)
+    with engine.connect() as conn:
+        partners = conn.execute(sa.select(sa.func.count()).select_from(Partner.__table__)).scalar_one()
+    if partners:
+        print(f"{_where(engine)} already has {partners} partners; not seeding.")
+        return 0
+    from partner_model.seed.bulk import is_empty
+
+    if not is_empty(engine):  # e.g. an admin created before any partner: leave the real data alone
+        print(f"{_where(engine)} has data but no partners; not seeding the demo.")
+        return 0
+    _seed(engine, "demo", args.random_seed, None, progress=not args.quiet)
+    return 0
+
+
+def _password(given: str | None) -> str:
+    if given is not None:
+        return given
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise ValidationError("password", "The passwords do not match.")
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from partner_model import users
+
+    engine = db.make_engine()
+    with db.session(engine) as session:
+        user = users.create_user(session, email=args.email, name=args.name, role=args.role,
+                                 password=_password(args.password), partner_id=args.partner_id)
+    print(f"Created user {user.id}: {user.email} ({user.role.value}).")
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m partner_model", description=__doc__.split("\n")[0])
+    commands = main.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(run=cmd_migrate)
+    seed = commands.add_parser("seed", help="migrate, then fill an empty database with a partner program")
+    seed.add_argument("--scale", choices=SCALES, default="demo")
+    seed.add_argument("--random-seed", type=int, default=0, help="same seed, same data (default 0)")
+    seed.add_argument("--today", type=_date, default=None, help="the day the data is drawn around (YYYY-MM-DD)")
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+    seed.set_defaults(run=cmd_seed)
+    demo = commands.add_parser("ensure-demo", help="migrate; seed the demo when the database has no partners")
+    demo.add_argument("--random-seed", type=int, default=0)
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(run=cmd_ensure_demo)
+    user = commands.add_parser("create-user", help="create a user (the password is asked for unless given)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--partner-id", type=int, default=None, help="required for partner_user and partner_admin")
+    user.add_argument("--password", default=None)
+    user.set_defaults(run=cmd_create_user)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except DomainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Deterministic demo and scale data: the same random seed and `today` give the same program.
+
+`seed(engine, scale="demo"|"large")` fills an empty, migrated database. Rows are drawn as numpy
+columns and bulk-inserted through the DBAPI (ORM objects one at a time would take an hour at the
+large scale); every cached column (last activity, 90-day counts, open items) is computed from the
+rows written beside it. Only the password hash differs between runs (argon2 salts it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy.engine import Engine
+
+from partner_model.errors import Conflict, ValidationError
+from partner_model.seed import accounts, activity, commission, deals, firms, history, names
+from partner_model.seed.bulk import DayText, Loader, is_empty, loading
+from partner_model.seed.clock import Clock
+from partner_model.users import hash_password
+
+DEMO_PASSWORD = firms.DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class Scale:
+    partners: int
+    customers: int
+    deals: int
+    activities: int
+    users_per_partner: int  # besides each partner's admin
+    managers: int
+    note_share: float  # share of open deals with a note
+    history_days: int = 450
+
+
+SCALES = {
+    "demo": Scale(partners=12, customers=400, deals=1_500, activities=40_000, users_per_partner=2, managers=2,
+                  note_share=0.5),
+    "large": Scale(partners=2_000, customers=200_000, deals=500_000, activities=5_000_000, users_per_partner=1,
+                   managers=10, note_share=0.1),
+}
+
+
+def seed(
+    engine: Engine, scale: str = "demo", random_seed: int = 0, progress: bool = True, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Fill an empty, migrated database with a partner program; returns row counts and the demo users.
+
+    Raises ValidationError (unknown scale) and Conflict (the database already holds data).
+    """
+    plan = SCALES.get(scale)
+    if plan is None:
+        raise ValidationError("scale", f"Scale must be one of: {', '.join(SCALES)}.")
+    if not is_empty(engine):
+        raise Conflict("The database already holds data; seeding writes only into an empty database. "
+                       "Point DATABASE_URL at a new database (or delete the SQLite file) and seed again.")
+    clock = Clock.for_date(today or dt.date.today(), plan.history_days)
+    rng = np.random.default_rng(random_seed)
+    days = DayText(clock.today - plan.history_days - 1000, clock.today + 400)
+    estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
+    with loading(engine, days, estimate, progress) as load:
+        demo = _load(load, rng, plan, clock)
+    return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
+            "users": demo}
+
+
+def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> list[dict[str, str]]:
+    """Draw and write table by table, parents first (PostgreSQL checks foreign keys row by row)."""
+    partner_rows, partners = firms.partners(rng, plan.partners, clock)
+    load.write("partner", partner_rows)
+    user_rows, users = firms.users(rng, partners, per_partner=plan.users_per_partner, managers=plan.managers,
+                                   password_hash=hash_password(DEMO_PASSWORD), clock=clock)
+    load.write("user", user_rows)
+    companies = names.companies(rng, plan.customers + plan.deals, names.CUSTOMER_SECTORS)
+    customer_rows, customers = accounts.customers(rng, _slice(companies, 0, plan.customers), partners, clock)
+    event_rows, caches = activity.activity(rng, customers, plan.activities, clock)
+    item_rows, open_items = activity.attention(rng, customers, clock)
+    load.write("customer", {**customer_rows, **caches, "open_attention_items": open_items})
+    load.write("activity_event", event_rows)
+    load.write("attention_item", item_rows)
+    prospects = _slice(companies, plan.customers, len(companies.domains))
+    deal_rows, drawn = deals.deals(rng, plan.deals, customers, prospects, partners, users, clock)
+    load.write("deal", deal_rows)
+    note_rows, note_events = history.notes(rng, drawn, plan.note_share, clock)
+    load.write("deal_note", note_rows)
+    load.write("deal_event", history.events(drawn, note_events))
+    line_rows = commission.lines(drawn, partners)
+    load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
+    load.write("commission_line", line_rows)
+    load.write("app_state", commission.app_state(clock))
+    return users.demo
+
+
+def _slice(companies: names.Companies, start: int, stop: int) -> names.Companies:
+    return names.Companies(companies.names[start:stop], companies.domains[start:stop],
+                           companies.countries[start:stop])
+
+
+__all__ = ["DEMO_PASSWORD", "SCALES", "Scale", "seed"]
