@@ -15,7 +15,7 @@ from partner_model import rules
 
 KIND_LABELS = {"commission": "Commission", "adjustment": "Adjustment", "reversal": "Reversal"}
 DIRECTION_LABELS = {"payable": "Payable", "netted": "Netted"}
-RIGHT = st.column_config.TextColumn(alignment="right")
+WIDTHS = {"Line": 44, "Deal": 44, "Rate": 64, "Kind": 150, "Payable / Netted": 112}
 MONEY_COLUMNS = {"Value", "Commission", "To invoice the partner", "Rate", "Payable to the partner",
                  "Netted on the partner's invoice", "To invoice the partner (via partner)"}
 
@@ -33,11 +33,11 @@ def percent(rate: Decimal) -> str:
 
 
 def _kind(kind: str, adjusts_line_id: object) -> str:
-    """"Commission", or "Reversal · adjusts line 12": a correction names the line it corrects."""
+    """"Commission", or "Reversal of line 12": a correction names the line it adjusts."""
     word = KIND_LABELS.get(kind, kind)
     if adjusts_line_id is None or pd.isna(adjusts_line_id):
         return word
-    return f"{word} · adjusts line {int(adjusts_line_id)}"
+    return f"{word} of line {int(adjusts_line_id)}"
 
 
 def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bool = False) -> pd.DataFrame:
@@ -90,7 +90,9 @@ def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
 
 def show_table(table: pd.DataFrame, key: str) -> None:
     """A read-only table with the money right-aligned."""
-    config = {c: RIGHT for c in table.columns if c in MONEY_COLUMNS}
+    # Fixed widths for ids and the kind, so a reversal's "of line N" fits on a laptop screen.
+    config = {c: st.column_config.TextColumn(alignment="right", width=WIDTHS.get(c)) if c in MONEY_COLUMNS
+              else st.column_config.Column(width=WIDTHS[c]) for c in table.columns if c in MONEY_COLUMNS | set(WIDTHS)}
     st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config)
 
 

@@ -121,12 +121,34 @@ def test_finance_approves_a_week_and_downloads_a_partner_statement(server, page,
                         str(SCREENSHOTS / "commissions_statement_pdf")], check=True)
     settle(page)
 
+    clawback(page, won_week)
+
     page.get_by_role("tab", name="Reports").click()
     settle(page)
     expect(page.get_by_text("Commission by partner tier")).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(4)
     page.wait_for_timeout(1000)  # let Plotly draw before the screenshot
     shot(page, "finance_reports")
+
+
+def clawback(page: Page, week: str) -> None:
+    """Reverse Aurora's line of the approved week: the negative line opens in the next open week."""
+    page.get_by_role("tab", name="Week review").click()
+    settle(page)
+    choose(page, "ISO week", week)
+    page.get_by_text("Clawback: reverse a won deal").click()
+    settle(page)  # the expander's content draws after the click
+    choose(page, "Line to reverse", "Line 1 ")
+    page.get_by_text("The customer was refunded within the first year").click()
+    settle(page)
+    page.get_by_role("button", name="Reverse (refunded in first year)").click()
+    after = rules.week_after(week)
+    expect(page.get_by_text(f"cancels line 1 in week {after}")).to_be_visible()
+    settle(page)
+    expect(page.get_by_text(f"week {after} has not been approved yet")).to_be_visible()  # the page moved there
+    expect(cell(page, "Reversal of line 1")).to_be_attached()
+    expect(cell(page, "-2,400.00 EUR")).to_be_attached()
+    shot(page, "finance_clawback_next_week")
 
 
 def test_partner_user_sees_only_their_own_lines_and_no_approval(server, page, won_week):

@@ -120,10 +120,10 @@ def test_a_billing_change_after_approval_arrives_in_the_next_open_week_naming_th
         "2,000.00 EUR"]
     at = picker.select(NEXT_WEEK).run()
     assert not at.exception
-    adjusts = f"adjusts line {int(original['line_id'])}"
+    of_line = f"of line {int(original['line_id'])}"
     lines = frames(at)[0].set_index("Kind")
-    assert lines.at[f"Reversal · {adjusts}", "Commission"] == "-2,000.00 EUR"
-    adjustment = lines.loc[f"Adjustment · {adjusts}"]
+    assert lines.at[f"Reversal {of_line}", "Commission"] == "-2,000.00 EUR"
+    adjustment = lines.loc[f"Adjustment {of_line}"]
     assert (adjustment["Commission"], adjustment["Billing option"], adjustment["Payable / Netted"]) == (
         "2,000.00 EUR", "Via partner", "Netted")
     assert "To invoice the partner" not in lines.columns  # staff read it in the totals
@@ -146,7 +146,7 @@ def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_ope
     assert any(f"cancels line {line_id} in week {NEXT_WEEK}" in s.value for s in at.success)
     assert at.selectbox(key="commission_week").value == NEXT_WEEK
     reversal = frames(at)[0].iloc[0]
-    assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal · adjusts line {line_id}", "-2,000.00 EUR")
+    assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal of line {line_id}", "-2,000.00 EUR")
     assert list(_lines(world)["line_id"]) == [line_id]  # the approved week never changes
     assert any(f"Week {NEXT_WEEK} has no commission line that can be reversed" in i.value for i in at.info)
 

@@ -98,7 +98,7 @@ def test_lines_and_totals_tables_speak_the_products_words():
                                          value=Decimal("-1000.00"), commission=Decimal("-200.00"),
                                          partner_invoice=Decimal("-800.00"))])
     table = lines_table(lines)
-    assert list(table["Kind"]) == ["Commission", "Reversal · adjusts line 7"]
+    assert list(table["Kind"]) == ["Commission", "Reversal of line 7"]
     assert table.iloc[0][["Billing option", "Payable / Netted", "Rate"]].tolist() == ["Via partner", "Netted",
                                                                                        "20.00 %"]
     assert "To invoice the partner" not in table.columns
