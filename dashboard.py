@@ -27,7 +27,10 @@ def sign_in_form() -> None:
             submitted = st.form_submit_button("Sign in", key="sign_in_submit", type="primary")
         st.caption(f"After {rules.MAX_LOCKOUT_FAILURES} failed sign-ins in a row the account is locked for "
                    f"{rules.LOCKOUT_MINUTES} minutes; an admin can unlock it sooner.")
-        if submitted:
+        if submitted and not (email.strip() and password):
+            # Enter in the Email field submits the form: not a failed sign-in worth recording.
+            st.warning("Enter your email and password.", icon=":material/info:")
+        elif submitted:
             try:
                 user = auth.sign_in(email, password)
             except AuthError as error:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from pages.components import FieldErrors, attempt, guard, show_error
 from pages.components.admin_users import users_section
-from pages.components.labels import TIER_LABELS, label
+from pages.components.labels import AUDIT_LABELS, TIER_LABELS, label
 from partner_model import partners, users
 from partner_model.models import Tier, UserRead
 
@@ -101,6 +101,7 @@ def audit_section(user: UserRead) -> None:
         st.info("Nothing recorded yet.")
     else:
         st.caption("The newest 200 sign-ins and admin changes.")
+        frame = frame.assign(kind=frame["kind"].map(lambda k: label(AUDIT_LABELS, k)))
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "at": "When", "kind": "What", "subject": "Subject", "detail": "Detail", "actor_id": "By (user id)"})
 

@@ -67,10 +67,11 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
 
 def read_only(partner: PartnerRead) -> None:
     st.caption("Only the partner's admins and vendor admins can change it.")
+    rows = []
     for field, field_label in FIELDS.items():
         value = getattr(partner, field)
-        shown = option_label(value) if field == "default_billing_option" else (value or "—")
-        st.markdown(f"**{field_label}:** {shown}")
+        rows.append({"": field_label, " ": option_label(value) if field == "default_billing_option" else value or "—"})
+    st.table(pd.DataFrame(rows).set_index(""))
 
 
 def history(user: UserRead, partner_id: int) -> None:
@@ -104,8 +105,10 @@ if error is not None:
     st.stop()
 st.subheader(f"{partner.name} ({partner.domain})")
 # Partner admins reach only their own firm here (pick_partner); admins may edit any.
-if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
-    edit_form(user, partner)
-else:
-    read_only(partner)
+left, _ = st.columns([3, 2])  # a form as wide as the screen is hard to read
+with left:
+    if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
+        edit_form(user, partner)
+    else:
+        read_only(partner)
 history(user, partner.id)

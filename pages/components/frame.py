@@ -39,7 +39,7 @@ def guard(page: str) -> UserRead:
         st.stop()
     if not may_see(user.role, page):
         st.title(info.label)
-        st.error(f"{label(ROLE_LABELS, user.role)} users are not allowed to see this page.",
+        st.error(f"Your role ({label(ROLE_LABELS, user.role)}) is not allowed to see this page.",
                  icon=":material/block:")
         st.page_link(PAGES["home"].path, label="Back to the home page", icon=":material/home:")
         st.stop()
@@ -56,7 +56,8 @@ def _sidebar(user: UserRead | None, current: str) -> None:
         if user is None:
             st.caption("Not signed in.")
         else:
-            st.markdown(f"**{user.name}**  \n{user.email}")
+            st.markdown(f"**{user.name}**")
+            st.text(user.email)  # plain text: markdown would turn the address into a mailto link
             st.caption(f"Role: {label(ROLE_LABELS, user.role)}")
             if st.button("Sign out", key="sign_out", icon=":material/logout:"):
                 auth.sign_out()

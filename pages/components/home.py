@@ -32,7 +32,7 @@ def _count(frame: pd.DataFrame, limit: int = LIST_LIMIT) -> str:
 
 
 def _tile(title: str, value: str, page: str, link_text: str, detail: str = "") -> None:
-    with st.container(border=True):
+    with st.container(border=True, height="stretch"):  # tiles in a row share one height
         st.metric(title, value)
         if detail:
             st.caption(detail)
@@ -55,6 +55,7 @@ def trials_ending(user: UserRead) -> None:
     frame, _ = result
     ending = frame[frame["trial_days_left"].fillna(10**6) <= rules.TRIAL_ENDING_DAYS]
     soonest = ", ".join(f"{r.name} ({r.trial_days_left} d)" for r in ending.head(3).itertuples())
+    soonest = soonest or f"No trial ends in the next {rules.TRIAL_ENDING_DAYS} days."
     _tile(f"Trials ending within {rules.TRIAL_ENDING_DAYS} days", _count(ending), "customers",
           "Open customers", soonest)
 
@@ -69,16 +70,19 @@ def pending_deals(user: UserRead) -> None:
     for column in board.values():
         for currency, amount in column.totals.items():
             totals[currency] = totals.get(currency, Decimal("0.00")) + amount
-    _tile("Deals pending review", str(count), "deal_board", "Open the deal board", money(totals))
+    detail = f"Worth {money(totals)} a year" if count else "No deal is waiting for review."
+    _tile("Deals pending review", str(count), "deal_board", "Open the deal board", detail)
 
 
 def _week_money(lines: pd.DataFrame) -> tuple[str, str]:
-    """(the week's commission in all, "payable ..., netted ...") per currency, from commissions.week_totals."""
+    """(the week's commission in all, what is payable and what is netted) per currency, from week_totals."""
+    if lines.empty:
+        return "0.00", "No commission lines yet."
     totals = commissions.week_totals(lines)
     payable = {r.currency: r.payable for r in totals.itertuples()}
     netted = {r.currency: r.netted for r in totals.itertuples()}
     both = {c: payable.get(c, Decimal("0.00")) + netted.get(c, Decimal("0.00")) for c in {*payable, *netted}}
-    return money(both), f"payable {money(payable)}, netted on invoices {money(netted)}"
+    return money(both), f"{lines_text(len(lines))}: payable {money(payable)}, netted on invoices {money(netted)}"
 
 
 def commission_this_week(user: UserRead, today: dt.date) -> None:
@@ -87,8 +91,7 @@ def commission_this_week(user: UserRead, today: dt.date) -> None:
     if lines is None:
         return
     total, split = _week_money(lines)
-    _tile(f"Commission this week ({week})", total, "commissions", "Open commissions",
-          f"{lines_text(len(lines))}: {split}")
+    _tile(f"Commission this week ({week})", total, "commissions", "Open commissions", split)
 
 
 def pending_reviews(user: UserRead) -> None:
@@ -124,9 +127,7 @@ def open_week(user: UserRead, today: dt.date) -> None:
         return
     week, lines = result
     total, split = _week_money(lines)
-    partners_count = lines["partner_id"].nunique()
-    _tile(f"Open week {week}", total, "commissions", "Review the week",
-          f"{lines_text(len(lines))} from {partners_count} partner(s): {split}")
+    _tile(f"Open week {week}", total, "commissions", "Review the week", split)
 
 
 def summary(user: UserRead, today: dt.date | None = None) -> None:

@@ -39,6 +39,16 @@ TIER_LABELS: dict[str, str] = {
     Tier.platinum: "Platinum",
 }
 
+AUDIT_LABELS: dict[str, str] = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in failed",
+    "partner_created": "Partner created",
+    "partner_commission": "Tier or rate changed",
+    "user_changed": "User changed",
+    "password_reset": "Password reset",
+    "user_unlocked": "User unlocked",
+}
+
 
 def label(table: dict[str, str], value: object, empty: str = "—") -> str:
     """The word for `value` (an enum member or its string), `empty` for None, the raw value when unknown."""

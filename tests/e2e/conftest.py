@@ -100,7 +100,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                # Files edited while the suite runs must not reload modules under the running app.
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none",
+               # A failing test shows the whole error in its message, not the redacted one users get.
+               "--client.showErrorDetails", "full"]
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

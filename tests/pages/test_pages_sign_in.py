@@ -45,6 +45,15 @@ def test_wrong_password_is_refused_and_recorded(app, world):
     assert "sign_in_failed" in set(log["kind"])
 
 
+def test_empty_password_asks_for_it_and_records_nothing(app, world):
+    at = sign_in(app().run(), World.email("finance"), "")
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Enter your email and password."]
+    with world.session() as s:
+        log = users.audit_log(s, users.get_user(s, world.user_ids["admin"]))
+    assert "sign_in_failed" not in set(log["kind"])
+
+
 def test_repeated_failures_lock_the_account_and_say_so(app):
     at = app().run()
     for _ in range(rules.MAX_LOCKOUT_FAILURES):
