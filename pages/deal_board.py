@@ -12,7 +12,8 @@ from pages.components import deal_details as details
 from pages.components.labels import REVIEW_LABELS, label
 from partner_model import deals, partners, rules
 
-REVIEW_FILTERS = [None, "pending", "accepted", "denied"]
+OPEN = "open"  # the default: pending and accepted deals (denied ones leave the board)
+REVIEW_FILTERS = [OPEN, "pending", "accepted", "denied"]
 
 user = guard("deal_board")
 staff = user.role in rules.STAFF_ROLES
@@ -23,12 +24,7 @@ if error is not None:
     show_error(error)
     st.stop()
 
-# A link from elsewhere (the registration page) opens that deal's card once.
-linked = st.query_params.get("deal")
-if linked is not None:
-    del st.query_params["deal"]
-    if linked.isdigit():
-        st.session_state[board.CARD_KEY] = int(linked)
+details.open_linked_card(user)
 
 partner_column, review_column, search_column = st.columns([2, 2, 3])
 partner_id = None
@@ -39,10 +35,11 @@ with partner_column:
     else:
         st.markdown(f"**Partner**  \n{', '.join(names.values()) or '—'}")
 with review_column:
-    review_status = st.selectbox(
+    chosen_status = st.selectbox(
         "Review status", REVIEW_FILTERS, key="board_review",
-        format_func=lambda r: "Pending and accepted" if r is None else label(REVIEW_LABELS, r),
+        format_func=lambda r: "Pending and accepted" if r == OPEN else label(REVIEW_LABELS, r),
         help="Denied deals leave the board; choose Denied to see them with their reason.")
+    review_status = None if chosen_status == OPEN else chosen_status
 with search_column:
     search = st.text_input("Search", key="board_search", placeholder="Company, domain or contact",
                            icon=":material/search:")

@@ -39,8 +39,8 @@ def shown_cards(columns: dict[str, BoardColumn]) -> dict[str, list[dict[str, Any
 
 
 def header(stage: str, column: BoardColumn) -> None:
-    st.markdown(f"**{label(STAGE_LABELS, stage)}** · {column.count}")
-    st.caption(totals_text(column.totals))
+    st.markdown(f"**{label(STAGE_LABELS, stage)}**")
+    st.caption(f"{plural(column.count, 'deal')} · {totals_text(column.totals)}")
 
 
 def show_more(stage: str, column: BoardColumn, shown: int) -> None:
@@ -80,11 +80,8 @@ def cards_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
 
 def drag_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
     shown = shown_cards(columns)
-    for stage, place in zip(STAGES, st.columns(len(STAGES), gap="small"), strict=True):
-        with place:
-            header(stage, columns[stage])
-    st.caption("Drag a card to another column to move the deal. Use the card view to move with the keyboard.")
-    moves.drag_board(user, shown, {stage: columns[stage].count for stage in STAGES})
+    st.caption("Drag a card to another column to move the deal; with the keyboard, use the cards with controls.")
+    moves.drag_board(user, shown, columns)
     for stage, place in zip(STAGES, st.columns(len(STAGES), gap="small"), strict=True):
         with place:
             show_more(stage, columns[stage], len(shown[stage]))

@@ -57,19 +57,19 @@ def _date(value: Any) -> str:
 
 
 def card_label(card: Mapping[str, Any]) -> str:
-    """A drag-and-drop card: several lines of text, unique through the deal id (the component returns only text)."""
+    """A drag-and-drop card: a few lines of text, unique through the deal id (the component returns only text)."""
     lines = [
-        str(card["company_name"]),
+        f"{card['company_name']} · #{card['deal_id']}",
         f"{money(card['value'], card['currency'])} · {card['partner_name']}",
         f"{label(REVIEW_LABELS, card['review_status'])} · {days_text(card.get('days_in_stage'))} in stage",
     ]
-    lines += [marker.text for marker in markers(card)]
-    lines.append(f"#{card['deal_id']}")
+    lines += [f"⚠ {marker.text}" for marker in markers(card)]
     return "\n".join(lines)
 
 
-def drag_header(stage: str, count: int) -> str:
-    return f"{label(STAGE_LABELS, stage)} ({count})"
+def drag_header(stage: str, count: int, totals: Mapping[str, Decimal]) -> str:
+    """A drag-and-drop column's header: the stage, its count and value sums (over all its deals)."""
+    return f"{label(STAGE_LABELS, stage)}\n{plural(count, 'deal')} · {totals_text(totals)}"
 
 
 def dropped(before: list[dict[str, Any]], after: list[dict[str, Any]] | None) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ from pages.components.data import attempt, show_error
 from pages.components.labels import BILLING_OPTION_LABELS, STAGE_LABELS, label
 from pages.components.review_labels import md
 from partner_model import deals
+from partner_model.deal_queries import BoardColumn
 from partner_model.errors import Conflict, DomainError
 from partner_model.models import BillingOption, Stage, UserRead
 
@@ -31,7 +32,8 @@ CARD_FIELDS = ("deal_id", "version", "company_name", "stage", "billing_option", 
 DRAG_STYLE = """
 .sortable-component.vertical { flex-wrap: nowrap; gap: 0.5rem; }
 .sortable-component.vertical .sortable-container { flex: 1 1 0; min-width: 0; padding: 0; }
-.sortable-container-header { font-weight: 600; padding: 0.25rem 0.4rem; }
+.sortable-container-header { white-space: pre-line; font-size: 0.85rem; line-height: 1.35; padding: 0.25rem 0.4rem; }
+.sortable-container-header::first-line { font-weight: 700; font-size: 1rem; }
 .sortable-container-body { min-height: 6rem; }
 .sortable-item, .sortable-item:hover { white-space: pre-line; text-align: left; font-size: 0.8rem; line-height: 1.3;
   background-color: var(--background-color); color: var(--text-color); border: 1px solid rgba(49, 51, 63, 0.2);
@@ -152,11 +154,11 @@ def move_dialog(user: UserRead) -> None:
 # --- drag and drop ---------------------------------------------------------------------------------------
 
 
-def drag_board(user: UserRead, shown: dict[str, list[dict[str, Any]]], counts: dict[str, int]) -> None:
+def drag_board(user: UserRead, shown: dict[str, list[dict[str, Any]]], columns: dict[str, BoardColumn]) -> None:
     """The columns as a streamlit-sortables board; a card dropped in another column asks for that move."""
     boxes, cards, stages = [], {}, {}
     for stage, stage_cards in shown.items():
-        header = drag_header(stage, counts[stage])
+        header = drag_header(stage, columns[stage].count, columns[stage].totals)
         stages[header] = stage
         labels = []
         for card in stage_cards:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from pages.components.board_columns import CARD_KEY
 from pages.components.board_labels import history_frame
+from pages.components.board_moves import flash
 from pages.components.data import attempt, show_error
 from pages.components.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.review_labels import DENIAL_REASON_LABELS, md, money
@@ -25,8 +26,23 @@ PARTNER_ROLES = (Role.partner_user, Role.partner_admin)
 
 
 def _close() -> None:
-    st.session_state.pop(CARD_KEY, None)
+    # Set, not removed: the "Open a card" box in the browser must forget the card too.
+    st.session_state[CARD_KEY] = None
     st.session_state.pop(FLASH_KEY, None)
+
+
+def open_linked_card(user: UserRead) -> None:
+    """A link such as /deal_board?deal=12 (from the registration page) opens that card once, if the user may see it."""
+    linked = st.query_params.get("deal")
+    if linked is None:
+        return
+    del st.query_params["deal"]
+    deal_id = int(linked) if linked.isdigit() else 0
+    _, error = attempt(lambda s: deals.get_deal(s, user, deal_id))
+    if error is not None:
+        flash("error", error)
+    else:
+        st.session_state[CARD_KEY] = deal_id
 
 
 def _act(action: Callable[[Any], Any], done: str) -> bool:
@@ -155,17 +171,15 @@ def _body(user: UserRead, deal: DealRead, partner: str) -> None:
         _trial(user, deal)
         st.divider()
         _protection(user, deal)
-    if st.button("Close", key="board_card_close"):
-        _close()
-        st.rerun()
+    if st.button("Done", key="board_card_close", on_click=_close):
+        st.rerun()  # the whole page, so the dialog closes
 
 
 def details_dialog(user: UserRead, partner_names: dict[int, str]) -> None:
-    """The open card's dialog; a deal the user may not see (e.g. an old link) is refused on the page instead."""
+    """The open card's dialog; a deal that is gone meanwhile is reported on the page instead."""
     deal_id = st.session_state[CARD_KEY]
     deal, error = attempt(lambda s: deals.get_deal(s, user, deal_id))
     if error is not None:
-        _close()
         show_error(error)
         return
     partner = partner_names.get(deal.partner_id, f"Partner #{deal.partner_id}")

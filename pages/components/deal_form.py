@@ -60,8 +60,8 @@ def _submit(user: UserRead, staff: bool) -> None:
     state[ERROR_KEY] = error
     if created is not None:
         state[CREATED_KEY] = created
-        for key in CLEARED_ON_SUCCESS:  # an empty form for the next deal; partner and currency stay
-            state.pop(key, None)
+        for key in CLEARED_ON_SUCCESS:  # an empty form for the next deal (set, not removed: the browser follows)
+            state[key] = None if key == FRAMEWORK_KEY else ""
 
 
 def registration_form(user: UserRead, partner_names: dict[int, str] | None) -> None:

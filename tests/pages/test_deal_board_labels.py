@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from pages.components.board_labels import card_label, dropped, event_values, history_frame, markers, totals_text
+from pages.components.board_labels import (
+    card_label,
+    drag_header,
+    dropped,
+    event_values,
+    history_frame,
+    markers,
+    totals_text,
+)
 from partner_model.models import EventRead
 
 CARD = {"deal_id": 41, "company_name": "Fjord Logistics", "value": Decimal("24000.50"), "currency": "EUR",
@@ -39,8 +47,17 @@ def test_markers_name_what_needs_a_look(change, text):
 
 def test_a_drag_label_shows_the_card_on_several_lines_and_ends_with_the_deal_id():
     lines = card_label({**CARD, "stale": True}).split("\n")
-    assert lines == ["Fjord Logistics", "24,000.50 EUR · Acme Consulting", "Accepted · 3 days in stage",
-                     "Stale: 3 days in stage", "#41"]
+    assert lines == ["Fjord Logistics · #41", "24,000.50 EUR · Acme Consulting", "Accepted · 3 days in stage",
+                     "⚠ Stale: 3 days in stage"]
+
+
+def test_drag_labels_are_unique_per_deal_even_for_the_same_company():
+    assert card_label(CARD) != card_label({**CARD, "deal_id": 42})
+
+
+def test_a_drag_column_header_has_the_stage_its_count_and_value_sums():
+    assert drag_header("closed_won", 3, {"EUR": Decimal("30000")}) == "Closed won\n3 deals · 30,000.00 EUR"
+    assert drag_header("new", 1, {}) == "New\n1 deal · —"
 
 
 BEFORE = [{"header": "New (2)", "items": ["a #1", "b #2"]}, {"header": "Trial (0)", "items": []}]
