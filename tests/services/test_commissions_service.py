@@ -231,7 +231,7 @@ def test_approved_lines_survive_any_number_of_later_changes(session, cast, facto
 # --- property: lines are exact, sum to totals, netted = value - commission ----------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cents=st.integers(min_value=0, max_value=10**9), bp=st.integers(min_value=0, max_value=10_000),
        option=st.sampled_from(["credit_card", "invoice", "via_partner"]))
 def test_property_a_won_deal_line_is_exact_decimal_and_netted_is_value_minus_commission(

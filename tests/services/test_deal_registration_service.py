@@ -145,7 +145,7 @@ values = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(contact_name=st.one_of(texts, st.just("Sofie Jansen")),
        contact_email=emails,
        company_name=st.one_of(texts, st.just("Kunde GmbH")),

@@ -98,7 +98,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(max_size=40), domain=st.one_of(st.text(max_size=40), st.from_regex(r"[a-z]{2,10}\.(fi|se|de)",
                                                                                         fullmatch=True)),
        rate=st.one_of(st.text(max_size=8), st.decimals(allow_nan=True, allow_infinity=True)))

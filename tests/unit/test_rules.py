@@ -154,7 +154,7 @@ cents_amounts = st.integers(min_value=0, max_value=100_000_000_000).map(lambda c
 rates = st.integers(min_value=0, max_value=10_000).map(lambda bp: Decimal(bp) / 10_000)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(value=cents_amounts, rate=rates)
 def test_property_commission_is_exact_half_up_and_never_float(value, rate):
     result = rules.commission(value, rate)
@@ -165,7 +165,7 @@ def test_property_commission_is_exact_half_up_and_never_float(value, rate):
     assert D("0") <= result <= value
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(value=cents_amounts, rate=rates)
 def test_property_netted_amount_is_value_minus_commission(value, rate):
     commission = rules.commission(value, rate)
@@ -175,7 +175,7 @@ def test_property_netted_amount_is_value_minus_commission(value, rate):
     assert invoice >= 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lines=st.lists(st.tuples(cents_amounts, rates), min_size=0, max_size=30))
 def test_property_commission_lines_sum_to_the_total_in_cents(lines):
     commissions = [rules.commission(v, r) for v, r in lines]
@@ -185,7 +185,7 @@ def test_property_commission_lines_sum_to_the_total_in_cents(lines):
     assert total.as_tuple().exponent == -2
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(cents=st.integers(min_value=0, max_value=100_000_000_000))
 def test_property_money_text_round_trips_through_cents(cents):
     amount = rules.from_cents(cents)
@@ -193,7 +193,7 @@ def test_property_money_text_round_trips_through_cents(cents):
     assert rules.to_cents(rules.money(str(amount))) == cents
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=30))
 def test_property_money_from_any_text_is_a_decimal_or_a_validation_error(text):
     try:
@@ -387,7 +387,7 @@ def test_weeks_back_lists_weeks_oldest_first_across_the_year():
     assert rules.weeks_back("2027-W02", 4) == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_property_a_day_lies_in_the_seven_days_of_its_week(day):
     week = rules.iso_week(day)
