@@ -14,7 +14,7 @@ import streamlit as st
 from pages.components import attempt, guard, session, show_error
 from pages.components.customer_charts import accounts_by_state_and_framework
 from pages.components.customer_details import account_details, open_account, show_flash
-from pages.components.customer_filters import Filters, filter_bar
+from pages.components.customer_filters import Filters, filter_bar, partner_filter
 from pages.components.customer_forms import create_trial_form, may_create
 from pages.components.customer_table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
 from partner_model import customers, partners, rules
@@ -25,15 +25,49 @@ PICK_KEY = "customers_pick"  # the keyboard-friendly "Open an account" picker
 SEEN_ROWS_KEY = "customers_seen_rows"  # the table selection last acted on
 
 
-def read_overview(s: Any, f: Filters, page: int) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame, int]:
-    """Metrics, the chart's counts and one page of rows, in one short session."""
-    metrics = customers.overview_metrics(s, user, partner_id=f.partner_id)
-    by_framework = customers.accounts_by_state_and_framework(s, user, partner_id=f.partner_id)
+def summary(partner_id: int | None) -> None:
+    """Metrics and the chart: two scans of every account, so they run on full runs only, not on list changes."""
+    result, error = attempt(lambda s: (customers.overview_metrics(s, user, partner_id=partner_id),
+                                       customers.accounts_by_state_and_framework(s, user, partner_id=partner_id)))
+    if error is not None or result is None:
+        if error is not None:
+            show_error(error)
+        return
+    metrics, by_framework = result
+    metrics_row(metrics)
+    if by_framework.empty:
+        st.info("No accounts to chart yet.", icon=":material/bar_chart:")
+    else:
+        st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
+
+
+def read_page(s: Any, f: Filters, page: int) -> tuple[pd.DataFrame, int]:
     rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     if rows.empty and page > 1:  # fewer accounts than when this page was chosen: start again at page 1
         st.session_state.pop(f.page_key(), None)
         rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE)
-    return metrics, by_framework, rows, total
+    return rows, total
+
+
+@st.fragment
+def accounts(partner_id: int | None) -> None:
+    """Filters, sort, the page of accounts and the opened account: changing them reruns only this part."""
+    filters = filter_bar(partner_id, STAFF)
+    result, error = attempt(lambda s: read_page(s, filters, int(st.session_state.get(filters.page_key()) or 1)))
+    if error is not None or result is None:
+        if error is not None:
+            show_error(error)
+        return
+    rows, total = result
+    if rows.empty:
+        st.info("No accounts match these filters." if filters.narrowed() else
+                "No customer accounts yet." + (" Create a trial above." if may_create(user) else ""),
+                icon=":material/search_off:")
+    else:
+        accounts_table(rows)
+        pager(rows, total, filters.page_key())
+        csv_download(filters, total)
+    account_details(user, names)
 
 
 def metrics_row(m: dict[str, int]) -> None:
@@ -90,26 +124,6 @@ with session() as s:
     names = partners.partner_names(s, user) if STAFF else None
 if may_create(user):
     create_trial_form(user, names)
-summary = st.container()  # metrics and chart above the filters, drawn once the data is read
-filters = filter_bar(names)
-read, error = attempt(lambda s: read_overview(s, filters, int(st.session_state.get(filters.page_key()) or 1)))
-if error is not None or read is None:
-    if error is not None:
-        show_error(error)
-    st.stop()
-metrics, by_framework, rows, total = read
-with summary:
-    metrics_row(metrics)
-    if by_framework.empty:
-        st.info("No accounts to chart yet.", icon=":material/bar_chart:")
-    else:
-        st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
-if rows.empty:
-    empty = metrics["accounts"] == 0
-    st.info("No customer accounts yet: create a trial above." if empty else "No accounts match these filters.",
-            icon=":material/search_off:")
-else:
-    accounts_table(rows)
-    pager(rows, total, filters.page_key())
-    csv_download(filters, total)
-account_details(user, names)
+chosen_partner = partner_filter(names) if names is not None else None
+summary(chosen_partner)
+accounts(chosen_partner)

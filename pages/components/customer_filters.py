@@ -23,14 +23,25 @@ class Filters:
         return {"state": self.state, "needs_attention": self.needs_attention, "search": self.search,
                 "partner_id": self.partner_id, "sort": self.sort}
 
+    def narrowed(self) -> bool:
+        """True when a filter (not only the partner or the sort) leaves accounts out."""
+        return any(v is not None for v in (self.state, self.needs_attention, self.search))
+
     def page_key(self) -> str:
         """The pagination widget's key: new filters or sort make a new widget, which starts at page 1."""
         return "customers_page_" + hashlib.sha1(repr(self.query()).encode()).hexdigest()[:12]
 
 
-def filter_bar(partner_names: dict[int, str] | None) -> Filters:
-    """Draw the filters; `partner_names` (staff only) adds the partner filter."""
-    cols = st.columns([3, 2, 3, 3] if partner_names is not None else [3, 2, 3])
+def partner_filter(partner_names: dict[int, str]) -> int | None:
+    """Staff: the partner whose accounts the whole page shows (metrics and chart too), or all."""
+    left, _ = st.columns([1, 2])
+    return left.selectbox("Partner", list(partner_names), format_func=partner_names.get, index=None,
+                          placeholder="All partners (type to search)", key="customers_partner")
+
+
+def filter_bar(partner_id: int | None, staff: bool) -> Filters:
+    """Draw the list's filters and sort; `partner_id` comes from the staff partner filter (None: all)."""
+    cols = st.columns([3, 2, 3])
     with cols[0]:
         state = st.segmented_control("State", list(STATE_FILTERS), format_func=STATE_FILTERS.get, default="all",
                                      required=True, key="customers_state")
@@ -39,17 +50,12 @@ def filter_bar(partner_names: dict[int, str] | None) -> Filters:
         attention = st.toggle("Needs attention only", key="customers_attention")
     with cols[2]:
         search = st.text_input("Search", placeholder="Name or domain", key="customers_search")
-    partner_id = None
-    if partner_names is not None:
-        with cols[3]:
-            partner_id = st.selectbox("Partner", list(partner_names), format_func=partner_names.get, index=None,
-                                      placeholder="All partners (type to search)", key="customers_partner")
     return Filters(
         state=None if state in (None, "all") else state,
         needs_attention=True if attention else None,
         search=search.strip() or None,
         partner_id=partner_id,
-        sort=sort_picker(partner_names is not None),
+        sort=sort_picker(staff),
     )
 
 
