@@ -6,6 +6,7 @@ Run with `streamlit run dashboard.py`. Pages live in pages/ (Streamlit's page di
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from pages.components import attempt, auth, home, page_frame, show_error
 from pages.components.frame import APP_NAME, open_next_page
@@ -49,7 +50,10 @@ def single_sign_on() -> None:
         if st.button("Sign out of single sign-on", key="sso_logout"):
             st.logout()
     elif st.button("Sign in with single sign-on", key="sso_login", icon=":material/key:"):
-        st.login()
+        try:
+            st.login()  # redirects to the identity provider; back here, auth.current_user maps the email
+        except StreamlitAuthError as error:  # a half-filled [auth] section: say so instead of crashing
+            st.error(f"Single sign-on is not set up correctly: {error}", icon=":material/error:")
 
 
 def signed_in_home(user: UserRead) -> None:

@@ -139,3 +139,13 @@ def test_without_an_auth_section_there_is_no_single_sign_on_button(app):
     at = app().run()
     assert not at.exception
     assert "sso_login" not in [b.key for b in at.button]
+
+
+def test_single_sign_on_button_shows_a_setup_error_instead_of_crashing(app):
+    at = app()
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.run()
+    assert at.button(key="sso_login").label == "Sign in with single sign-on"
+    at = at.button(key="sso_login").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Single sign-on is not set up correctly")
