@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
 import streamlit as st
 
 from pages.components import FieldErrors, attempt, guard, show_error
 from pages.components.admin_users import users_section
 from pages.components.labels import AUDIT_LABELS, TIER_LABELS, label
-from partner_model import partners, users
+from partner_model import deals, partners, users
 from partner_model.models import Tier, UserRead
 
 TIERS = list(Tier)
@@ -94,16 +95,23 @@ def commission_form(user: UserRead) -> None:
 
 
 def audit_section(user: UserRead) -> None:
-    frame, error = attempt(lambda s: users.audit_log(s, user, limit=200))
+    def read(s):  # type: ignore[no-untyped-def]
+        log = users.audit_log(s, user, limit=200)
+        return log, deals.user_names(s, {int(i) for i in log["actor_id"].dropna()})
+
+    result, error = attempt(read)
     if error is not None:
         show_error(error)
-    elif frame.empty:
+        return
+    frame, names = result
+    if frame.empty:
         st.info("Nothing recorded yet.")
-    else:
-        st.caption("The newest 200 sign-ins and admin changes.")
-        frame = frame.assign(kind=frame["kind"].map(lambda k: label(AUDIT_LABELS, k)))
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
-            "at": "When", "kind": "What", "subject": "Subject", "detail": "Detail", "actor_id": "By (user id)"})
+        return
+    st.caption("The newest 200 sign-ins and admin changes.")
+    frame = frame.assign(kind=frame["kind"].map(lambda k: label(AUDIT_LABELS, k)),
+                         actor_id=frame["actor_id"].map(lambda i: "—" if pd.isna(i) else names.get(int(i), "—")))
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        "at": "When", "kind": "What", "subject": "Subject", "detail": "Detail", "actor_id": "By"})
 
 
 user = guard("admin")

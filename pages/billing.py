@@ -11,7 +11,7 @@ import streamlit as st
 from pages.components import FieldErrors, attempt, guard, show_error
 from pages.components.access import BILLING_EDITORS
 from pages.components.labels import BILLING_OPTION_LABELS, label
-from partner_model import partners
+from partner_model import deals, partners
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
 
 FIELDS = {
@@ -76,10 +76,15 @@ def read_only(partner: PartnerRead) -> None:
 
 def history(user: UserRead, partner_id: int) -> None:
     st.subheader("Change history")
-    changes, error = attempt(lambda s: partners.billing_history(s, user, partner_id))
+    def read(s):  # type: ignore[no-untyped-def]
+        changes = partners.billing_history(s, user, partner_id)
+        return changes, deals.user_names(s, {c.actor_id for c in changes if c.actor_id is not None})
+
+    result, error = attempt(read)
     if error is not None:
         show_error(error)
         return
+    changes, names = result
     if not changes:
         st.info("No changes recorded yet.")
         return
@@ -89,7 +94,7 @@ def history(user: UserRead, partner_id: int) -> None:
 
     frame = pd.DataFrame([{
         "When": c.at, "Field": FIELDS.get(c.field, c.field), "From": shown(c.field, c.from_value),
-        "To": shown(c.field, c.to_value), "Changed by (user id)": c.actor_id,
+        "To": shown(c.field, c.to_value), "Changed by": names.get(c.actor_id, "—"),
     } for c in changes])
     st.dataframe(frame, hide_index=True, width="stretch")
 

@@ -30,7 +30,8 @@ def test_admin_page_lists_partners_users_and_the_audit_log(app, world):
     assert set(partner_frame["name"]) == {"Acme Consulting", "Beta Advisors"}
     assert set(partner_frame["commission_rate"]) == {"20.00 %", "15.00 %"}
     assert World.email("finance") in set(user_frame["email"])
-    assert ("Signed in", World.email("partner_manager")) in set(zip(audit["kind"], audit["subject"], strict=True))
+    assert ("Signed in", World.email("partner_manager"), "Partner Manager") in set(
+        zip(audit["kind"], audit["subject"], audit["actor_id"], strict=True))
 
 
 def test_admin_creates_a_partner_with_tier_and_rate(app, world):

@@ -43,6 +43,7 @@ def test_partner_admin_saves_billing_information_and_sees_the_change_history(app
     shown = at.dataframe[0].value
     assert set(shown["Field"]) == {"Legal name", "VAT id", "Billing email", "Address", "Default billing option"}
     assert "Invoice" in set(shown["To"])
+    assert set(shown["Changed by"]) == {"Partner Admin"}
 
 
 def test_bad_vat_id_is_shown_by_its_field_and_nothing_is_written(app, world):
