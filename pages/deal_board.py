@@ -58,16 +58,17 @@ if sum(column.count for column in columns.values()) == 0:
             icon=":material/inbox:")
     st.page_link("pages/register_deal.py", label="Register a deal", icon=":material/add_business:")
 else:
+    shown = board.shown_cards(columns)
     view_column, card_column = st.columns([2, 3], vertical_alignment="bottom")
     with view_column:
         view = st.segmented_control("View", ["drag", "cards"], key="board_view", default="drag", required=True,
                                     format_func=lambda v: "Drag and drop" if v == "drag" else "Cards with controls")
     with card_column:
-        board.card_picker(columns)
+        board.card_picker(shown)
     if view == "cards":
-        board.cards_view(user, columns)
+        board.cards_view(user, columns, shown)
     else:
-        board.drag_view(user, columns)
+        board.drag_view(user, columns, shown)
 
 # One dialog at a time: a move waiting for its billing option or note comes first.
 if moves.PENDING_KEY in st.session_state:

@@ -55,8 +55,9 @@ def _card(user: UserRead, card: dict[str, Any]) -> None:
         st.markdown(f"**{md(card['company_name'])}**  \n{money(card['value'], card['currency'])}  \n"
                     f"{md(card['partner_name'])}")
         st.caption(f"{label(REVIEW_LABELS, card['review_status'])} · {days_text(card['days_in_stage'])} in stage")
-        for marker in markers(card):
-            st.badge(marker.text, color=marker.color, icon=marker.icon)
+        found = markers(card)
+        if found:  # coloured text rather than badges: it wraps in a narrow column instead of being cut off
+            st.markdown("  \n".join(f":{m.color}[{m.icon} {m.text}]" for m in found))
         st.selectbox("Move to", [s for s in STAGES if s != card["stage"]], index=None, key=moves.target_key(deal_id),
                      format_func=lambda s: label(STAGE_LABELS, s), placeholder="Choose a stage")
         with st.container(horizontal=True, gap="small"):
@@ -66,8 +67,7 @@ def _card(user: UserRead, card: dict[str, Any]) -> None:
                       type="tertiary", icon=":material/open_in_new:")
 
 
-def cards_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
-    shown = shown_cards(columns)
+def cards_view(user: UserRead, columns: dict[str, BoardColumn], shown: dict[str, list[dict[str, Any]]]) -> None:
     for stage, place in zip(STAGES, st.columns(len(STAGES), gap="small"), strict=True):
         with place:
             header(stage, columns[stage])
@@ -78,8 +78,7 @@ def cards_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
             show_more(stage, columns[stage], len(shown[stage]))
 
 
-def drag_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
-    shown = shown_cards(columns)
+def drag_view(user: UserRead, columns: dict[str, BoardColumn], shown: dict[str, list[dict[str, Any]]]) -> None:
     st.caption("Drag a card to another column to move the deal; with the keyboard, use the cards with controls.")
     moves.drag_board(user, shown, columns)
     for stage, place in zip(STAGES, st.columns(len(STAGES), gap="small"), strict=True):
@@ -87,10 +86,10 @@ def drag_view(user: UserRead, columns: dict[str, BoardColumn]) -> None:
             show_more(stage, columns[stage], len(shown[stage]))
 
 
-def card_picker(columns: dict[str, BoardColumn]) -> None:
+def card_picker(shown: dict[str, list[dict[str, Any]]]) -> None:
     """Open a card's details: any card the board shows (the card view's "Details" buttons choose here too)."""
     options: dict[int, str] = {}
-    for stage, cards in shown_cards(columns).items():
+    for stage, cards in shown.items():
         for card in cards:
             options[int(card["deal_id"])] = (f"{card['company_name']} · {label(STAGE_LABELS, stage)} · "
                                              f"{card['partner_name']}")

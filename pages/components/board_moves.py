@@ -102,6 +102,7 @@ def target_key(deal_id: int) -> str:
 def move_from_control(user: UserRead, card: dict[str, Any]) -> None:
     """The per-card "Move" button's callback: the stage chosen in the card's "Move to" box."""
     target = st.session_state.get(target_key(card["deal_id"]))
+    st.session_state[target_key(card["deal_id"])] = None  # the box starts empty again wherever the card ends up
     if target is None:
         flash("error", f"Choose the stage to move {card['company_name']} to, then press Move.")
         return
