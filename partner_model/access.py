@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from partner_model.errors import Conflict, NotFound, PermissionDenied
+from partner_model.errors import N_, Conflict, NotFound, PermissionDenied
 from partner_model.models import AuditEvent, Role, UserRead, utcnow
 from partner_model.rules import STAFF_ROLES
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
     """PermissionDenied unless the actor has one of `roles`. `action` completes 'You are not allowed to ...'."""
     if actor is None or not getattr(actor, "active", True) or actor.role not in set(roles):
-        raise PermissionDenied(f"You are not allowed to {action}.")
+        raise PermissionDenied(N_("You are not allowed to {action}."), action=action)
 
 
 def is_staff(actor: Actor) -> bool:
@@ -43,7 +43,7 @@ def scope_partner(actor: Actor, partner_id: int | None) -> int | None:
 def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:
     """A partner's actor touching another partner's row gets NotFound, so rows of others stay unknown."""
     if not is_staff(actor) and (actor.partner_id is None or actor.partner_id != partner_id):
-        raise NotFound(f"{what} not found.")
+        raise NotFound(N_("{what} not found."), what=what)
 
 
 def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: str = "", detail: str = "",

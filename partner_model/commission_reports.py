@@ -91,7 +91,7 @@ def statement(session: Session, actor: Actor, partner_id: int, week: str) -> tup
                                                                                       pd.DataFrame]:
     """A partner's statement for a week: the partner (with billing information), its lines and totals."""
     require_role(actor, READER_ROLES, "see commission statements")
-    rules.week_monday(week)
+    week = rules.week_label(week)
     partner = get_partner(session, actor, partner_id)
     lines = lines_frame(session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.id))
                    .mappings().all())

@@ -14,9 +14,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import rules
+from partner_model import rules, versioning
 from partner_model.access import Actor, is_staff, require_role, write_service
-from partner_model.errors import Conflict, NotFound
+from partner_model.errors import N_, Conflict, NotFound
 from partner_model.models import (
     CommissionLine,
     CommissionWeek,
@@ -152,7 +152,7 @@ def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | N
     Money columns (value, rate, commission, partner_invoice) are Decimal. Raises ValidationError (week).
     """
     require_role(actor, READER_ROLES, "see commissions")
-    rules.week_monday(week)
+    week = rules.week_label(week)
     rows = session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
     return lines_frame(rows.mappings().all())
 
@@ -177,7 +177,7 @@ def week_totals(lines: pd.DataFrame) -> pd.DataFrame:
 
 def week_state(session: Session, week: str) -> CommissionWeek:
     """The week's review state; a week nobody has approved is open."""
-    rules.week_monday(week)
+    week = rules.week_label(week)
     return session.get(CommissionWeek, week) or CommissionWeek(week=week, state=WeekState.open)
 
 
@@ -188,10 +188,10 @@ def approve_week(session: Session, actor: Actor, week: str) -> None:
     Raises PermissionDenied (not finance or admin), ValidationError (week), Conflict (already approved).
     """
     require_role(actor, {Role.finance, Role.admin}, "approve commission weeks")
-    rules.week_monday(week)
+    week = rules.week_label(week)
     row = session.get(CommissionWeek, week)
     if row is not None and row.state == WeekState.approved:
-        raise Conflict(f"Week {week} was already approved.")
+        raise Conflict(N_("Week {week} was already approved."), week=week)
     if row is None:
         row = CommissionWeek(week=week)
         session.add(row)
@@ -206,14 +206,14 @@ def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     Approved weeks never change. Raises PermissionDenied, NotFound, Conflict (nothing to reverse).
     """
     require_role(actor, {Role.finance, Role.admin}, "reverse commissions")
-    deal = session.get(Deal, deal_id)
+    deal = session.get(Deal, deal_id, populate_existing=True)
     if deal is None:
-        raise NotFound("Deal not found.")
+        raise NotFound(N_("Deal not found."))
     if deal.stage != Stage.closed_won or deal.clawed_back_on is not None:
         raise Conflict("Only a won deal whose commission stands can be reversed.")
     today = today or dt.date.today()
     deal.clawed_back_on = today
-    deal.version += 1
+    versioning.claim(session, deal)
     session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=utcnow(), kind="clawback",
                           from_value=Stage.closed_won.value, to_value=today.isoformat()))
     sync_deal(session, deal, today)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from partner_model import rules
 from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
-from partner_model.errors import AlreadyExists, Conflict, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
 from partner_model.models import (
     AccountState,
     ActivityEvent,
@@ -37,32 +37,69 @@ OVERVIEW_COLUMNS = (
 
 
 def state_expr(today: dt.date) -> sa.ColumnElement[str]:
-    subscribed = sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
     return sa.case(
-        (subscribed, AccountState.active.value),
+        (_subscribed(today), AccountState.active.value),
         (C.trial_ends_on >= today, AccountState.trial.value),
         else_=AccountState.closed.value,
     )
 
 
-def attention_expr(today: dt.date) -> sa.ColumnElement[int]:
+def _subscribed(today: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
+
+
+def _month_day(column: Any, dialect: str) -> sa.ColumnElement[str]:
+    return sa.func.strftime("%m-%d", column) if dialect == "sqlite" else sa.func.to_char(column, "MM-DD")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+
+
+def renewal_due_expr(today: dt.date, dialect: str) -> sa.ColumnElement[bool]:
+    """An active subscription whose next yearly renewal (rules.renewal_after) falls within 30 days."""
+    end = today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
+    month_day = _month_day(C.subscription_started_on, dialect)
+    first, last = f"{today:%m-%d}", f"{end:%m-%d}"
+    in_window = month_day.between(first, last) if first <= last else sa.or_(month_day >= first, month_day <= last)
+    # the first renewal is a full year after the start
+    return sa.and_(_subscribed(today), in_window, C.subscription_started_on <= _year_before(end))
+
+
+def _renewal_sort(today: dt.date, dialect: str) -> list[sa.ColumnElement[Any]]:
+    """Order by the next renewal: anniversaries still ahead this year first, then the ones of next year."""
+    month_day = _month_day(C.subscription_started_on, dialect)
+    active = _subscribed(today)
+    return [sa.case((active, sa.case((month_day >= f"{today:%m-%d}", 0), else_=1))),
+            sa.case((active, month_day))]
+
+
+def attention_expr(today: dt.date, dialect: str) -> sa.ColumnElement[int]:
     """Stored open items plus the derived signals, counted per account."""
-    active = sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
+    active = _subscribed(today)
     in_trial = sa.and_(sa.not_(active), C.trial_ends_on >= today)
     trial_ending = sa.and_(in_trial, C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS))
     inactive = sa.and_(
         sa.or_(active, in_trial),
         sa.or_(C.last_activity_on.is_(None), C.last_activity_on < today - dt.timedelta(days=rules.INACTIVE_DAYS)),
     )
-    renewal_due = sa.and_(
-        active, C.renewal_on >= today, C.renewal_on <= today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
-    )
     return (
         C.open_attention_items
         + sa.case((trial_ending, 1), else_=0)
         + sa.case((inactive, 1), else_=0)
-        + sa.case((renewal_due, 1), else_=0)
+        + sa.case((renewal_due_expr(today, dialect), 1), else_=0)
     )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def next_renewal(subscription_started_on: dt.date | None, today: dt.date) -> dt.date | None:
+    """The next yearly renewal of an active subscription, else None."""
+    if subscription_started_on is None or subscription_started_on > today:
+        return None
+    return rules.renewal_after(subscription_started_on, today)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -120,16 +157,17 @@ def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date,
 
 def _overview_query(
     actor: Actor, *, state: str | None, needs_attention: bool | None, search: str | None,
-    partner_id: int | None, today: dt.date,
+    partner_id: int | None, today: dt.date, dialect: str,
 ) -> tuple[sa.Select[Any], dict[str, sa.ColumnElement[Any]]]:
-    state_col, attention_col = state_expr(today), attention_expr(today)
+    state_col, attention_col = state_expr(today), attention_expr(today, dialect)
     columns: dict[str, sa.ColumnElement[Any]] = {
         "customer_id": C.id, "name": C.name, "domain": C.domain, "partner_id": C.partner_id,
         "partner_name": Partner.__table__.c.name, "state": state_col, "framework": C.framework,
         "framework_progress": C.framework_progress, "users": C.users, "activities_90d": C.activities_90d,
         "attention_items": attention_col, "trial_days_left": sa.case((state_col == "trial", C.trial_ends_on)),
         "trial_ends_on": C.trial_ends_on, "subscription_started_on": C.subscription_started_on,
-        "renewal_on": C.renewal_on, "last_activity_on": C.last_activity_on,
+        "renewal_on": sa.case((_subscribed(today), C.subscription_started_on)),  # made the next renewal below
+        "last_activity_on": C.last_activity_on,
         "extension_requested_on": C.extension_requested_on, "extension_granted_on": C.extension_granted_on,
     }
     query = sa.select(*(col.label(name) for name, col in columns.items())).select_from(
@@ -142,23 +180,24 @@ def _overview_query(
         query = query.where(state_col == rules.choice(AccountState, state, "state", "Account state").value)
     if needs_attention is not None:
         query = query.where(attention_col > 0 if needs_attention else attention_col == 0)
-    if search and search.strip():
-        escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+    pattern = rules.search_pattern(search)
+    if pattern is not None:
         query = query.where(sa.or_(sa.func.lower(C.name).like(pattern, escape="\\"),
                                    C.domain.like(pattern, escape="\\")))
     return query, columns
 
 
-def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]]) -> list[sa.ColumnElement[Any]]:
+def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]], today: dt.date,
+           dialect: str) -> list[sa.ColumnElement[Any]]:
     if not sort:
         return [C.name.asc(), C.id.asc()]
-    name = sort.removeprefix("-")
+    name = sort.removeprefix("-") if isinstance(sort, str) else sort
     if name not in columns:
-        raise ValidationError("sort", f"Cannot sort by {name}: choose one of {', '.join(OVERVIEW_COLUMNS)}.")
-    column = columns[name]
-    ordered = column.desc() if sort.startswith("-") else column.asc()
-    return [ordered.nulls_last(), C.id.asc()]
+        raise ValidationError("sort", N_("Cannot sort by {name}: choose one of {choices}."), name=str(name),
+                              choices=", ".join(OVERVIEW_COLUMNS))
+    keys = _renewal_sort(today, dialect) if name == "renewal_on" else [columns[name]]
+    descending = sort.startswith("-")
+    return [(key.desc() if descending else key.asc()).nulls_last() for key in keys] + [C.id.asc()]
 
 
 def customer_overview(
@@ -182,10 +221,10 @@ def customer_overview(
     """
     today = _today(today)
     refresh_activity_counts(session, today)
-    query, columns = _overview_query(
-        actor, state=state, needs_attention=needs_attention, search=search, partner_id=partner_id, today=today
-    )
-    order = _order(sort, columns)
+    dialect = _dialect(session)
+    query, columns = _overview_query(actor, state=state, needs_attention=needs_attention, search=search,
+                                     partner_id=partner_id, today=today, dialect=dialect)
+    order = _order(sort, columns, today, dialect)
     total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     paged = query.order_by(*order).offset(max(0, offset))
     if limit is not None:
@@ -196,6 +235,7 @@ def customer_overview(
         (ends - today).days if isinstance(ends, dt.date) else None for ends in frame["trial_days_left"]
     ]
     frame["trial_days_left"] = frame["trial_days_left"].astype("Int64")
+    frame["renewal_on"] = [next_renewal(start, today) for start in frame["renewal_on"]]
     return frame, total
 
 
@@ -205,7 +245,8 @@ def overview_metrics(
     """Accounts by state, needing attention, trials ending this week, renewals within 30 days: one SQL pass."""
     today = _today(today)
     refresh_activity_counts(session, today)
-    state_col, attention_col = state_expr(today), attention_expr(today)
+    dialect = _dialect(session)
+    state_col, attention_col = state_expr(today), attention_expr(today, dialect)
     week_end = today + dt.timedelta(days=6 - today.weekday())
 
     def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -218,8 +259,7 @@ def overview_metrics(
         count_if(state_col == "closed").label("closed"),
         count_if(attention_col > 0).label("needs_attention"),
         count_if(sa.and_(state_col == "trial", C.trial_ends_on <= week_end)).label("trials_ending_this_week"),
-        count_if(sa.and_(state_col == "active", C.renewal_on >= today,
-                         C.renewal_on <= today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS))).label("renewals_30d"),
+        count_if(renewal_due_expr(today, dialect)).label("renewals_30d"),
     ).select_from(Customer.__table__)
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
@@ -255,6 +295,7 @@ def _customer_for(session: Session, actor: Actor, customer_id: int) -> Customer:
 def read(customer: Customer, today: dt.date | None = None) -> CustomerRead:
     data = customer.model_dump()
     data["state"] = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, _today(today))
+    data["renewal_on"] = next_renewal(customer.subscription_started_on, _today(today))
     return CustomerRead.model_validate(data)
 
 
@@ -275,7 +316,8 @@ def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.dat
              "source": "stored"} for i in items]
     rows += [{"id": None, "kind": code, "why": why, "since": None, "source": "derived"}
              for code, why in rules.derived_attention(state, customer.trial_ends_on, customer.last_activity_on,
-                                                      customer.renewal_on, today)]
+                                                      next_renewal(customer.subscription_started_on, today),
+                                                      today)]
     return pd.DataFrame(rows, columns=["id", "kind", "why", "since", "source"])
 
 
@@ -360,9 +402,11 @@ def new_trial(
     if rules.same_domain(domain_text, partner.domain):
         raise ValidationError(f"{field_prefix}domain", "Use the customer's domain, not your own.")
     if rules.is_free_mail(domain_text):
-        raise ValidationError(f"{field_prefix}domain", f"{domain_text} is a free-mail domain, not a company's.")
+        raise ValidationError(f"{field_prefix}domain", N_("{domain} is a free-mail domain, not a company's."),
+                              domain=domain_text)
     if session.exec(select(Customer.id).where(Customer.domain == domain_text)).first() is not None:
-        raise AlreadyExists(f"{field_prefix}domain", f"The domain {domain_text} already has a customer account.")
+        raise AlreadyExists(f"{field_prefix}domain", N_("The domain {domain} already has a customer account."),
+                            domain=domain_text)
     customer = Customer(
         name=name, domain=domain_text, partner_id=partner_id, framework=framework_text,
         trial_started_on=today, trial_ends_on=rules.trial_end(today),

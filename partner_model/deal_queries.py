@@ -59,9 +59,8 @@ def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, sea
         filters.append(D.review_status.in_(values))
     else:  # denied deals leave the board unless asked for
         filters.append(D.review_status != ReviewStatus.denied.value)
-    if search and search.strip():
-        escaped = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+    pattern = rules.search_pattern(search)
+    if pattern is not None:
         filters.append(sa.or_(sa.func.lower(D.company_name).like(pattern, escape="\\"),
                               D.customer_domain.like(pattern, escape="\\"),
                               sa.func.lower(D.contact_name).like(pattern, escape="\\")))

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, rules
+from partner_model import commissions, customers, rules, versioning
 from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
@@ -18,7 +18,7 @@ from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     review_hints,
     review_queue,
 )
-from partner_model.errors import Conflict, NotFound, ValidationError
+from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
     BillingOption,
     Customer,
@@ -75,12 +75,12 @@ def _note(session: Session, deal: Deal, actor: Actor, body: str, at: dt.datetime
 
 
 def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: int | None = None) -> Deal:
-    deal = session.get(Deal, deal_id)
+    deal = session.get(Deal, deal_id, populate_existing=True)  # fresh, not what this session saw earlier
     if deal is None:
-        raise NotFound("Deal not found.")
+        raise NotFound(N_("Deal not found."))
     check_owns(actor, deal.partner_id, "Deal")
     if expected_version is not None and deal.version != expected_version:
-        raise Conflict("Someone else changed this deal since you opened it: reload and try again.")
+        raise Conflict(versioning.CHANGED_MEANWHILE)
     return deal
 
 
@@ -103,8 +103,9 @@ def _refuse_own(actor: Actor, partner: Partner, contact_name: str, company: str,
     if not is_staff(actor):
         own_domains.append(actor.email.rsplit("@", 1)[-1])
     if any(rules.same_domain(domain, own) for own in own_domains):
-        raise ValidationError("contact_email", f"{domain} is the partner's own email domain: "
-                                               "register the customer's contact email, not your own.")
+        raise ValidationError("contact_email", N_("{domain} is the partner's own email domain: "
+                                                  "register the customer's contact email, not your own."),
+                              domain=domain)
     if rules.same_name(company, partner.name):
         raise ValidationError("company_name", "That is the partner's own name: enter the customer's company.")
     if not is_staff(actor) and rules.same_name(contact_name, actor.name):
@@ -189,7 +190,7 @@ def _review(
 ) -> DealRead:
     deal = _deal_for(session, actor, deal_id, expected_version)
     if deal.review_status != ReviewStatus.pending:
-        raise Conflict(f"This deal was already reviewed: it is {deal.review_status.value}.")
+        raise Conflict(N_("This deal was already reviewed: it is {status}."), status=deal.review_status.value)
     denial = None if accept else rules.choice(DenialReason, reason, "reason", "Denial reason") if reason else None
     if not accept and denial is None:
         raise ValidationError("reason", "Choose why the deal is denied.")
@@ -200,7 +201,7 @@ def _review(
     deal.reviewed_by, deal.reviewed_at = actor.id, now
     if accept:
         deal.protected_until = day + dt.timedelta(days=rules.PROTECTION_DAYS)
-    deal.version += 1
+    versioning.claim(session, deal)
     outcome = deal.review_status.value if accept else f"{deal.review_status.value}: {denial.value}"
     _event(session, deal, actor, "reviewed", ReviewStatus.pending.value, outcome, now)
     if note_text:
@@ -239,7 +240,7 @@ def extend_protection(session: Session, actor: Actor, deal_id: int, *, today: dt
     before = deal.protected_until
     deal.protected_until = max(before, _today(today)) + dt.timedelta(days=rules.PROTECTION_EXTENSION_DAYS)
     deal.protection_extended = True
-    deal.version += 1
+    versioning.claim(session, deal)
     _event(session, deal, actor, "protection", before.isoformat(), deal.protected_until.isoformat(), _now(today))
     session.commit()
     return read(deal)
@@ -258,7 +259,8 @@ def _account_for(session: Session, deal: Deal, today: dt.date) -> Customer:
                                    domain=deal.customer_domain, framework=deal.framework or DEFAULT_FRAMEWORK,
                                    today=today)
     if customer.partner_id not in (None, deal.partner_id):
-        raise ValidationError("stage", f"{deal.customer_domain} already has an account with another partner.")
+        raise ValidationError("stage", N_("{domain} already has an account with another partner."),
+                              domain=deal.customer_domain)
     customer.partner_id = deal.partner_id
     return customer
 
@@ -319,7 +321,7 @@ def move_deal(
         deal.billing_option = option
     _apply_stage(session, deal, target, day)
     deal.stage_entered_at = now
-    deal.version += 1
+    versioning.claim(session, deal)
     _event(session, deal, actor, "moved", previous, target, now)
     if note_text:
         _note(session, deal, actor, note_text, now)
@@ -351,7 +353,7 @@ def set_billing_option(
         deal.billing_option = option
         if deal.stage == Stage.closed_won and deal.customer_id:
             session.get(Customer, deal.customer_id).billing_option = option
-        deal.version += 1
+        versioning.claim(session, deal)
         commissions.sync_deal(session, deal, _today(today))
     session.commit()
     return read(deal)

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for "mark for translation, translate later")
+    """Marks a message for the catalogue; it is translated where it is shown, in the reader's language."""
+    return message
+
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose. A service that raises has written nothing."""
+    """Base of every error a service raises on purpose. A service that raises has written nothing.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    The message is an English template with named parameters, so each page can show it in the
+    user's language: `error.translated(gettext)`; `str(error)` is the English text.
+    """
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in another language; text parameters (labels, statuses) are looked up too."""
+        params = {k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return gettext(self.template).format(**params) if params else gettext(self.template)
 
     def __str__(self) -> str:
         return self.message
@@ -17,8 +39,8 @@ class DomainError(Exception):
 class ValidationError(DomainError):
     """Bad input, or a rule the input breaks. `field` names the input at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
         self.field = field
 
 

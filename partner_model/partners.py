@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import rules
 from partner_model.access import Actor, audit, check_owns, is_staff, require_role, write_service
-from partner_model.errors import AlreadyExists, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, NotFound, ValidationError
 from partner_model.models import (
     BillingChangeRead,
     BillingInfoChange,
@@ -53,7 +53,7 @@ def create_partner(
     tier_value = rules.choice(Tier, tier, "tier", "Tier") if tier is not None else Tier.registered
     rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
     if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
-        raise AlreadyExists("domain", f"A partner with the domain {domain_text} already exists.")
+        raise AlreadyExists("domain", N_("A partner with the domain {domain} already exists."), domain=domain_text)
     partner = Partner(name=name_text, domain=domain_text, tier=tier_value, commission_rate_bp=rules.rate_to_bp(rate))
     session.add(partner)
     if actor is not None:
@@ -86,9 +86,10 @@ def list_partners(
     """Partners with tier and rate (staff), paged in SQL. Raises PermissionDenied for partner roles."""
     require_role(actor, rules.STAFF_ROLES, "list partners")
     query = select(Partner)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(Partner.name).like(pattern) | Partner.domain.like(pattern))
+    pattern = rules.search_pattern(search)
+    if pattern is not None:
+        query = query.where(func.lower(Partner.name).like(pattern, escape="\\")
+                            | Partner.domain.like(pattern, escape="\\"))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(Partner.name).limit(limit).offset(offset)).all()
     frame = pd.DataFrame([read(p).model_dump() for p in rows],
@@ -147,7 +148,7 @@ def update_billing_info(session: Session, actor: Actor, partner_id: int, **field
     """
     unknown = set(fields) - set(BILLING_FIELDS)
     if unknown:
-        raise ValidationError(min(unknown), f"Unknown billing field: {min(unknown)}.")
+        raise ValidationError(min(unknown), N_("Unknown billing field: {field}."), field=min(unknown))
     require_role(actor, {Role.partner_admin, Role.admin}, "change billing information")
     check_owns(actor, partner_id, "Partner")
     partner = session.get(Partner, partner_id)

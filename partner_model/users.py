@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -11,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import rules
 from partner_model.access import Actor, audit, require_role, write_service
-from partner_model.errors import AlreadyExists, AuthError, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, AuthError, NotFound, ValidationError
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
 _hasher = PasswordHasher()
@@ -26,7 +27,8 @@ def hash_password(password: str) -> str:
 
 def _password(value: object) -> str:
     if not isinstance(value, str) or len(value) < rules.MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", f"Password must be at least {rules.MIN_PASSWORD_LENGTH} characters.")
+        raise ValidationError("password", N_("Password must be at least {count} characters."),
+                              count=rules.MIN_PASSWORD_LENGTH)
     if len(value) > 200:
         raise ValidationError("password", "Password must be at most 200 characters.")
     return value
@@ -66,10 +68,10 @@ def create_user(
     name_text = rules.clean_text(name, "name", "Name")
     role = rules.choice(Role, role, "role", "Role")
     if language not in LANGUAGES:
-        raise ValidationError("language", f"Language must be one of: {', '.join(LANGUAGES)}.")
+        raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
     _check_partner_link(session, role, partner_id)
     if session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:
-        raise AlreadyExists("email", f"A user with the email {address} already exists.")
+        raise AlreadyExists("email", N_("A user with the email {email} already exists."), email=address)
     user = User(
         email=address,
         name=name_text,
@@ -104,11 +106,11 @@ def _recent_unknown_failures(session: Session, address: str, now: dt.datetime) -
     return session.exec(query).one()
 
 
-def _locked_message(until: dt.datetime) -> str:
-    return (
-        f"Too many failed sign-ins: this account is locked for {rules.LOCKOUT_MINUTES} minutes, "
-        f"until {until:%H:%M} UTC. Try again then, or ask an admin to unlock it."
-    )
+def _locked(until: dt.datetime) -> AuthError:
+    return AuthError(
+        N_("Too many failed sign-ins: this account is locked for {minutes} minutes, until {until} UTC. "
+           "Try again then, or ask an admin to unlock it."),
+        minutes=rules.LOCKOUT_MINUTES, until=f"{until:%H:%M}")
 
 
 def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | None = None) -> UserRead:
@@ -118,6 +120,8 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
     """
     now = now or utcnow()
     address = email.strip().lower() if isinstance(email, str) else ""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in address) or len(address) > 254:
+        address = ""  # no address has these; PostgreSQL refuses NUL in text, so never send them
     user = session.exec(select(User).where(func.lower(User.email) == address)).first() if address else None
     if user is None or not user.active:
         _hasher_verify(_DUMMY_HASH, password)
@@ -125,13 +129,13 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
         audit(session, "sign_in_failed", subject=address, detail="unknown or inactive user", at=now)
         session.commit()
         if failures >= rules.MAX_LOCKOUT_FAILURES:
-            raise AuthError(_locked_message(now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES)))
+            raise _locked(now + dt.timedelta(minutes=rules.LOCKOUT_MINUTES))
         raise AuthError(rules.SIGN_IN_FAILED)
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
         audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="locked", at=now)
         session.commit()
-        raise AuthError(_locked_message(locked_until))
+        raise _locked(locked_until)
     if not _hasher_verify(user.password_hash, password):
         user.failed_sign_ins += 1
         if user.failed_sign_ins >= rules.MAX_LOCKOUT_FAILURES:
@@ -140,7 +144,7 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
         audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="wrong password", at=now)
         session.commit()
         if user.locked_until is not None and _aware(user.locked_until) > now:
-            raise AuthError(_locked_message(_aware(user.locked_until)))
+            raise _locked(_aware(user.locked_until))
         raise AuthError(rules.SIGN_IN_FAILED)
     user.failed_sign_ins = 0
     user.locked_until = None
@@ -261,7 +265,7 @@ def unlock(session: Session, actor: Actor, user_id: int) -> None:
 def set_language(session: Session, actor: Actor, language: str) -> UserRead:
     """Remember the interface language a user picked. Raises ValidationError (language)."""
     if language not in LANGUAGES:
-        raise ValidationError("language", f"Language must be one of: {', '.join(LANGUAGES)}.")
+        raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
     user = session.get(User, actor.id)
     if user is None:
         raise NotFound("User not found.")
