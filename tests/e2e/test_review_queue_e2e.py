@@ -8,18 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import PASSWORD, SCREENSHOTS, Server, email
 from playwright.sync_api import Page, expect
 
 from partner_model import db, deals, partners, users
+
+if TYPE_CHECKING:
+    from conftest import Server
+
+# As in tests/e2e/conftest.py; not imported from it, since "conftest" names tests/pages' module too when both
+# folders run in one pytest session.
+PASSWORD = "correct horse battery"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def email(role: str) -> str:
+    return f"{role.replace('_', '.')}@vendor-e2e.example"
+
 
 ACCEPT, DENY, OVERDUE = "Eetu Accept Oy", "Dora Deny AB", "Olga Overdue GmbH"
 
 
 def settle(page: Page) -> None:
-    """Wait until the script run is over, then fail on any Streamlit exception box."""
+    """Wait until the script run is over, then fail on any Streamlit exception box.
+
+    A table draws on a canvas a moment after the run ends; its cells exist as hidden DOM text once drawn, so
+    wait for a cell's text (to_be_attached) before a screenshot or an assertion about a table.
+    """
     ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
     expect(ready).to_be_attached()
     page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
@@ -116,6 +134,7 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     sign_in(page, server, "partner_manager")
     open_page(page, "Review queue", "review_queue")
     expect(page.get_by_text(re.compile(r"deals? waiting for review"))).to_be_visible()
+    expect(page.get_by_text(OVERDUE)).to_be_attached()  # the table has drawn (its cells: see settle's note)
     shot(page, "review_queue")
 
     choose(page, "Deal to review", ACCEPT)
@@ -148,6 +167,17 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     expect(page.get_by_role("heading", name=DENY)).to_have_count(0)
     shot(page, "review_queue_after")
 
+    # Clicking a row's selection box in the table chooses that deal too (Beta's, a month old, is first).
+    table = page.get_by_test_id("stDataFrame").first
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    settle(page)
+    shot(page, "review_queue_row_click")
+    expect(page.get_by_role("heading", name="Bjorn Stale AB")).to_be_visible()
+    expect(page.get_by_text("Overdue: waiting more than 2 business days")).to_be_visible()
+    shot(page, "review_queue_overdue")
+
 
 def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
     sign_in(page, server, "partner_manager")
@@ -168,10 +198,11 @@ def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
         sign_in(partner, server, "partner_user")
         open_page(partner, "Pipeline", "pipeline")
         expect(partner.get_by_text("Your deals at Acme Consulting")).to_be_visible()
+        expect(partner.get_by_role("heading", name="Stale deals to chase")).to_be_visible()
+        partner.wait_for_timeout(1000)
+        shot(partner, "pipeline_partner")
         expect(partner.get_by_test_id("stSelectbox")).to_have_count(0)
         expect(partner.get_by_text("Olga Overdue GmbH")).to_be_attached()
         expect(partner.get_by_text(re.compile("SEK"))).to_have_count(0)  # Beta's deals are all it has in SEK
-        partner.wait_for_timeout(1000)
-        shot(partner, "pipeline_partner")
     finally:
         context.close()

@@ -10,13 +10,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from conftest import World
 from pages_helpers import all_text, main_text, shows_no_data
 
 from partner_model import deals, users
+
+if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
+    from conftest import World
 
 PAGE = "pages/pipeline.py"
 TODAY = dt.date.today()

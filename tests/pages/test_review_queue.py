@@ -8,14 +8,17 @@ the services.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import World
 from pages_helpers import main_text, shows_no_data
 
 from pages.components.review_labels import DENIAL_REASON_LABELS, HINTS
 from partner_model import deals, users
 from partner_model.models import DenialReason
+
+if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
+    from conftest import World
 
 PAGE = "pages/review_queue.py"
 TODAY = dt.date.today()
