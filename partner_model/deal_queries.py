@@ -75,7 +75,7 @@ def cards_frame(rows: list[Any], today: dt.date) -> pd.DataFrame:
         days = _days(record["stage_entered_at"], today)
         record.pop("stage_entered_at")
         record.update(value=rules.from_cents(record.pop("value_cents")), days_in_stage=days,
-                      stale=rules.is_stale(stage, days or 0),
+                      stale=record["review_status"] != ReviewStatus.denied and rules.is_stale(stage, days or 0),
                       protection=rules.protection_state(record["protected_until"], today))
         records.append(record)
     frame = pd.DataFrame(records, columns=list(CARD_COLUMNS))
