@@ -74,9 +74,10 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_order(staff: bool) -> list[str]:
+    # The product's columns first; the domain and (for staff) the partner after them, where a narrow screen scrolls.
     partner = ["partner_name"] if staff else []
-    return ["name", "domain", *partner, "account", "framework", "framework_progress", "users", "activities_90d",
-            "attention_items"]
+    return ["name", "account", "framework", "framework_progress", "users", "activities_90d", "attention_items",
+            "domain", *partner]
 
 
 def column_config() -> dict[str, Any]:
@@ -91,7 +92,7 @@ def column_config() -> dict[str, Any]:
             width="small"),
         "users": st.column_config.NumberColumn("Users", format="%d", width="small"),
         "activities_90d": st.column_config.NumberColumn(
-            "Activity 90 d", help="Activities of the customer's users in the last 90 days", format="%d", width="small"),
+            "Activity 90 d", help="Activities of the customer's users in the last 90 days", format="%d"),
         "attention_items": st.column_config.NumberColumn(
             "Attention", help="Items needing attention now (stored and derived)", format="%d", width="small"),
     }
