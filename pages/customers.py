@@ -109,12 +109,13 @@ def csv_download(f: Filters, total: int) -> None:
     if not st.button(f"Prepare CSV of all {total:,} matching accounts", key="customers_csv_prepare",
                      icon=":material/table_view:"):
         return
-    result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None))
-    if error is not None or result is None:
-        if error is not None:
-            show_error(error)
+    with st.spinner(f"Preparing {total:,} accounts…"):
+        result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None))
+        data = csv_bytes(result[0]) if result is not None else b""
+    if error is not None:
+        show_error(error)
         return
-    st.download_button("Download CSV", data=csv_bytes(result[0]), file_name="customers.csv", mime="text/csv",
+    st.download_button("Download CSV", data=data, file_name="customers.csv", mime="text/csv",
                        key="customers_csv_download", on_click="ignore", icon=":material/download:", type="primary")
 
 

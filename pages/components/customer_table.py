@@ -98,10 +98,19 @@ def column_config() -> dict[str, Any]:
     }
 
 
+def state_words_column(frame: pd.DataFrame) -> pd.Series:
+    """`state_words` for every row at once: the CSV can hold 200,000 accounts, too many for a Python loop."""
+    days = frame["trial_days_left"].astype("Int64")
+    trial = ("trial, " + days.astype("string") + " days left").fillna("trial")
+    trial = trial.mask((days == 0).fillna(False), "trial, ends today").mask((days == 1).fillna(False),
+                                                                            "trial, 1 day left")
+    active = ("active since " + frame["subscription_started_on"].astype("string")).fillna("active")
+    active = (active + ", renews " + frame["renewal_on"].astype("string")).fillna(active)
+    state = frame["state"].astype("string")
+    words = pd.Series("closed", index=frame.index, dtype="string")
+    return words.mask((state == "trial").fillna(False), trial).mask((state == "active").fillna(False), active)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Every matching account, with the state in words next to the raw dates."""
-    words = [state_words(s, trial_days_left=t, since=a, renews=r) for s, t, a, r in zip(
-        frame["state"], frame["trial_days_left"], frame["subscription_started_on"], frame["renewal_on"],
-        strict=True)]
-    out = frame.assign(state_in_words=words)
-    return out.to_csv(index=False).encode("utf-8")
+    return frame.assign(state_in_words=state_words_column(frame)).to_csv(index=False).encode("utf-8")

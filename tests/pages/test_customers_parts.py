@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pages.components.customer_charts import accounts_by_state_and_framework, daily_activity
-from pages.components.customer_table import account_words, csv_bytes, state_words, table_frame
+from pages.components.customer_table import account_words, csv_bytes, state_words, state_words_column, table_frame
 from partner_model.customers import OVERVIEW_COLUMNS
 from partner_model.models import CustomerRead
 
@@ -28,6 +28,15 @@ R = dt.date(2027, 3, 1)
 ])
 def test_state_words_name_the_state_and_its_dates(state, kwargs, words):
     assert state_words(state, **kwargs) == words
+
+
+def test_state_words_for_a_whole_frame_match_the_single_row_words():
+    rows = [("trial", 5, None, None), ("trial", 1, None, None), ("trial", 0, None, None),
+            ("trial", None, None, None), ("active", None, D, R), ("active", None, D, None),
+            ("active", None, None, None), ("closed", None, None, None)]
+    frame = pd.DataFrame(rows, columns=["state", "trial_days_left", "subscription_started_on", "renewal_on"])
+    expected = [state_words(s, trial_days_left=t, since=a, renews=r) for s, t, a, r in rows]
+    assert list(state_words_column(frame)) == expected
 
 
 def test_account_words_count_trial_days_from_today():
