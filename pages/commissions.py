@@ -15,7 +15,7 @@ from pages.components import commission_review as review
 from pages.components.commission_report_section import reports
 from pages.components.commission_statements import staff_partner_pick, statement, year_to_date
 from pages.components.commission_tables import line_counts, lines_table, show_table, totals_table
-from partner_model import commissions, rules
+from partner_model import commission_queries, commissions, rules
 from partner_model.models import UserRead
 
 user = guard("commissions")
@@ -23,19 +23,21 @@ FINANCE = user.role in rules.FINANCE_ROLES
 
 
 def week_lines(user: UserRead, week: str) -> None:
-    """The week's lines and the totals per partner, or a note that the week has none."""
-    lines, error = attempt(lambda s: commissions.week_lines(s, user, week))
+    """The week's lines and the totals per partner (summed in SQL), or a note that the week has none."""
+    result, error = attempt(lambda s: (commissions.week_lines(s, user, week),
+                                       commission_queries.week_partner_totals(s, user, week)))
     if error is not None:
         show_error(error)
         return
+    lines, totals = result
     if lines.empty:
         st.info(f"No commission lines in week {week}.")
         return
     st.caption(line_counts(lines, user.is_staff))
     show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
-    totals = totals_table(commissions.week_totals(lines))
     st.markdown("**Totals per partner**" if user.is_staff else "**Your totals**")
-    show_table(totals if user.is_staff else totals.drop(columns=["Partner"]), key="week_totals")
+    shown = totals_table(totals)
+    show_table(shown if user.is_staff else shown.drop(columns=["Partner"]), key="week_totals")
 
 
 def week_tab(user: UserRead, this_week: str, open_week: str) -> None:

@@ -1,5 +1,6 @@
-"""Read-only commission queries the commissions page needs beyond commissions.py: which lines can still be
-clawed back, and a deal's lines across weeks.
+"""Read-only commission queries the commissions page needs beyond commissions.py: the week's totals per
+partner summed in SQL, the partners with lines in a week, which lines can still be clawed back, and a deal's
+lines across weeks.
 """
 
 from __future__ import annotations
@@ -8,12 +9,50 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model.access import Actor, require_role
+from partner_model import rules
+from partner_model.access import Actor, is_staff, require_role
 from partner_model.commissions import READER_ROLES, lines_frame, lines_query
-from partner_model.models import CommissionLine, Deal, LineKind, Role, Stage
+from partner_model.models import CommissionLine, Deal, Direction, LineKind, Partner, Role, Stage
 
-L, D = CommissionLine.__table__.c, Deal.__table__.c
+L, D, P = CommissionLine.__table__.c, Deal.__table__.c, Partner.__table__.c
 CLAWBACK_ROLES = {Role.finance, Role.admin}
+TOTAL_COLUMNS = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
+
+
+def _scoped(query: sa.Select, actor: Actor) -> sa.Select:
+    return query if is_staff(actor) else query.where(L.partner_id == actor.partner_id)
+
+
+def week_partner_totals(session: Session, actor: Actor, week: str) -> pd.DataFrame:
+    """commissions.week_totals for a whole week, summed in SQL (a busy week has thousands of lines): per partner
+    and currency the commission payable, the commission netted, and the via-partner invoice amount (value minus
+    commission of netted lines), as Decimal; partners by name. A partner's users get their own row(s) only.
+
+    Raises PermissionDenied, ValidationError (week).
+    """
+    require_role(actor, READER_ROLES, "see commissions")
+    rules.week_monday(week)
+    netted = L.direction == Direction.netted
+
+    def total(condition: sa.ColumnElement[bool], amount: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, amount), else_=0)), 0)
+
+    query = _scoped(sa.select(
+        L.partner_id, P.name, L.currency,
+        total(L.direction == Direction.payable, L.commission_cents), total(netted, L.commission_cents),
+        total(netted, L.value_cents - L.commission_cents), sa.func.count(),
+    ).join(Partner.__table__, P.id == L.partner_id).where(L.week == week), actor)
+    rows = session.execute(query.group_by(L.partner_id, P.name, L.currency).order_by(P.name, L.currency)).all()
+    records = [(*row[:3], *(rules.from_cents(cents) for cents in row[3:6]), row[6]) for row in rows]
+    return pd.DataFrame(records, columns=TOTAL_COLUMNS)
+
+
+def week_partners(session: Session, actor: Actor, week: str) -> dict[int, str]:
+    """Partner id -> name of the partners with lines in the week, by name (a picker's options)."""
+    require_role(actor, READER_ROLES, "see commissions")
+    query = _scoped(sa.select(P.id, P.name).join(CommissionLine.__table__, L.partner_id == P.id)
+                    .where(L.week == week).distinct(), actor)
+    return {pid: name for pid, name in session.execute(query.order_by(P.name)).all()}
 
 
 def reversible_lines(session: Session, actor: Actor, week: str) -> pd.DataFrame:
@@ -24,7 +63,9 @@ def reversible_lines(session: Session, actor: Actor, week: str) -> pd.DataFrame:
     """
     require_role(actor, CLAWBACK_ROLES, "reverse commissions")
     reversal = sa.alias(CommissionLine.__table__, "reversal")
-    cancelled = sa.exists().where(reversal.c.kind == LineKind.reversal, reversal.c.adjusts_line_id == L.id)
+    # Matching on deal_id first lets the deal index find the few candidate reversals of each line.
+    cancelled = sa.exists().where(reversal.c.deal_id == L.deal_id, reversal.c.kind == LineKind.reversal,
+                                  reversal.c.adjusts_line_id == L.id)
     query = lines_query(actor, None).where(
         L.week == week, L.kind != LineKind.reversal, ~cancelled,
         D.stage == Stage.closed_won, D.clawed_back_on.is_(None),
@@ -37,4 +78,3 @@ def deal_lines(session: Session, actor: Actor, deal_id: int) -> pd.DataFrame:
     require_role(actor, READER_ROLES, "see commissions")
     query = lines_query(actor, None).where(L.deal_id == deal_id).order_by(L.week, L.id)
     return lines_frame(session.execute(query).mappings().all())
-

@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.components.commission_tables import line_counts, lines_table, money, show_table, totals_table
 from pages.components.data import attempt, show_error
-from partner_model import commission_reports, commissions
+from partner_model import commission_queries, commission_reports, commissions
 from partner_model.models import PartnerRead, UserRead
 
 
@@ -18,15 +18,14 @@ def _slug(name: str) -> str:
 
 def staff_partner_pick(user: UserRead, week: str) -> int | None:
     """Staff choose among the partners with lines in the week (a program has thousands of partners)."""
-    lines, error = attempt(lambda s: commissions.week_lines(s, user, week))
+    names, error = attempt(lambda s: commission_queries.week_partners(s, user, week))
     if error is not None:
         show_error(error)
         return None
-    if lines.empty:
+    if not names:
         st.info(f"No partner has commission lines in week {week}, so there is no statement to download.")
         return None
-    names = dict(zip(lines["partner_id"].astype(int), lines["partner_name"], strict=False))
-    return st.selectbox("Partner", sorted(names, key=lambda p: names[p].casefold()), index=None,
+    return st.selectbox("Partner", list(names), index=None,
                         key=f"statement_partner_{week}", format_func=names.get, placeholder="Choose a partner")
 
 

@@ -6,6 +6,7 @@ change billing option and some are clawed back. Whatever the draw:
 - the week's lines sum to week_totals, per partner and currency;
 - commission = value x rate, rounded half-up to cents; netted lines invoice value - commission; all Decimal;
 - the approved week's lines never change;
+- commission_queries.week_partner_totals (summed in SQL) equals week_totals;
 - a clawed-back deal's lines cancel exactly (they sum to 0); a re-billed deal still sums to its commission,
   and every reversal and adjustment names the line it corrects.
 """
@@ -131,6 +132,17 @@ def _check_totals(lines: pd.DataFrame) -> None:
         assert total.lines == len(mine)
 
 
+def _check_sql_totals(s, finance, sellers, week: str) -> None:  # type: ignore[no-untyped-def]
+    """commission_queries sums in SQL exactly what commissions.week_totals sums in Python, for staff and partners."""
+    for actor in (finance, *sellers):
+        lines = commissions.week_lines(s, actor, week)
+        expected = commissions.week_totals(lines).sort_values(["partner_id", "currency"]).to_dict("records")
+        summed = commission_queries.week_partner_totals(s, actor, week)
+        assert summed.sort_values(["partner_id", "currency"]).to_dict("records") == expected
+        assert all(isinstance(v, Decimal) for c in ("payable", "netted", "partner_invoice") for v in summed[c])
+        assert set(commission_queries.week_partners(s, actor, week)) == set(lines["partner_id"])
+
+
 def _apply_changes(s, finance, manager, plans: list[DealPlan], deal_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
     # Finance claws back; billing options on closed deals are changed by partner managers (finance may not).
     for plan, deal_id in zip(plans, deal_ids, strict=True):
@@ -204,6 +216,7 @@ def test_commission_lines_keep_their_sums_and_approved_weeks_never_change(
                 _check_line_maths(everything)
                 for w in weeks:
                     _check_totals(commissions.week_lines(s, finance, w))
+                    _check_sql_totals(s, finance, sellers, w)
                 _check_after_changes(everything, plans, deal_ids, partner_rates)
                 _check_queries(s, finance, sellers[0], everything, plans, deal_ids)
         finally:
