@@ -188,9 +188,11 @@ def _review(
     session: Session, actor: Actor, deal_id: int, *, accept: bool, reason: DenialReason | str | None,
     note: str | None, expected_version: int | None, today: dt.date | None,
 ) -> DealRead:
-    deal = _deal_for(session, actor, deal_id, expected_version)
-    if deal.review_status != ReviewStatus.pending:
+    deal = _deal_for(session, actor, deal_id)
+    if deal.review_status != ReviewStatus.pending:  # said first: it is why the version moved on
         raise Conflict(N_("This deal was already reviewed: it is {status}."), status=deal.review_status.value)
+    if expected_version is not None and deal.version != expected_version:
+        raise Conflict(versioning.CHANGED_MEANWHILE)
     denial = None if accept else rules.choice(DenialReason, reason, "reason", "Denial reason") if reason else None
     if not accept and denial is None:
         raise ValidationError("reason", "Choose why the deal is denied.")

@@ -200,8 +200,8 @@ def test_a_second_review_gives_the_conflict_message(app, world):
         deals.review_deal(s, _actor(s, world, "admin"), deal_id, accept=False, reason="invalid_lead")
     at = at.button(key="review_accept").click().run()
     assert not at.exception
-    # The version the reviewer saw is stale: the service's Conflict message, as written.
-    assert [e.value for e in at.error] == ["Someone else changed this deal since you opened it: reload and try again."]
+    # Someone else reviewed it first: the service's Conflict message, as written.
+    assert [e.value for e in at.error] == ["This deal was already reviewed: it is denied."]
     assert _deal(world, deal_id).review_status == "denied"
     assert [i.value for i in at.info] == ["No deals are waiting for review."]  # gone from the queue
 
