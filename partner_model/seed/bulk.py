@@ -150,6 +150,14 @@ class Loader:
             cursor.execute(ddl)
         cursor.close()
 
+    def analyze(self) -> None:
+        """Fresh planner statistics: without them SQLite picks the review-status index over the far more
+        selective domain index for the review queue's hints, and reads most of the deals (1 s instead of 15 ms)."""
+        self.bar.set_description("analyze")
+        cursor = self.dbapi.cursor()
+        cursor.execute("ANALYZE")
+        cursor.close()
+
     def reset_sequences(self) -> None:
         """PostgreSQL: rows came with their ids, so move each id sequence past them."""
         if not self.postgres:
@@ -197,6 +205,7 @@ def _postgres(dbapi: Any, days: DayText, bar: tqdm) -> Iterator[Loader]:
     try:
         yield loader
         loader.reset_sequences()
+        loader.analyze()
         dbapi.commit()
     except BaseException:
         dbapi.rollback()
@@ -215,6 +224,7 @@ def _sqlite(dbapi: Any, days: DayText, bar: tqdm) -> Iterator[Loader]:
     try:
         dbapi.execute("BEGIN")
         yield loader
+        loader.analyze()
         dbapi.execute("COMMIT")
     except BaseException:
         dbapi.execute("ROLLBACK")

@@ -1,0 +1,51 @@
+"""python -m benchmarks [--database PATH] [--repeat N] [--only TEXT]: time the pages' service calls.
+
+Builds the large SQLite database once (benchmarks/large.db, git-ignored), then prints a Markdown table:
+p50 and p95 per service call, the naive pandas way's p50, the ratio, whether both gave the same answer,
+and whether the goal (p50 <= 200 ms, >= 10x faster than naive) is met. Exit status 1 when answers differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.context import DEFAULT_DATABASE, context, ensure_database
+from benchmarks.runner import GOAL_MS, GOAL_RATIO, run, table
+from benchmarks.scenarios import SCENARIOS
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--database", type=Path, default=DEFAULT_DATABASE, help="SQLite file (built when missing)")
+    parser.add_argument("--repeat", type=int, default=20, help="timed calls per scenario (default 20)")
+    parser.add_argument("--naive-repeat", type=int, default=3, help="timed naive calls per scenario (default 3)")
+    parser.add_argument("--only", default="", help="run only scenarios whose name contains this text")
+    parser.add_argument("--random-seed", type=int, default=0, help="seed used when building the database")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    ctx = context(ensure_database(args.database, args.random_seed))
+    chosen = [s for s in SCENARIOS if args.only.lower() in s.name.lower()]
+    print(f"{len(chosen)} scenarios on {args.database} (data of {ctx.today}; week {ctx.recent_week}; "
+          f"{args.repeat} calls each, naive {args.naive_repeat})", flush=True)
+    results = []
+    for scenario in chosen:
+        started = time.perf_counter()
+        results.append(run(scenario, ctx, args.repeat, args.naive_repeat))
+        print(f"  {scenario.name}: {results[-1].p50:.1f} ms ({time.perf_counter() - started:.0f} s)", flush=True)
+    print()
+    print(table(results))
+    missed = [r.name for r in results if not r.meets_goal]
+    print(f"\nGoal: p50 <= {GOAL_MS:.0f} ms and >= {GOAL_RATIO:.0f}x the naive way: "
+          + ("met by every scenario." if not missed else f"missed by {len(missed)}: {', '.join(missed)}."))
+    return 1 if any(r.same is False for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The service calls behind each page, and the same answer computed the naive way.
+
+A scenario is a name, a `fast` call (the domain API, one short-lived session, as a page does it)
+and optionally a `naive` one (benchmarks.naive). Both return the answer in one comparable shape, so
+the run also checks that the services and the naive computation agree. To add a page later (e.g. an
+AppTest run), append a Scenario whose `fast` runs it; leave `naive` out when there is nothing to compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks import naive
+from benchmarks.context import Context
+from partner_model import commissions, customers, db, deals
+
+Answer = Any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    fast: Callable[[Context], Answer]
+    naive: Callable[[Context], Answer] | None = None
+
+
+def _resolve(arguments: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Arguments given as functions of the context (the biggest partner, the search text) are looked up."""
+    return {k: v(ctx) if callable(v) else v for k, v in arguments.items()}
+
+
+def overview(name: str, *, as_partner: bool = False, **arguments: Any) -> Scenario:
+    def fast(ctx: Context) -> Answer:
+        actor = ctx.partner_user if as_partner else ctx.staff
+        with db.session(ctx.engine) as session:
+            frame, total = customers.customer_overview(session, actor, today=ctx.today, **_resolve(arguments, ctx))
+        return total, tuple(frame["customer_id"])
+
+    def slow(ctx: Context) -> Answer:
+        scoped = {"partner_id": ctx.partner_user.partner_id} if as_partner else {}
+        return naive.customer_overview(ctx, **_resolve(arguments, ctx), **scoped)
+
+    return Scenario(f"customers: {name}", fast, slow)
+
+
+def review_queue(ctx: Context) -> Answer:
+    with db.session(ctx.engine) as session:
+        frame, total = deals.review_queue(session, ctx.staff, today=ctx.today)
+    return total, tuple(zip(frame["deal_id"], (tuple(sorted(h)) for h in frame["hints"]), strict=True))
+
+
+def board(name: str, **arguments: Any) -> Scenario:
+    def fast(ctx: Context) -> Answer:
+        with db.session(ctx.engine) as session:
+            columns = deals.board(session, ctx.staff, today=ctx.today, **_resolve(arguments, ctx))
+        return {stage: (c.count, dict(sorted(c.totals.items())), tuple(c.cards["deal_id"]))
+                for stage, c in columns.items() if c.count}
+
+    def slow(ctx: Context) -> Answer:
+        return naive.board(ctx, **_resolve(arguments, ctx))
+
+    return Scenario(f"deals: board {name}", fast, slow)
+
+
+def week_lines(ctx: Context) -> Answer:
+    with db.session(ctx.engine) as session:
+        frame = commissions.week_lines(session, ctx.staff, ctx.recent_week)
+    return tuple(frame["line_id"]), sum(frame["commission"])
+
+
+def _partner(ctx: Context) -> int:
+    return ctx.big_partner
+
+
+def _search(ctx: Context) -> str:
+    return ctx.search
+
+
+SCENARIOS: list[Scenario] = [
+    overview("all, by name"),
+    overview("state trial", state="trial"),
+    overview("state active", state="active"),
+    overview("state closed", state="closed"),
+    overview("needs attention", needs_attention=True),
+    overview("search", search=_search),
+    overview("one partner (staff filter)", partner_id=_partner),
+    overview("a partner user's own", as_partner=True),
+    overview("sort name", sort="name"),
+    overview("sort -activities_90d", sort="-activities_90d"),
+    overview("sort -attention_items", sort="-attention_items"),
+    overview("sort trial_days_left", sort="trial_days_left"),
+    overview("sort -framework_progress", sort="-framework_progress"),
+    Scenario("deals: review queue", review_queue, naive.review_queue),
+    board("(all partners)"),
+    board("one partner", partner_id=_partner),
+    board("search", search=_search),
+    Scenario("commissions: week lines", week_lines, naive.week_lines),
+]

@@ -1,0 +1,140 @@
+"""The seed: deterministic, consistent with the rules and with its own cached columns, and careful with data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from partner_model import db, rules
+from partner_model.__main__ import main as cli
+from partner_model.errors import Conflict
+from partner_model.seed import DEMO_PASSWORD, bulk, seed
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _seeded(path: Path, random_seed: int = 0) -> Engine:
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    seed(engine, "demo", random_seed=random_seed, progress=False, today=TODAY)
+    return engine
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, in id order; password hashes are salted, so they are left out."""
+    tables: dict[str, list[tuple]] = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c for c in table.c if c.name != "password_hash"]
+            rows = conn.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
+            tables[table.name] = [tuple(r) for r in rows]
+    return tables
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return _seeded(tmp_path_factory.mktemp("seed") / "demo.db")
+
+
+def test_same_random_seed_gives_the_same_program(demo: Engine, tmp_path: Path) -> None:
+    assert _dump(_seeded(tmp_path / "again.db")) == _dump(demo)
+
+
+def test_packed_lane_writes_the_same_rows_as_executemany(demo: Engine, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "PACK_MIN", 1)  # the large seed's activity events take this lane
+    assert _dump(_seeded(tmp_path / "packed.db")) == _dump(demo)
+
+
+def test_demo_has_the_promised_size_and_one_user_of_each_role(demo: Engine) -> None:
+    with demo.connect() as conn:
+        count = {t: conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar_one()
+                 for t in ("partner", "customer", "deal", "deal_event", "deal_note", "commission_week")}
+        roles = {r for (r,) in conn.exec_driver_sql('SELECT DISTINCT role FROM "user"')}
+    assert (count["partner"], count["customer"], count["deal"]) == (12, 400, 1500)
+    assert count["deal_event"] > count["deal"] and count["deal_note"] > 0 and count["commission_week"] > 40
+    assert roles == {"partner_user", "partner_admin", "partner_manager", "finance", "admin"}
+
+
+def test_cached_customer_columns_agree_with_the_rows(demo: Engine) -> None:
+    since = (TODAY - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS)).isoformat()
+    with demo.connect() as conn:
+        wrong = conn.exec_driver_sql(
+            "SELECT count(*) FROM customer c WHERE "
+            "last_activity_on IS NOT (SELECT max(occurred_on) FROM activity_event a WHERE a.customer_id = c.id) "
+            "OR activities_90d != (SELECT count(*) FROM activity_event a WHERE a.customer_id = c.id "
+            f"  AND a.occurred_on > '{since}' AND a.occurred_on <= '{TODAY}') "
+            "OR open_attention_items != (SELECT count(*) FROM attention_item i WHERE i.customer_id = c.id "
+            "  AND i.resolved_on IS NULL)").scalar_one()
+        counted_on = conn.exec_driver_sql("SELECT value FROM app_state WHERE key = 'activity_counts_on'").scalar_one()
+    assert wrong == 0
+    assert counted_on == TODAY.isoformat()
+
+
+def test_every_state_occurs_and_renewals_follow_the_rule(demo: Engine) -> None:
+    with demo.connect() as conn:
+        rows = conn.execute(sa.text("SELECT trial_started_on, trial_ends_on, subscription_started_on, renewal_on "
+                                    "FROM customer"), ).all()
+    states = set()
+    for started, ends, subscribed, renewal in rows:
+        ends, subscribed = dt.date.fromisoformat(ends), subscribed and dt.date.fromisoformat(subscribed)
+        states.add(rules.account_state(ends, subscribed, TODAY))
+        assert (ends - dt.date.fromisoformat(started)).days in (rules.TRIAL_DAYS,
+                                                                rules.TRIAL_DAYS + rules.EXTENSION_DAYS)
+        if subscribed:
+            assert dt.date.fromisoformat(renewal) == rules.renewal_after(subscribed, TODAY)
+    assert {s.value for s in states} == {"trial", "active", "closed"}
+
+
+def test_commission_lines_follow_the_rules(demo: Engine) -> None:
+    with demo.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT l.week, l.value_cents, l.rate_bp, l.commission_cents, l.direction, l.billing_option, "
+            "d.won_on, d.value_cents, d.stage, d.review_status, p.commission_rate_bp "
+            "FROM commission_line l JOIN deal d ON d.id = l.deal_id JOIN partner p ON p.id = l.partner_id").all()
+        won = conn.exec_driver_sql("SELECT count(*) FROM deal WHERE stage = 'closed_won'").scalar_one()
+    assert len(rows) == won > 0
+    for week, value, rate, cents, direction, option, won_on, deal_value, stage, review, partner_rate in rows:
+        assert (stage, review, value, rate) == ("closed_won", "accepted", deal_value, partner_rate)
+        assert week == rules.iso_week(dt.date.fromisoformat(won_on))
+        assert cents == rules.to_cents(rules.commission(rules.from_cents(value), rules.rate_from_bp(rate)))
+        assert direction == rules.direction(option).value
+
+
+def test_trial_and_won_deals_link_the_account_of_their_domain_and_partner(demo: Engine) -> None:
+    with demo.connect() as conn:
+        mismatched = conn.exec_driver_sql(
+            "SELECT count(*) FROM deal d JOIN customer c ON c.id = d.customer_id "
+            "WHERE c.domain != d.customer_domain OR c.partner_id != d.partner_id").scalar_one()
+        unlinked = conn.exec_driver_sql(
+            "SELECT count(*) FROM deal WHERE stage IN ('trial', 'closed_won') AND customer_id IS NULL").scalar_one()
+    assert mismatched == 0 and unlinked == 0
+
+
+def test_seeding_refuses_a_database_that_has_data(demo: Engine) -> None:
+    with pytest.raises(Conflict, match="already holds data"):
+        seed(demo, "demo", progress=False, today=TODAY)
+
+
+def test_ensure_demo_seeds_once_and_prints_the_demo_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    assert cli(["ensure-demo", "--quiet"]) == 0
+    assert DEMO_PASSWORD in capsys.readouterr().out
+    assert cli(["ensure-demo", "--quiet"]) == 0
+    assert "not seeding" in capsys.readouterr().out
+
+
+def test_cli_reports_a_domain_error_on_stderr_with_status_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    assert cli(["migrate"]) == 0
+    status = cli(["create-user", "--email", "pat@partner.fi", "--name", "Pat", "--role", "partner_user",
+                  "--password", "long enough password"])
+    assert status == 2
+    assert "must belong to a partner" in capsys.readouterr().err
