@@ -98,18 +98,18 @@ def reverse_control(user: UserRead, week: str) -> None:
     if lines.empty:
         st.info(f"Week {week} has no commission line that can be reversed.")
         return
-    by_id = lines.set_index("line_id")
-    line_id = st.selectbox(
-        "Line to reverse", list(by_id.index), index=None, key=f"reverse_line_{week}", placeholder="Choose a line",
-        format_func=lambda i: (f"Line {i} · deal {by_id.at[i, 'deal_id']} · {by_id.at[i, 'company_name']} · "
-                               f"{by_id.at[i, 'partner_name']} · "
-                               f"{money(by_id.at[i, 'commission'], by_id.at[i, 'currency'])}"))
+    # Labels built once, column-wise: a busy week offers thousands of lines.
+    labels = {int(i): f"Line {i} · deal {d} · {c} · {p} · {money(a, cur)}" for i, d, c, p, a, cur in zip(
+        lines["line_id"], lines["deal_id"], lines["company_name"], lines["partner_name"], lines["commission"],
+        lines["currency"], strict=True)}
+    deal_of = dict(zip(lines["line_id"].astype(int), lines["deal_id"].astype(int), strict=True))
+    line_id = st.selectbox("Line to reverse", list(labels), index=None, key=f"reverse_line_{week}",
+                           placeholder="Choose a line", format_func=labels.get)
     confirmed = st.checkbox("The customer was refunded within the first year: claw the commission back",
                             key=f"reverse_confirm_{week}", disabled=line_id is None)
     if st.button("Reverse (refunded in first year)", key="reverse_line", icon=":material/undo:",
                  disabled=line_id is None or not confirmed):
-        deal_id = int(by_id.at[line_id, "deal_id"])
-        _reverse(user, deal_id, int(line_id), week)
+        _reverse(user, deal_of[line_id], int(line_id), week)
 
 
 def _reverse(user: UserRead, deal_id: int, line_id: int, week: str) -> None:

@@ -40,28 +40,37 @@ def _kind(kind: str, adjusts_line_id: object) -> str:
     return f"{word} of line {int(adjusts_line_id)}"
 
 
+def _moneys(lines: pd.DataFrame, column: str) -> list[str]:
+    # tolist() first: iterating a pandas (Arrow-backed) column element by element is slow.
+    return [money(a, c) for a, c in zip(lines[column].tolist(), lines["currency"].tolist(), strict=True)]
+
+
 def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bool = False) -> pd.DataFrame:
-    """The lines of commissions.week_lines (or year_to_date) as display text, one row per line."""
-    rows = [{
-        "Week": line.week,
-        "Line": int(line.line_id),
-        "Partner": line.partner_name,
-        "Deal": int(line.deal_id),
-        "Company": line.company_name,
-        "Value": money(line.value, line.currency),
-        "Rate": percent(line.rate),
-        "Commission": money(line.commission, line.currency),
-        "Billing option": label(BILLING_OPTION_LABELS, line.billing_option),
-        "Payable / Netted": DIRECTION_LABELS.get(line.direction, line.direction),
-        "To invoice the partner": money(line.partner_invoice, line.currency),
-        "Kind": _kind(line.kind, line.adjusts_line_id),
-    } for line in lines.itertuples()]
-    table = pd.DataFrame(rows)
+    """The lines of commissions.week_lines (or year_to_date) as display text, one row per line.
+
+    Built column by column: a busy week has thousands of lines.
+    """
+    if lines.empty:
+        return pd.DataFrame()
+    columns = {
+        "Week": lines["week"].tolist(),
+        "Line": lines["line_id"].astype(int).tolist(),
+        "Partner": lines["partner_name"].tolist(),
+        "Deal": lines["deal_id"].astype(int).tolist(),
+        "Company": lines["company_name"].tolist(),
+        "Value": _moneys(lines, "value"),
+        "Rate": [percent(rate) for rate in lines["rate"].tolist()],
+        "Commission": _moneys(lines, "commission"),
+        "Billing option": [label(BILLING_OPTION_LABELS, option) for option in lines["billing_option"].tolist()],
+        "Payable / Netted": [DIRECTION_LABELS.get(d, d) for d in lines["direction"].tolist()],
+        "To invoice the partner": _moneys(lines, "partner_invoice"),
+        "Kind": [_kind(k, a) for k, a in zip(lines["kind"].tolist(), lines["adjusts_line_id"].tolist(), strict=True)],
+    }
     # Staff tables need the partner; to stay readable without scrolling they leave the per-line invoice amount
     # to the totals (a partner's own table has room for it).
-    drop = [c for c, keep in (("Partner", with_partner), ("Week", with_week),
-                              ("To invoice the partner", not with_partner)) if not keep]
-    return table.drop(columns=drop) if not table.empty else table
+    drop = {c for c, keep in (("Partner", with_partner), ("Week", with_week),
+                              ("To invoice the partner", not with_partner)) if not keep}
+    return pd.DataFrame({c: v for c, v in columns.items() if c not in drop})
 
 
 def _plural(n: int, word: str) -> str:
@@ -78,14 +87,14 @@ def line_counts(lines: pd.DataFrame, per_partner: bool = True) -> str:
 def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     """commissions.week_totals per partner and currency: commission payable to the partner, commission netted
     on the partner's invoice, and what to invoice the partner for via-partner deals (value - commission)."""
-    return pd.DataFrame([{
-        "Partner": total.partner_name,
-        "Currency": total.currency,
-        "Payable to the partner": money(total.payable, total.currency),
-        "Netted on the partner's invoice": money(total.netted, total.currency),
-        "To invoice the partner (via partner)": money(total.partner_invoice, total.currency),
-        "Lines": int(total.lines),
-    } for total in totals.itertuples()])
+    return pd.DataFrame({
+        "Partner": totals["partner_name"].tolist(),
+        "Currency": totals["currency"].tolist(),
+        "Payable to the partner": _moneys(totals, "payable"),
+        "Netted on the partner's invoice": _moneys(totals, "netted"),
+        "To invoice the partner (via partner)": _moneys(totals, "partner_invoice"),
+        "Lines": [int(n) for n in totals["lines"].tolist()],
+    })
 
 
 def show_table(table: pd.DataFrame, key: str) -> None:
