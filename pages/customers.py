@@ -98,10 +98,15 @@ def pager(rows: pd.DataFrame, total: int, page_key: str) -> None:
         page = st.pagination(pages, key=page_key) if pages > 1 else 1
     first = (page - 1) * PAGE_SIZE + 1
     middle.caption(f"Accounts {first:,}–{first + len(rows) - 1:,} of {total:,}")
-    names = dict(zip(rows["customer_id"], rows["name"] + " (" + rows["domain"] + ")", strict=True))
-    right.selectbox("Open an account", list(names), format_func=names.get, index=None, key=PICK_KEY,
-                    placeholder="Choose an account on this page",
-                    on_change=lambda: open_account(st.session_state.get(PICK_KEY)))
+    labels = dict(zip(rows["customer_id"], rows["name"] + " (" + rows["domain"] + ")", strict=True))
+    right.selectbox("Open an account", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
+                    placeholder="Choose an account on this page", on_change=open_picked)
+
+
+def open_picked() -> None:
+    # The picker is an action, not a filter: empty it again so the same account can be picked after closing it.
+    open_account(st.session_state.get(PICK_KEY))
+    st.session_state[PICK_KEY] = None
 
 
 def csv_download(f: Filters, total: int) -> None:

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from conftest import PASSWORD, SCREENSHOTS, Server, email
 from playwright.sync_api import Page, expect
 
 from partner_model import customers, db, users
+
+if TYPE_CHECKING:  # not imported at run time: run with tests/pages, "conftest" may be that folder's module
+    from conftest import Server
+
+# As in tests/e2e/conftest.py (the users it seeds, the folder it creates).
+PASSWORD = "correct horse battery"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def email(role: str) -> str:
+    return f"{role.replace('_', '.')}@vendor-e2e.example"
 
 
 def settle(page: Page) -> None:
