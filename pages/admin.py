@@ -111,7 +111,8 @@ def audit_section(user: UserRead) -> None:
     frame = frame.assign(kind=frame["kind"].map(lambda k: label(AUDIT_LABELS, k)),
                          actor_id=frame["actor_id"].map(lambda i: "—" if pd.isna(i) else names.get(int(i), "—")))
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "at": "When", "kind": "What", "subject": "Subject", "detail": "Detail", "actor_id": "By"})
+        "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"), "kind": "What",
+        "subject": "Subject", "detail": "Detail", "actor_id": "By"})
 
 
 user = guard("admin")

@@ -70,8 +70,9 @@ def read_only(partner: PartnerRead) -> None:
     rows = []
     for field, field_label in FIELDS.items():
         value = getattr(partner, field)
-        rows.append({"": field_label, " ": option_label(value) if field == "default_billing_option" else value or "—"})
-    st.table(pd.DataFrame(rows).set_index(""))
+        shown = option_label(value) if field == "default_billing_option" else value or "—"
+        rows.append({"field": field_label, "value": shown})
+    st.table(pd.DataFrame(rows).set_index("field"), hide_header=True, border="horizontal")
 
 
 def history(user: UserRead, partner_id: int) -> None:
@@ -96,24 +97,32 @@ def history(user: UserRead, partner_id: int) -> None:
         "When": c.at, "Field": FIELDS.get(c.field, c.field), "From": shown(c.field, c.from_value),
         "To": shown(c.field, c.to_value), "Changed by": names.get(c.actor_id, "—"),
     } for c in changes])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"When": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm")})
 
 
-user = guard("billing")
-st.title("Billing")
-partner_id = pick_partner(user)
-if partner_id is None:
-    st.stop()
-partner, error = attempt(lambda s: partners.get_partner(s, user, partner_id))
-if error is not None:
-    show_error(error)
-    st.stop()
-st.subheader(f"{partner.name} ({partner.domain})")
-# Partner admins reach only their own firm here (pick_partner); admins may edit any.
-left, _ = st.columns([3, 2])  # a form as wide as the screen is hard to read
-with left:
+def billing_info(user: UserRead) -> PartnerRead | None:
+    """The chosen partner's billing information: a form for those who may change it, else a table."""
+    partner_id = pick_partner(user)
+    if partner_id is None:
+        return None
+    partner, error = attempt(lambda s: partners.get_partner(s, user, partner_id))
+    if error is not None:
+        show_error(error)
+        return None
+    st.subheader(f"{partner.name} ({partner.domain})")
+    # Partner admins reach only their own firm here (pick_partner); admins may edit any.
     if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
         edit_form(user, partner)
     else:
         read_only(partner)
-history(user, partner.id)
+    return partner
+
+
+user = guard("billing")
+st.title("Billing")
+left, _ = st.columns([3, 2])  # a form as wide as the screen is hard to read
+with left:
+    chosen = billing_info(user)
+if chosen is not None:
+    history(user, chosen.id)

@@ -80,7 +80,7 @@ def test_finance_reads_billing_information_without_a_form(app, world):
     assert not at.exception
     assert not at.get("form")
     shown = at.table[0].value
-    assert shown.loc["Legal name"].iloc[0] == "Acme Consulting Oy"
+    assert shown.loc["Legal name", "value"] == "Acme Consulting Oy"
     assert len(at.dataframe[0].value) == 4
 
 
