@@ -155,36 +155,41 @@ def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date,
 # --- the overview ------------------------------------------------------------------------
 
 
-def _overview_query(
-    actor: Actor, *, state: str | None, needs_attention: bool | None, search: str | None,
-    partner_id: int | None, today: dt.date, dialect: str,
-) -> tuple[sa.Select[Any], dict[str, sa.ColumnElement[Any]]]:
-    state_col, attention_col = state_expr(today), attention_expr(today, dialect)
-    columns: dict[str, sa.ColumnElement[Any]] = {
+def _overview_columns(today: dt.date, dialect: str) -> dict[str, sa.ColumnElement[Any]]:
+    state_col = state_expr(today)
+    return {
         "customer_id": C.id, "name": C.name, "domain": C.domain, "partner_id": C.partner_id,
         "partner_name": Partner.__table__.c.name, "state": state_col, "framework": C.framework,
         "framework_progress": C.framework_progress, "users": C.users, "activities_90d": C.activities_90d,
-        "attention_items": attention_col, "trial_days_left": sa.case((state_col == "trial", C.trial_ends_on)),
+        "attention_items": attention_expr(today, dialect),
+        "trial_days_left": sa.case((state_col == "trial", C.trial_ends_on)),
         "trial_ends_on": C.trial_ends_on, "subscription_started_on": C.subscription_started_on,
         "renewal_on": sa.case((_subscribed(today), C.subscription_started_on)),  # made the next renewal below
         "last_activity_on": C.last_activity_on,
         "extension_requested_on": C.extension_requested_on, "extension_granted_on": C.extension_granted_on,
     }
-    query = sa.select(*(col.label(name) for name, col in columns.items())).select_from(
-        Customer.__table__.outerjoin(Partner.__table__, Partner.__table__.c.id == C.partner_id)
-    )
+
+
+def _overview_filters(
+    actor: Actor, columns: dict[str, sa.ColumnElement[Any]], *, state: str | None, needs_attention: bool | None,
+    search: str | None, partner_id: int | None,
+) -> list[sa.ColumnElement[bool]]:
+    filters: list[sa.ColumnElement[bool]] = []
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
-        query = query.where(C.partner_id == scoped)
+        filters.append(C.partner_id == scoped)
     if state:
-        query = query.where(state_col == rules.choice(AccountState, state, "state", "Account state").value)
+        filters.append(columns["state"] == rules.choice(AccountState, state, "state", "Account state").value)
     if needs_attention is not None:
-        query = query.where(attention_col > 0 if needs_attention else attention_col == 0)
+        attention_col = columns["attention_items"]
+        filters.append(attention_col > 0 if needs_attention else attention_col == 0)
     pattern = rules.search_pattern(search)
     if pattern is not None:
-        query = query.where(sa.or_(sa.func.lower(C.name).like(pattern, escape="\\"),
-                                   C.domain.like(pattern, escape="\\")))
-    return query, columns
+        filters.append(sa.or_(sa.func.lower(C.name).like(pattern, escape="\\"), C.domain.like(pattern, escape="\\")))
+    return filters
+
+
+_WITH_PARTNER = Customer.__table__.outerjoin(Partner.__table__, Partner.__table__.c.id == C.partner_id)
 
 
 def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]], today: dt.date,
@@ -222,14 +227,28 @@ def customer_overview(
     today = _today(today)
     refresh_activity_counts(session, today)
     dialect = _dialect(session)
-    query, columns = _overview_query(actor, state=state, needs_attention=needs_attention, search=search,
-                                     partner_id=partner_id, today=today, dialect=dialect)
+    columns = _overview_columns(today, dialect)
+    filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
+                                partner_id=partner_id)
     order = _order(sort, columns, today, dialect)
-    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    paged = query.order_by(*order).offset(max(0, offset))
-    if limit is not None:
-        paged = paged.limit(max(0, limit))
-    rows = session.execute(paged).mappings().all()
+    page = sa.select(*(col.label(name) for name, col in columns.items())).select_from(_WITH_PARTNER)
+    if limit is None:  # the whole list, for a download: one pass
+        rows = session.execute(page.where(*filters).order_by(*order).offset(max(0, offset))).mappings().all()
+        total = len(rows) + max(0, offset)
+    else:
+        # Sort and count narrow rows (ids and keys) in one pass, then read the page's rows only.
+        ranked = sa.select(C.id, sa.func.count().over().label("total")).where(*filters).order_by(*order)
+        if sort and sort.removeprefix("-") == "partner_name":
+            ranked = ranked.select_from(_WITH_PARTNER)
+        hits = session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).all()
+        if hits:
+            total = hits[0].total
+        else:
+            counted = sa.select(sa.func.count()).select_from(Customer.__table__).where(*filters)
+            total = session.execute(counted).scalar_one()
+        position = {hit.id: i for i, hit in enumerate(hits)}
+        found = session.execute(page.where(C.id.in_(list(position)))).mappings().all() if hits else []
+        rows = sorted(found, key=lambda r: position[r["customer_id"]])
     frame = pd.DataFrame([dict(r) for r in rows], columns=list(OVERVIEW_COLUMNS))
     frame["trial_days_left"] = [
         (ends - today).days if isinstance(ends, dt.date) else None for ends in frame["trial_days_left"]
