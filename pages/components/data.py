@@ -17,7 +17,11 @@ from partner_model.errors import DomainError
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False)
+def _dispose(engine: Any) -> None:
+    engine.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_dispose)
 def _engine_for(url: str) -> Any:
     # Keyed by URL so tests (and a changed DATABASE_URL) never share an engine; migrating here
     # once per process and URL lets a fresh database work on first start.

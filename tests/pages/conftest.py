@@ -101,14 +101,17 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Worl
 
 
 @pytest.fixture
-def world(world_template: tuple[Path, World], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(world_template: tuple[Path, World], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     template, built = world_template
     path = tmp_path / "partners.db"
     shutil.copyfile(template, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PARTNER_COOKIE_SECRET", "page-tests-secret")
-    return World(url=url, acme_id=built.acme_id, beta_id=built.beta_id, user_ids=dict(built.user_ids))
+    yield World(url=url, acme_id=built.acme_id, beta_id=built.beta_id, user_ids=dict(built.user_ids))
+    from pages.components.data import _engine_for
+
+    _engine_for.clear()  # disposes the app's engine on this test's file (on_release)
 
 
 @pytest.fixture
