@@ -11,12 +11,21 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, SCREENSHOTS, email
 from playwright.sync_api import Page, expect
 
 from partner_model import commissions, db, deals, partners, rules, users
+
+# As in tests/e2e/conftest.py (its users and folder); not imported: run with tests/pages, "conftest" may be theirs.
+PASSWORD = "correct horse battery"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def email(role: str) -> str:
+    return f"{role.replace('_', '.')}@vendor-e2e.example"
+
 
 WON_ON = dt.date.today() - dt.timedelta(days=21)
 WEEK = rules.iso_week(WON_ON)
