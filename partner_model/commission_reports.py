@@ -42,7 +42,8 @@ def _grouped(session: Session, actor: Actor, keys: list[Any], labels: list[str],
 def weekly_by_billing_option(
     session: Session, actor: Actor, *, weeks: int = 26, partner_id: int | None = None, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """Commission per ISO week and billing option over the last `weeks` weeks (all weeks listed, oldest first)."""
+    """Commission per ISO week and billing option over the last `weeks` weeks, oldest first (weeks without
+    commission have no rows: charts fill them in)."""
     labels = _weeks(weeks, today)
     frame = _grouped(session, actor, [L.week, L.billing_option], ["week", "billing_option"], partner_id, labels)
     return frame.sort_values(["week", "billing_option"], ignore_index=True)
@@ -60,10 +61,11 @@ def payable_and_netted(
 def top_partners(
     session: Session, actor: Actor, *, weeks: int = 26, limit: int = 10, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """The partners earning the most commission over the period, per currency."""
+    """The `limit` partners earning the most commission over the period, in each currency (never mixed)."""
     labels = _weeks(weeks, today)
     frame = _grouped(session, actor, [L.partner_id, P.name], ["partner_id", "partner_name"], None, labels)
-    return frame.sort_values("commission", ascending=False, ignore_index=True).head(limit)
+    frame = frame.sort_values(["currency", "commission"], ascending=[True, False], ignore_index=True)
+    return frame.groupby("currency", sort=False).head(limit).reset_index(drop=True)
 
 
 def by_tier(session: Session, actor: Actor, *, weeks: int = 26, today: dt.date | None = None) -> pd.DataFrame:
@@ -100,7 +102,15 @@ def statement(session: Session, actor: Actor, partner_id: int, week: str) -> tup
 
 def statement_csv(lines: pd.DataFrame) -> bytes:
     """The lines as CSV; amounts written exactly as their decimals."""
-    return lines.loc[:, list(LINE_COLUMNS)].to_csv(index=False).encode("utf-8")
+    frame = lines.loc[:, list(LINE_COLUMNS)].copy()
+    for column in ("kind", "billing_option", "direction"):
+        frame[column] = frame[column].map(lambda v: WORDS.get(v, v))
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+# The product's words in downloads (the pages translate their own; statements go out in English).
+WORDS = {"credit_card": "Credit card", "invoice": "Invoice", "via_partner": "Via partner", "payable": "Payable",
+         "netted": "Netted", "commission": "Commission", "adjustment": "Adjustment", "reversal": "Reversal"}
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -127,9 +137,9 @@ def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: 
     pdf.ln()
     pdf.set_font("Helvetica", size=9)
     for line in lines.itertuples():
-        cells = (str(line.deal_id), str(line.company_name)[:40], line.kind, line.billing_option.replace("_", " "),
+        cells = (str(line.deal_id), str(line.company_name)[:40], WORDS[line.kind], WORDS[line.billing_option],
                  _money(line.value, line.currency), f"{line.rate * 100:.2f} %",
-                 _money(line.commission, line.currency), line.direction)
+                 _money(line.commission, line.currency), WORDS[line.direction])
         for cell, width in zip(cells, widths, strict=True):
             pdf.cell(width, 6, _latin1(cell), border=1)
         pdf.ln()

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from partner_model import rules, versioning
 from partner_model.access import Actor, is_staff, require_role, write_service
-from partner_model.errors import N_, Conflict, NotFound
+from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
     CommissionLine,
     CommissionWeek,
@@ -91,10 +91,12 @@ def sync_deal(session: Session, deal: Deal, today: dt.date) -> None:
             session.delete(line)
         else:
             replaced = line
-            session.add(_reversal(line, next_open_week(session, rules.week_after(line.week))))
+            session.add(_reversal(line, _correction_week(session, line.week, today)))
     if desired is not None and not satisfied:
         natural = rules.iso_week(deal.won_on or today)
         week = next_open_week(session, natural)
+        if week != natural:  # its own week is locked: an adjustment, in a week still to be reviewed
+            week = next_open_week(session, max(week, rules.iso_week(today)))
         billing_option, value_cents, currency, rate, cents = desired
         session.add(CommissionLine(
             week=week, deal_id=deal.id, partner_id=deal.partner_id,
@@ -103,6 +105,11 @@ def sync_deal(session: Session, deal: Deal, today: dt.date) -> None:
             billing_option=billing_option, direction=rules.direction(billing_option), value_cents=value_cents,
             currency=currency, rate_bp=rate, commission_cents=cents, created_at=utcnow()))
     session.flush()
+
+
+def _correction_week(session: Session, approved_week: str, today: dt.date) -> str:
+    """Where a correction of an approved line goes: the first open week after it, and never a week already past."""
+    return next_open_week(session, max(rules.week_after(approved_week), rules.iso_week(today)))
 
 
 def _reversal(line: CommissionLine, week: str) -> CommissionLine:
@@ -158,21 +165,25 @@ def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | N
 
 
 def week_totals(lines: pd.DataFrame) -> pd.DataFrame:
-    """Per partner and currency: commission payable, commission netted, and the via-partner invoice amount."""
+    """Per partner and currency: commission payable, commission netted, and the via-partner invoice amount.
+
+    Plain Decimal sums in one pass (pandas' groupby over Decimal objects is orders of magnitude slower).
+    """
     columns = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
-    if lines.empty:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for (partner_id, name, currency), group in lines.groupby(["partner_id", "partner_name", "currency"]):
-        netted = group[group["direction"] == "netted"]
-        rows.append({
-            "partner_id": partner_id, "partner_name": name, "currency": currency,
-            "payable": sum(group.loc[group["direction"] == "payable", "commission"], Decimal("0.00")),
-            "netted": sum(netted["commission"], Decimal("0.00")),
-            "partner_invoice": sum(netted["partner_invoice"], Decimal("0.00")),
-            "lines": len(group),
-        })
-    return pd.DataFrame(rows, columns=columns)
+    totals: dict[tuple, dict] = {}
+    zero = Decimal("0.00")
+    for line in lines.itertuples(index=False):
+        key = (line.partner_id, line.partner_name, line.currency)
+        row = totals.setdefault(key, {"payable": zero, "netted": zero, "partner_invoice": zero, "lines": 0})
+        if line.direction == "netted":
+            row["netted"] += line.commission
+            row["partner_invoice"] += line.partner_invoice
+        else:
+            row["payable"] += line.commission
+        row["lines"] += 1
+    records = [dict(zip(columns[:3], key, strict=True), **row) for key, row in sorted(
+        totals.items(), key=lambda item: (str(item[0][1]), item[0][2]))]
+    return pd.DataFrame(records, columns=columns)
 
 
 def week_state(session: Session, week: str) -> CommissionWeek:
@@ -182,13 +193,16 @@ def week_state(session: Session, week: str) -> CommissionWeek:
 
 
 @write_service
-def approve_week(session: Session, actor: Actor, week: str) -> None:
+def approve_week(session: Session, actor: Actor, week: str, *, today: dt.date | None = None) -> None:
     """Finance approves a week: it is locked, and later changes go to the next open week.
 
-    Raises PermissionDenied (not finance or admin), ValidationError (week), Conflict (already approved).
+    Raises PermissionDenied (not finance or admin), ValidationError (week malformed or not started yet),
+    Conflict (already approved).
     """
     require_role(actor, {Role.finance, Role.admin}, "approve commission weeks")
     week = rules.week_label(week)
+    if rules.week_monday(week) > (today or dt.date.today()):
+        raise ValidationError("week", N_("Week {week} has not started yet: it cannot be approved."), week=week)
     row = session.get(CommissionWeek, week)
     if row is not None and row.state == WeekState.approved:
         raise Conflict(N_("Week {week} was already approved."), week=week)

@@ -236,16 +236,14 @@ def customer_overview(
         rows = session.execute(page.where(*filters).order_by(*order).offset(max(0, offset))).mappings().all()
         total = len(rows) + max(0, offset)
     else:
-        # Sort and count narrow rows (ids and keys) in one pass, then read the page's rows only.
-        ranked = sa.select(C.id, sa.func.count().over().label("total")).where(*filters).order_by(*order)
+        # Count, then sort narrow rows (ids) and read only the page's rows: SQLite sorts 200,000 ids
+        # far faster than 200,000 wide joined rows, and a plain count can use the smallest index.
+        counted = sa.select(sa.func.count()).select_from(Customer.__table__).where(*filters)
+        total = session.execute(counted).scalar_one()
+        ranked = sa.select(C.id).where(*filters).order_by(*order)
         if sort and sort.removeprefix("-") == "partner_name":
             ranked = ranked.select_from(_WITH_PARTNER)
-        hits = session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).all()
-        if hits:
-            total = hits[0].total
-        else:
-            counted = sa.select(sa.func.count()).select_from(Customer.__table__).where(*filters)
-            total = session.execute(counted).scalar_one()
+        hits = session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).all() if total else []
         position = {hit.id: i for i, hit in enumerate(hits)}
         found = session.execute(page.where(C.id.in_(list(position)))).mappings().all() if hits else []
         rows = sorted(found, key=lambda r: position[r["customer_id"]])
