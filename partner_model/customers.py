@@ -26,6 +26,7 @@ from partner_model.models import (
 
 C = Customer.__table__.c
 ACTIVITY_COUNTS_KEY = "activity_counts_on"
+DERIVED_KEY = "derived_on"
 OVERVIEW_COLUMNS = (
     "customer_id", "name", "domain", "partner_id", "partner_name", "state", "framework", "framework_progress",
     "users", "activities_90d", "attention_items", "trial_days_left", "trial_ends_on", "subscription_started_on",
@@ -109,14 +110,22 @@ def _today(today: dt.date | None) -> dt.date:
 # --- activity counts ---------------------------------------------------------------------
 
 
+def _stale(session: Session, key: str, today: dt.date) -> AppState | None:
+    """The app_state row for `key` when it is not for `today` (a new one, not yet added, when missing)."""
+    state = session.get(AppState, key)
+    if state is not None and state.value == today.isoformat():
+        return None
+    return state or AppState(key=key, value="")
+
+
 def refresh_activity_counts(session: Session, today: dt.date | None = None) -> bool:
     """Recount every account's activities in the 90 days up to `today`, once per day.
 
     The overview sorts and filters on the count, so it is kept on the account; returns True when recounted.
     """
     today = _today(today)
-    state = session.get(AppState, ACTIVITY_COUNTS_KEY)
-    if state is not None and state.value == today.isoformat():
+    state = _stale(session, ACTIVITY_COUNTS_KEY, today)
+    if state is None:
         return False
     a = ActivityEvent.__table__.c
     counted = (
@@ -126,12 +135,47 @@ def refresh_activity_counts(session: Session, today: dt.date | None = None) -> b
         .scalar_subquery()
     )
     session.execute(sa.update(Customer.__table__).values(activities_90d=counted))
-    if state is None:
-        session.add(AppState(key=ACTIVITY_COUNTS_KEY, value=today.isoformat()))
-    else:
-        state.value = today.isoformat()
+    state.value = today.isoformat()
+    session.add(state)
     session.commit()
     return True
+
+
+def refresh_derived(session: Session, today: dt.date | None = None) -> bool:
+    """Store every account's state and attention count for `today`, once per day (one UPDATE).
+
+    They are what the overview filters, sorts and counts on; returns True when re-derived.
+    """
+    today = _today(today)
+    state = _stale(session, DERIVED_KEY, today)
+    if state is None:
+        return False
+    session.execute(sa.update(Customer.__table__).values(
+        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
+    state.value = today.isoformat()
+    session.add(state)
+    session.commit()
+    return True
+
+
+def refresh_day_caches(session: Session, today: dt.date | None = None) -> None:
+    """Bring the per-day caches (activity counts, state and attention) to `today`; cheap when they are."""
+    refresh_activity_counts(session, today)
+    refresh_derived(session, today)
+
+
+def rederive(session: Session, customer_id: int) -> None:
+    """Re-derive one account's stored state and attention after a write changed their inputs; no commit."""
+    day = session.get(AppState, DERIVED_KEY)
+    if day is None or not day.value:
+        return  # nothing derived yet: the next overview derives every account
+    today = dt.date.fromisoformat(day.value)
+    session.flush()
+    session.execute(sa.update(Customer.__table__).where(C.id == customer_id).values(
+        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.refresh(customer, ["derived_state", "derived_attention"])
 
 
 @write_service
@@ -149,20 +193,22 @@ def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date,
         day = dt.date.fromisoformat(counted_on.value)
         if day - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS) < occurred_on <= day:
             customer.activities_90d += 1
+    rederive(session, customer_id)
     session.commit()
 
 
 # --- the overview ------------------------------------------------------------------------
 
 
-def _overview_columns(today: dt.date, dialect: str) -> dict[str, sa.ColumnElement[Any]]:
-    state_col = state_expr(today)
+def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
+    # State and attention are the stored ones, derived for `today` by refresh_day_caches.
+    state_col = C.derived_state
     return {
         "customer_id": C.id, "name": C.name, "domain": C.domain, "partner_id": C.partner_id,
         "partner_name": Partner.__table__.c.name, "state": state_col, "framework": C.framework,
         "framework_progress": C.framework_progress, "users": C.users, "activities_90d": C.activities_90d,
-        "attention_items": attention_expr(today, dialect),
-        "trial_days_left": sa.case((state_col == "trial", C.trial_ends_on)),
+        "attention_items": C.derived_attention,
+        "trial_days_left": sa.case((state_col == AccountState.trial.value, C.trial_ends_on)),
         "trial_ends_on": C.trial_ends_on, "subscription_started_on": C.subscription_started_on,
         "renewal_on": sa.case((_subscribed(today), C.subscription_started_on)),  # made the next renewal below
         "last_activity_on": C.last_activity_on,
@@ -225,9 +271,9 @@ def customer_overview(
     Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
     """
     today = _today(today)
-    refresh_activity_counts(session, today)
+    refresh_day_caches(session, today)
     dialect = _dialect(session)
-    columns = _overview_columns(today, dialect)
+    columns = _overview_columns(today)
     filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
                                 partner_id=partner_id)
     order = _order(sort, columns, today, dialect)
@@ -248,6 +294,7 @@ def customer_overview(
         found = session.execute(page.where(C.id.in_(list(position)))).mappings().all() if hits else []
         rows = sorted(found, key=lambda r: position[r["customer_id"]])
     frame = pd.DataFrame([dict(r) for r in rows], columns=list(OVERVIEW_COLUMNS))
+    frame["state"] = frame["state"].map(lambda v: getattr(v, "value", v))
     frame["trial_days_left"] = [
         (ends - today).days if isinstance(ends, dt.date) else None for ends in frame["trial_days_left"]
     ]
@@ -259,43 +306,44 @@ def customer_overview(
 def overview_metrics(
     session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
 ) -> dict[str, int]:
-    """Accounts by state, needing attention, trials ending this week, renewals within 30 days: one SQL pass."""
+    """Accounts by state, needing attention, trials ending this week, renewals within 30 days."""
     today = _today(today)
-    refresh_activity_counts(session, today)
-    dialect = _dialect(session)
-    state_col, attention_col = state_expr(today), attention_expr(today, dialect)
+    refresh_day_caches(session, today)
+    scope = [C.partner_id == scoped] if (scoped := scope_partner(actor, partner_id)) is not None else []
     week_end = today + dt.timedelta(days=6 - today.weekday())
 
-    def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+    def count(*conditions: Any) -> int:
+        query = sa.select(sa.func.count()).select_from(Customer.__table__).where(*scope, *conditions)
+        return int(session.execute(query).scalar_one())
 
-    query = sa.select(
-        sa.func.count().label("accounts"),
-        count_if(state_col == "trial").label("trial"),
-        count_if(state_col == "active").label("active"),
-        count_if(state_col == "closed").label("closed"),
-        count_if(attention_col > 0).label("needs_attention"),
-        count_if(sa.and_(state_col == "trial", C.trial_ends_on <= week_end)).label("trials_ending_this_week"),
-        count_if(renewal_due_expr(today, dialect)).label("renewals_30d"),
-    ).select_from(Customer.__table__)
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        query = query.where(C.partner_id == scoped)
-    return {k: int(v) for k, v in session.execute(query).mappings().one().items()}
+    by_state = dict(session.execute(sa.select(C.derived_state, sa.func.count()).where(*scope)
+                                    .group_by(C.derived_state)).all())
+    states = {getattr(k, "value", k): v for k, v in by_state.items()}
+    trial, active = AccountState.trial.value, AccountState.active.value
+    return {
+        "accounts": sum(states.values()),
+        "trial": states.get(trial, 0), "active": states.get(active, 0),
+        "closed": states.get(AccountState.closed.value, 0),
+        "needs_attention": count(C.derived_attention > 0),
+        "trials_ending_this_week": count(C.derived_state == trial, C.trial_ends_on >= today,
+                                         C.trial_ends_on <= week_end),
+        "renewals_30d": count(C.derived_state == active, renewal_due_expr(today, _dialect(session))),
+    }
 
 
 def accounts_by_state_and_framework(
     session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Account counts per state and main framework, for the overview's chart."""
-    today = _today(today)
-    state_col = state_expr(today).label("state")
-    query = sa.select(state_col, C.framework, sa.func.count().label("accounts")).group_by(state_col, C.framework)
+    refresh_day_caches(session, _today(today))
+    query = sa.select(C.derived_state.label("state"), C.framework, sa.func.count().label("accounts"))
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
         query = query.where(C.partner_id == scoped)
-    rows = session.execute(query.order_by(C.framework)).mappings().all()
-    return pd.DataFrame([dict(r) for r in rows], columns=["state", "framework", "accounts"])
+    rows = session.execute(query.group_by(C.derived_state, C.framework).order_by(C.framework)).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=["state", "framework", "accounts"])
+    frame["state"] = frame["state"].map(lambda v: getattr(v, "value", v))
+    return frame
 
 
 # --- one account ---------------------------------------------------------------------------
@@ -349,6 +397,7 @@ def add_attention_item(
     item = AttentionItem(customer_id=customer_id, kind=kind_text, detail=detail_text, opened_on=_today(today))
     session.add(item)
     customer.open_attention_items += 1
+    rederive(session, customer_id)
     session.commit()
     return item.id  # type: ignore[return-value]
 
@@ -364,6 +413,7 @@ def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, toda
         raise Conflict("This item was already resolved.")
     item.resolved_on = _today(today)
     customer.open_attention_items = max(0, customer.open_attention_items - 1)
+    rederive(session, customer.id)
     session.commit()
 
 
@@ -430,6 +480,7 @@ def new_trial(
     )
     session.add(customer)
     session.flush()
+    rederive(session, customer.id)
     return customer
 
 
@@ -500,5 +551,6 @@ def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: 
         raise ValidationError("state", "Only a trial can be extended.")
     customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
     customer.extension_granted_on = today
+    rederive(session, customer.id)
     session.commit()
     return read(customer, today)

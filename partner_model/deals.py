@@ -288,6 +288,8 @@ def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) ->
     elif target == Stage.closed_lost:
         deal.lost_on = today
     deal.stage = target
+    if deal.customer_id is not None:
+        customers.rederive(session, deal.customer_id)
 
 
 @write_service

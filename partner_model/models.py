@@ -152,6 +152,10 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_partner_name", "partner_id", "name"),
         sa.Index("ix_customer_trial_ends_on", "trial_ends_on"),
         sa.Index("ix_customer_renewal_on", "renewal_on"),
+        sa.Index("ix_customer_derived_state_name", "derived_state", "name"),
+        sa.Index("ix_customer_derived_state_framework", "derived_state", "framework"),
+        sa.Index("ix_customer_derived_attention", "derived_attention"),
+        sa.Index("ix_customer_partner_state", "partner_id", "derived_state"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
@@ -174,6 +178,10 @@ class Customer(SQLModel, table=True):
     # activities_90d is recounted whenever the overview's day changes (customers.refresh_activity_counts).
     activities_90d: int = 0
     open_attention_items: int = 0
+    # The state and attention count as of the day in app_state "derived_on" (customers.refresh_day_caches),
+    # kept so the overview filters and sorts on indexes; every write that changes their inputs re-derives the row.
+    derived_state: AccountState | None = Field(default=None, sa_type=_enum(AccountState))
+    derived_attention: int = 0
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 

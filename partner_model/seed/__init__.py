@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from partner_model import customers
 from partner_model.errors import Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
@@ -63,6 +65,8 @@ def seed(
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
     with loading(engine, days, estimate, progress) as load:
         demo = _load(load, rng, plan, clock)
+    with Session(engine) as session:  # the overview's state and attention, derived once here, not on first view
+        customers.refresh_derived(session, clock.date)
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}
 

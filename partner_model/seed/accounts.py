@@ -117,6 +117,7 @@ def customers(
         "billing_option": [BILLING[b].value if a else None for b, a in zip(billing.tolist(), active.tolist(),
                                                                           strict=True)],
         "created_at": clock.moments(rng, dates["trial_started_on"]),
+        "derived_attention": np.zeros(n, dtype=np.int64),  # derived with the state once loaded (seed())
     }
     info = Customers(firms.names, firms.domains, firms.countries, partner, state, dates["trial_started_on"],
                      dates["trial_ends_on"], dates["subscription_started_on"], value, currency, billing, framework,
