@@ -11,34 +11,20 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PASSWORD = "correct horse battery"
-ROLES = ("partner_user", "partner_admin", "partner_manager", "finance", "admin")
-
-
-def email(role: str) -> str:
-    return f"{role.replace('_', '.')}@vendor-e2e.example"
-
-
-@dataclass
-class Server:
-    url: str
-    database: Path
-    log: Path
-    user_ids: dict[str, int] = field(default_factory=dict)
+from e2e_support import (  # noqa: F401  (re-exported for older test modules)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    ROLES,
+    ROOT,
+    SCREENSHOTS,
+    Server,
+    email,
+)
 
 
 def _seed(url: str) -> dict[str, int]:

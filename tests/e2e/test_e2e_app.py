@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, ROLES, SCREENSHOTS, email
+from e2e_support import PASSWORD, ROLES, SCREENSHOTS, email
 from playwright.sync_api import Page, expect
 
 from pages.components.access import PAGES, may_see

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-# Text that only shows when a page reads the world's data (see conftest._build).
+# Text that only shows when a page reads the world's data (see pages_world.build_world).
 DATA_MARKERS = ("Acme Consulting", "Beta Advisors", "Nordic Retail", "Pending Co", "Winner Co",
                 "acme-consulting.example")
 

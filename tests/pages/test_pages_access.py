@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PAGE_FILES, ROLES
 from pages_helpers import main_text, shows_no_data, sidebar_links
+from pages_world import PAGE_FILES, ROLES
 
 from pages.components.access import PAGES, may_see
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from decimal import Decimal
 
-from conftest import PASSWORD, World
+from pages_world import PASSWORD, World
 
 from partner_model import partners, rules, users
 from partner_model.errors import AuthError

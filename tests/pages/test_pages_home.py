@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import World
+from pages_world import World
 
 from partner_model import rules
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, World
 from pages_helpers import main_text
+from pages_world import PASSWORD, World
 
 from pages.components import auth
 from partner_model import rules, users
