@@ -58,11 +58,16 @@ def create_user(
     password: str,
     partner_id: int | None = None,
     language: str = "en",
+    actor: Actor | None = None,
 ) -> UserRead:
-    """Create a user. Partner roles need a partner; staff roles have none.
+    """Create a user. Partner roles need a partner; staff roles have none. With an `actor` (the admin page)
+    only admins may, and the creation is audited; without one it is the command line or a seed.
 
-    Raises ValidationError (email, name, role, password, partner_id, language) and Conflict (email taken).
+    Raises PermissionDenied, ValidationError (email, name, role, password, partner_id, language) and
+    AlreadyExists (email taken).
     """
+    if actor is not None:
+        require_role(actor, {Role.admin}, "manage users")
     address, _ = rules.email(email, "email", "Email")
     address = address.lower()
     name_text = rules.clean_text(name, "name", "Name")
@@ -81,6 +86,8 @@ def create_user(
         language=language,
     )
     session.add(user)
+    if actor is not None:
+        audit(session, "user_created", actor_id=actor.id, subject=address, detail=f"{role.value} {partner_id or ''}")
     session.commit()
     return _read(user)
 

@@ -13,6 +13,7 @@ Nothing here is autouse: the page and end-to-end suites pay for none of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -48,7 +49,6 @@ class _Postgres:
 
     def _connect(self, dbname: str):  # type: ignore[no-untyped-def]
         import psycopg
-
         from sqlalchemy.engine import make_url
 
         url = make_url(self.server_url)
@@ -236,7 +236,5 @@ def empty_engine(backend: str, tmp_path: Path) -> Iterator:
 def pytest_sessionfinish(session, exitstatus) -> None:  # type: ignore[no-untyped-def]
     # Belt and braces: drop any database of this run a crashed fixture left behind.
     for name in list(POSTGRES.created):
-        try:
+        with contextlib.suppress(Exception):
             POSTGRES.drop_database(name)
-        except Exception:  # noqa: BLE001
-            pass

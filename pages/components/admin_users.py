@@ -42,7 +42,7 @@ def create_user_form(user: UserRead, names: dict[int, str]) -> None:
         submitted = st.form_submit_button("Add user", key="create_user_submit", type="primary")
     if submitted:
         created, error = attempt(lambda s: users.create_user(
-            s, email=email, name=name, role=role, password=password, partner_id=partner_id))
+            s, email=email, name=name, role=role, password=password, partner_id=partner_id, actor=user))
         if error is not None:
             errors.show(error)
         else:

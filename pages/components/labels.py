@@ -44,6 +44,7 @@ AUDIT_LABELS: dict[str, str] = {
     "sign_in_failed": "Sign-in failed",
     "partner_created": "Partner created",
     "partner_commission": "Tier or rate changed",
+    "user_created": "User created",
     "user_changed": "User changed",
     "password_reset": "Password reset",
     "user_unlocked": "User unlocked",

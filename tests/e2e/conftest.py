@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from e2e_support import (  # noqa: F401  (re-exported for older test modules)
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import PASSWORD, ROLES, SCREENSHOTS, email
 from playwright.sync_api import Page, expect
 
+from e2e_support import PASSWORD, ROLES, SCREENSHOTS, email
 from pages.components.access import PAGES, may_see
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pages_world import PAGE_FILES, PASSWORD, ROLES, ROOT, World, build_world  # noqa: F401  (re-exported)
 from streamlit.testing.v1 import AppTest
 
+from pages_world import PAGE_FILES, PASSWORD, ROLES, ROOT, World, build_world  # noqa: F401  (re-exported)
 from partner_model import db
 
 

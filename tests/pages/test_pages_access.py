@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from pages_helpers import main_text, shows_no_data, sidebar_links
-from pages_world import PAGE_FILES, ROLES
 
 from pages.components.access import PAGES, may_see
+from pages_world import PAGE_FILES, ROLES
 
 DENIED = [(page, role) for page in PAGE_FILES for role in ROLES if not may_see(role, page)]
 ALLOWED = [(page, role) for page in PAGE_FILES for role in ROLES if may_see(role, page)]

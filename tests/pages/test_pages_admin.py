@@ -6,7 +6,6 @@ import contextlib
 from decimal import Decimal
 
 from pages_world import PASSWORD, World
-
 from partner_model import partners, rules, users
 from partner_model.errors import AuthError
 
@@ -92,7 +91,11 @@ def test_admin_creates_a_partner_user(app, world):
     assert [s.value for s in at.success] == ["User new.consultant@acme-consulting.example added as Partner user."]
     with world.session() as s:
         created = users.user_by_email(s, "new.consultant@acme-consulting.example")
+        log = users.audit_log(s, users.get_user(s, world.user_ids["admin"]))
     assert (created.role, created.partner_id) == ("partner_user", world.acme_id)
+    created_rows = log[log["kind"] == "user_created"]  # audited, by the admin who did it
+    assert list(created_rows["subject"]) == ["new.consultant@acme-consulting.example"]
+    assert list(created_rows["actor_id"]) == [world.user_ids["admin"]]
 
 
 def test_partner_user_without_a_partner_is_refused_by_the_partner_field(app, world):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from pages_world import World
-
 from partner_model import rules
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pages_helpers import main_text
-from pages_world import PASSWORD, World
 
 from pages.components import auth
+from pages_world import PASSWORD, World
 from partner_model import rules, users
 
 

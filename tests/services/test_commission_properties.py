@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import cheap_hashing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factories import cheap_hashing
 from partner_model import commission_queries, commissions, db, deals, partners, rules, users
 from partner_model.errors import PermissionDenied
 

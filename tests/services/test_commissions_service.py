@@ -21,7 +21,7 @@ KEY = ["deal_id", "partner_id", "billing_option", "value", "rate", "commission",
 def _lines(session, actor, week: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     frame = commissions.week_lines(session, actor, week)
     assert isinstance(frame, pd.DataFrame)
-    assert CONTRACT_COLUMNS <= set(frame.columns), CONTRACT_COLUMNS - set(frame.columns)
+    assert set(frame.columns) >= CONTRACT_COLUMNS, CONTRACT_COLUMNS - set(frame.columns)
     return frame
 
 
@@ -249,7 +249,7 @@ def test_property_a_won_deal_line_is_exact_decimal_and_netted_is_value_minus_com
     if row["direction"] == "netted" and "partner_invoice" in row.index:
         assert row["partner_invoice"] == value - expected
     # the week's lines sum to the per-partner totals, in exact cents
-    for partner_id, group in frame.groupby("partner_id"):
+    for _partner_id, group in frame.groupby("partner_id"):
         total = sum(group["commission"], Decimal("0.00"))
         assert total == rules.from_cents(sum(rules.to_cents(c) for c in group["commission"]))
     if hasattr(commissions, "week_totals"):

@@ -23,7 +23,7 @@ CONTRACT_COLUMNS = {
 def _overview(session, actor, **kwargs):  # type: ignore[no-untyped-def]
     kwargs.setdefault("today", TODAY)
     frame, total = customers.customer_overview(session, actor, **kwargs)
-    assert CONTRACT_COLUMNS <= set(frame.columns), CONTRACT_COLUMNS - set(frame.columns)
+    assert set(frame.columns) >= CONTRACT_COLUMNS, CONTRACT_COLUMNS - set(frame.columns)
     assert isinstance(total, int)
     return frame, total
 

@@ -127,7 +127,7 @@ def test_a_partner_asking_for_another_partners_board_gets_nothing(session, cast,
 
 
 def test_per_stage_limits_the_cards_not_the_count_or_totals(session, cast, factory):
-    for i in range(5):
+    for _i in range(5):
         factory.deal(cast.acme_user, annual_value="100")
     board = deals.board(session, cast.manager, per_stage=2)
     assert board["new"].count == 5

@@ -195,3 +195,19 @@ def test_property_any_create_user_input_gives_a_user_or_a_validation_error_and_n
         assert count(session, User) == before
     else:
         assert user.role == role and count(session, User) == before + 1
+
+
+def test_creating_a_user_on_someone_s_behalf_needs_an_admin_and_is_audited(session, make_user):
+    from partner_model.errors import PermissionDenied
+
+    admin = make_user(role="admin")
+    finance = make_user(role="finance")
+    with pytest.raises(PermissionDenied):
+        users.create_user(session, email="x@vendor.example", name="X", role="finance", password="long enough",
+                          actor=finance)
+    assert users.user_by_email(session, "x@vendor.example") is None
+    made = users.create_user(session, email="y@vendor.example", name="Y", role="finance", password="long enough",
+                             actor=admin)
+    log = users.audit_log(session, admin)
+    assert (log.iloc[0]["kind"], log.iloc[0]["subject"], log.iloc[0]["actor_id"]) == (
+        "user_created", made.email, admin.id)

@@ -23,9 +23,9 @@ def _imported_modules(path: Path) -> set[str]:
             # importlib.import_module("x") / __import__("x") with a literal name
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
-                if isinstance(node.args[0].value, str):
-                    found.add(node.args[0].value)
+            if (name in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.add(node.args[0].value)
     return found
 
 
