@@ -22,7 +22,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--database", type=Path, default=DEFAULT_DATABASE, help="SQLite file (built when missing)")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per scenario (default 20)")
-    parser.add_argument("--naive-repeat", type=int, default=3, help="timed naive calls per scenario (default 3)")
+    parser.add_argument("--naive-repeat", type=int, default=2, help="timed naive calls per scenario (default 2)")
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this text")
     parser.add_argument("--random-seed", type=int, default=0, help="seed used when building the database")
     return parser.parse_args(argv)

@@ -14,9 +14,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from partner_model import customers
 from partner_model.errors import Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
@@ -65,8 +63,6 @@ def seed(
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
     with loading(engine, days, estimate, progress) as load:
         demo = _load(load, rng, plan, clock)
-    with Session(engine) as session:  # the overview's state and attention, derived once here, not on first view
-        customers.refresh_derived(session, clock.date)
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}
 
@@ -82,7 +78,8 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     customer_rows, customers = accounts.customers(rng, _slice(companies, 0, plan.customers), partners, clock)
     event_rows, caches = activity.activity(rng, customers, plan.activities, clock)
     item_rows, open_items = activity.attention(rng, customers, clock)
-    load.write("customer", {**customer_rows, **caches, "open_attention_items": open_items})
+    load.write("customer", {**customer_rows, **caches, "open_attention_items": open_items},
+               then=accounts.derive_state(clock, load.dialect.name))
     load.write("activity_event", event_rows)
     load.write("attention_item", item_rows)
     prospects = _slice(companies, plan.customers, len(companies.domains))

@@ -10,8 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import sqlalchemy as sa
 
+from partner_model import customers as customer_service
 from partner_model import rules
+from partner_model.models import Customer
 from partner_model.seed import names
 from partner_model.seed.bulk import Columns
 from partner_model.seed.clock import Clock
@@ -117,9 +120,20 @@ def customers(
         "billing_option": [BILLING[b].value if a else None for b, a in zip(billing.tolist(), active.tolist(),
                                                                           strict=True)],
         "created_at": clock.moments(rng, dates["trial_started_on"]),
-        "derived_attention": np.zeros(n, dtype=np.int64),  # derived with the state once loaded (seed())
+        "derived_attention": np.zeros(n, dtype=np.int64),  # see derive_state
     }
     info = Customers(firms.names, firms.domains, firms.countries, partner, state, dates["trial_started_on"],
                      dates["trial_ends_on"], dates["subscription_started_on"], value, currency, billing, framework,
                      users)
     return columns, info
+
+
+def derive_state(clock: Clock, dialect: str) -> sa.Update:
+    """The overview's stored state and attention count for `today`, by the service's own SQL expressions.
+
+    The seed runs it while the customer table has no indexes yet: the same UPDATE on 200,000 indexed rows
+    afterwards takes minutes on SQLite.
+    """
+    return sa.update(Customer.__table__).values(
+        derived_state=customer_service.state_expr(clock.date),
+        derived_attention=customer_service.attention_expr(clock.date, dialect))

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 
 from partner_model import rules
-from partner_model.customers import ACTIVITY_COUNTS_KEY
+from partner_model.customers import ACTIVITY_COUNTS_KEY, DERIVED_KEY
 from partner_model.models import LineKind, WeekState
 from partner_model.seed.bulk import Columns
 from partner_model.seed.clock import HOUR, Clock
@@ -61,6 +61,6 @@ def weeks(line_weeks: np.ndarray, users: Users, clock: Clock) -> Columns:
 
 
 def app_state(clock: Clock) -> Columns:
-    """Tells customers.refresh_activity_counts that activities_90d is already counted for `today`."""
-    return {"key": [ACTIVITY_COUNTS_KEY], "value": [clock.date.isoformat()]}
+    """Tells customers.refresh_day_caches that activities_90d, state and attention are already right for `today`."""
+    return {"key": [ACTIVITY_COUNTS_KEY, DERIVED_KEY], "value": [clock.date.isoformat()] * 2}
 

@@ -25,6 +25,7 @@ PATHS: tuple[tuple[int, ...], ...] = (
     (), (NEWSLETTER,), (IN_TRIAL,), (NEWSLETTER, IN_TRIAL), (IN_TRIAL, WON), (IN_TRIAL, LOST), (LOST,),
     (NEWSLETTER, LOST),
 )
+STAY_NEW, TO_NEWSLETTER, TO_TRIAL, NEWSLETTER_TRIAL, TRIAL_WON, TRIAL_LOST, TO_LOST, NEWSLETTER_LOST = range(8)
 FINAL_STAGE = np.array([p[-1] if p else NEW for p in PATHS])
 STEPS = np.array([len(p) for p in PATHS])
 REVIEWS = (ReviewStatus.pending, ReviewStatus.accepted, ReviewStatus.denied)
@@ -48,15 +49,18 @@ def _linked(rng: np.random.Generator, c: Customers, clock: Clock) -> Frame:
     """The deal behind each partner-sourced account: registered, trialled, then won, lost or still open."""
     idx = np.flatnonzero(c.partner >= 0)
     n, state, coin = len(idx), c.state[idx], rng.random(len(idx))
-    path = np.select([state == ACTIVE, state == TRIAL], [4, np.where(coin < 0.35, 3, 2)],
-                     default=np.where(coin < 0.7, 5, 2))
+    path = np.select([state == ACTIVE, state == TRIAL],
+                     [TRIAL_WON, np.where(coin < 0.35, NEWSLETTER_TRIAL, TO_TRIAL)],
+                     default=np.where(coin < 0.7, TRIAL_LOST, TO_TRIAL))  # some lost trials linger on the board
     trial_at = clock.moments(rng, c.trial_start[idx])
     created = clock.moments(rng, c.trial_start[idx] - rng.integers(1, 21, size=n))
-    lost_on = np.where(path == 5, np.minimum(c.trial_end[idx] + rng.integers(0, 15, size=n), clock.today - 1), 0)
-    won_on = np.where(path == 4, c.subscribed[idx], 0)
-    entered = np.select([path == 4, path == 5], [clock.moments(rng, won_on), clock.moments(rng, lost_on)],
-                        default=trial_at)
-    mid = np.where(path == 3, created + (trial_at - created) // 2, np.where(STEPS[path] == 2, trial_at, -1))
+    lost_day = np.minimum(c.trial_end[idx] + rng.integers(0, 15, size=n), clock.today - 1)
+    lost_on = np.where(path == TRIAL_LOST, lost_day, 0)
+    won_on = np.where(path == TRIAL_WON, c.subscribed[idx], 0)
+    entered = np.select([path == TRIAL_WON, path == TRIAL_LOST],
+                        [clock.moments(rng, won_on), clock.moments(rng, lost_on)], default=trial_at)
+    mid = np.where(path == NEWSLETTER_TRIAL, created + (trial_at - created) // 2,
+                   np.where(STEPS[path] == 2, trial_at, -1))
     pending = (state == TRIAL) & (rng.random(n) < 0.15)
     return {
         "partner": c.partner[idx], "customer": idx, "path": path, "review": np.where(pending, PENDING, ACCEPTED),
@@ -74,14 +78,16 @@ def _prospects(rng: np.random.Generator, firms: names.Companies, partners: Partn
     created_day = clock.today - rng.integers(1, clock.history_days + 1, size=n)
     age = clock.today - created_day
     coin = rng.random(n)
-    path = np.select([coin < 0.30, coin < 0.65, coin < 0.83], [0, 1, 6], default=7)
+    path = np.select([coin < 0.30, coin < 0.65, coin < 0.83], [STAY_NEW, TO_NEWSLETTER, TO_LOST],
+                     default=NEWSLETTER_LOST)
     # Most pending deals are days old; a few were forgotten in the queue (the queue's overdue marker).
     pending = rng.random(n) < np.where(age <= 14, 0.6, np.where(path <= 1, 0.006, 0))
     denied = ~pending & (rng.random(n) < 0.10)
-    path = np.where(denied | (age < 2), 0, path)  # a denied deal never moves
+    path = np.where(denied | (age < 2), STAY_NEW, path)  # a denied deal never moves
     step_days = 1 + (rng.random(n) * np.minimum(np.where(FINAL_STAGE[path] == LOST, 120, 60), age - 1)).astype(int)
     created = clock.moments(rng, created_day)
-    entered = np.where(path == 0, created, clock.moments(rng, np.minimum(created_day + step_days, clock.today - 1)))
+    moved_day = np.minimum(created_day + step_days, clock.today - 1)
+    entered = np.where(path == STAY_NEW, created, clock.moments(rng, moved_day))
     entered = np.maximum(entered, created)
     framework = np.array(rules.FRAMEWORKS, dtype=object)[rng.choice(len(rules.FRAMEWORKS), size=n)]
     value, currency = _money(rng, firms.countries)

@@ -76,6 +76,17 @@ def test_cached_customer_columns_agree_with_the_rows(demo: Engine) -> None:
     assert counted_on == TODAY.isoformat()
 
 
+def test_stored_state_and_attention_are_what_the_overview_derives(demo: Engine, tmp_path: Path) -> None:
+    from partner_model import customers
+
+    engine = _seeded(tmp_path / "derive.db")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE app_state SET value = '' WHERE key = '{customers.DERIVED_KEY}'")
+    with db.session(engine) as session:
+        assert customers.refresh_derived(session, TODAY)  # derives every account again, as on a new day
+    assert _dump(engine)["customer"] == _dump(demo)["customer"]
+
+
 def test_every_state_occurs_and_renewals_follow_the_rule(demo: Engine) -> None:
     with demo.connect() as conn:
         rows = conn.execute(sa.text("SELECT trial_started_on, trial_ends_on, subscription_started_on, renewal_on "
