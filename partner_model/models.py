@@ -156,6 +156,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_derived_state_framework", "derived_state", "framework"),
         sa.Index("ix_customer_derived_attention", "derived_attention"),
         sa.Index("ix_customer_partner_state", "partner_id", "derived_state"),
+        sa.Index("ix_customer_activities_90d", "activities_90d"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
@@ -218,7 +219,8 @@ class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
         sa.Index("ix_deal_stage_entered", "stage", "stage_entered_at"),
-        sa.Index("ix_deal_stage_review_value", "stage", "review_status", "currency", "value_cents"),
+        # The board's counts and sums: GROUP BY stage, currency read in index order, review status filtered on it.
+        sa.Index("ix_deal_stage_currency_review_value", "stage", "currency", "review_status", "value_cents"),
         sa.Index("ix_deal_review_created", "review_status", "created_at"),
         sa.Index("ix_deal_partner_stage", "partner_id", "stage", "stage_entered_at"),
         sa.Index("ix_deal_domain", "customer_domain"),
