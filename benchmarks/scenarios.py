@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks import naive
+from benchmarks import naive, pages
 from benchmarks.context import Context
 from partner_model import commissions, customers, db, deals
 
@@ -97,4 +97,5 @@ SCENARIOS: list[Scenario] = [
     board("one partner", partner_id=_partner),
     board("search", search=_search),
     Scenario("commissions: week lines", week_lines, naive.week_lines),
+    *(Scenario(f"page run: {page} (AppTest, staff)", pages.page_run(page)) for page in pages.PAGES),
 ]

@@ -251,6 +251,26 @@ def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]], today: d
     return [(key.desc() if descending else key.asc()).nulls_last() for key in keys] + [C.id.asc()]
 
 
+def _trials_first(session: Session, filters: list[Any], descending: bool, offset: int, limit: int) -> list[int]:
+    """Ids ordered by trial days left: running trials by their end date (on an index), then every other account.
+
+    The same order as sorting on the CASE expression with NULLs last, without sorting 200,000 rows.
+    """
+    trial = C.derived_state == AccountState.trial.value
+    ends = C.trial_ends_on.desc() if descending else C.trial_ends_on.asc()
+    trials = session.execute(sa.select(sa.func.count()).select_from(Customer.__table__)
+                             .where(*filters, trial)).scalar_one()
+    ids: list[int] = []
+    if offset < trials:
+        query = sa.select(C.id).where(*filters, trial).order_by(ends, C.id.asc()).offset(offset).limit(limit)
+        ids = list(session.execute(query).scalars())
+    if len(ids) < limit:
+        rest = sa.select(C.id).where(*filters, sa.or_(C.derived_state.is_(None), sa.not_(trial))).order_by(C.id)
+        rest = rest.offset(max(0, offset - trials)).limit(limit - len(ids))
+        ids += list(session.execute(rest).scalars())
+    return ids
+
+
 def customer_overview(
     session: Session,
     actor: Actor,
@@ -286,11 +306,17 @@ def customer_overview(
         # far faster than 200,000 wide joined rows, and a plain count can use the smallest index.
         counted = sa.select(sa.func.count()).select_from(Customer.__table__).where(*filters)
         total = session.execute(counted).scalar_one()
-        ranked = sa.select(C.id).where(*filters).order_by(*order)
-        if sort and sort.removeprefix("-") == "partner_name":
-            ranked = ranked.select_from(_WITH_PARTNER)
-        hits = session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).all() if total else []
-        position = {hit.id: i for i, hit in enumerate(hits)}
+        if not total:
+            ids: list[int] = []
+        elif sort and sort.removeprefix("-") == "trial_days_left":
+            ids = _trials_first(session, filters, sort.startswith("-"), max(0, offset), max(0, limit))
+        else:
+            ranked = sa.select(C.id).where(*filters).order_by(*order)
+            if sort and sort.removeprefix("-") == "partner_name":
+                ranked = ranked.select_from(_WITH_PARTNER)
+            ids = list(session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).scalars())
+        position = {customer_id: i for i, customer_id in enumerate(ids)}
+        hits = ids
         found = session.execute(page.where(C.id.in_(list(position)))).mappings().all() if hits else []
         rows = sorted(found, key=lambda r: position[r["customer_id"]])
     frame = pd.DataFrame([dict(r) for r in rows], columns=list(OVERVIEW_COLUMNS))

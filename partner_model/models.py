@@ -157,6 +157,12 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_derived_attention", "derived_attention"),
         sa.Index("ix_customer_partner_state", "partner_id", "derived_state"),
         sa.Index("ix_customer_activities_90d", "activities_90d"),
+        # The overview sorts 200,000 accounts by any column: each sortable column has an index to walk.
+        sa.Index("ix_customer_state_trial_ends", "derived_state", "trial_ends_on"),
+        sa.Index("ix_customer_framework_progress", "framework_progress"),
+        sa.Index("ix_customer_users", "users"),
+        sa.Index("ix_customer_last_activity_on", "last_activity_on"),
+        sa.Index("ix_customer_subscription_started_on", "subscription_started_on"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
