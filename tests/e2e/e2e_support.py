@@ -26,6 +26,26 @@ def email(role: str) -> str:
     return f"{role.replace('_', '.')}@vendor-e2e.example"
 
 
+def save_shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A full-page screenshot in tests/e2e/screenshots (git-ignored), for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script run is over (and any rerun it asked for), then fail on a Streamlit exception box."""
+    from playwright.sync_api import expect
+
+    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(ready).to_be_attached()
+    page.wait_for_timeout(400)  # a rerun the last run asked for starts right after
+    expect(ready).to_be_attached()
+    boxes = page.get_by_test_id("stException")
+    if boxes.count():
+        save_shot(page, "exception")
+        raise AssertionError(f"Streamlit exception on {page.url}:\n{boxes.first.inner_text()[:3000]}")
+
+
 @dataclass
 class Server:
     url: str

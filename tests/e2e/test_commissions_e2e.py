@@ -16,15 +16,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e_support import email, save_shot, settle
 from partner_model import commissions, db, deals, partners, rules, users
 
 # As in tests/e2e/conftest.py (its users and folder); not imported: run with tests/pages, "conftest" may be theirs.
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
-
-def email(role: str) -> str:
-    return f"{role.replace('_', '.')}@vendor-e2e.example"
 
 
 WON_ON = dt.date.today() - dt.timedelta(days=21)
@@ -54,17 +52,9 @@ def won_week(server) -> str:  # type: ignore[no-untyped-def]
     return WEEK
 
 
-def settle(page: Page) -> None:
-    """Wait for the script run to end, then fail on any Streamlit exception box."""
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
-    page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
 
 def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"commissions_{name}.png"), full_page=True)
-
+    save_shot(page, f"commissions_{name}")
 
 def open_commissions(page: Page, base: str, role: str) -> None:
     page.goto(base)

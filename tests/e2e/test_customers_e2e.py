@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
+from e2e_support import email, save_shot, settle
 from partner_model import customers, db, users
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/pages, "conftest" may be that folder's module
@@ -18,23 +19,9 @@ PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-def email(role: str) -> str:
-    return f"{role.replace('_', '.')}@vendor-e2e.example"
-
-
-def settle(page: Page) -> None:
-    """Wait until the script run is over, then fail on any Streamlit exception box."""
-    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    expect(ready).to_be_attached()
-    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
-    expect(ready).to_be_attached()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
 
 def shot(page: Page, name: str) -> None:
-    # Streamlit scrolls inside its own container, so full_page alone stops at the viewport: the test's is tall.
-    page.screenshot(path=str(SCREENSHOTS / f"customers_{name}.png"), full_page=True)
-
+    save_shot(page, f"customers_{name}")
 
 def open_customers(page: Page, base: str, role: str) -> None:
     page.goto(base)

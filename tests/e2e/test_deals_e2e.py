@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD, SCREENSHOTS, Server, email
 from playwright.sync_api import Page, expect
 
+from e2e_support import PASSWORD, Server, email, save_shot, settle
 from partner_model import db, deals, users
 
 COMPANY = "Kestrel Analytics Oy"
@@ -18,19 +18,9 @@ DOMAIN = "kestrel-analytics.example"
 SORTABLES = 'iframe[title="streamlit_sortables.sortable_items"]'
 
 
-def settle(page: Page) -> None:
-    """Wait until the script run is over, then fail on any Streamlit exception box."""
-    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    expect(ready).to_be_attached()
-    page.wait_for_timeout(400)  # a rerun the last run asked for starts right after
-    expect(ready).to_be_attached()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"deals_{name}.png"), full_page=True)
-
+    save_shot(page, f"deals_{name}")
 
 def sign_in(page: Page, server: Server, role: str) -> None:
     page.goto(server.url)

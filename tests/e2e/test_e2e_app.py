@@ -7,24 +7,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e_support import PASSWORD, ROLES, SCREENSHOTS, email
+from e2e_support import PASSWORD, ROLES, email, save_shot, settle
 from pages.components.access import PAGES, may_see
 
 
-def settle(page: Page) -> None:
-    """Wait until the script run is over, then fail on any Streamlit exception box."""
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
-    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
-    boxes = page.get_by_test_id("stException")
-    if boxes.count():
-        shot(page, "exception")
-        raise AssertionError(f"Streamlit exception on {page.url}:\n{boxes.first.inner_text()[:3000]}")
-
-
 def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"frame_{name}.png"), full_page=True)
-
+    save_shot(page, f"frame_{name}")
 
 def sign_in(page: Page, base: str, role: str, password: str = PASSWORD) -> None:
     page.goto(base)

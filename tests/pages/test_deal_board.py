@@ -12,13 +12,13 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import World
 from pages_helpers import all_text, shows_no_data
 
 from pages.components import board_columns as board
 from pages.components import board_moves as moves
 from pages.components import deal_details as details
 from pages.components.labels import STAGE_LABELS
+from pages_world import World
 from partner_model import deals, users
 
 PAGE = "pages/deal_board.py"

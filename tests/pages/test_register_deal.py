@@ -8,11 +8,11 @@ acme-consulting.example and the partner user is "Partner User".
 from __future__ import annotations
 
 import pytest
-from conftest import World
 from pages_helpers import main_text, shows_no_data
 from sqlmodel import func, select
 
 from pages.components import deal_form as form
+from pages_world import World
 from partner_model.models import Deal
 
 PAGE = "pages/register_deal.py"
