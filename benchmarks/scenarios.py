@@ -98,6 +98,6 @@ SCENARIOS: list[Scenario] = [
     board("one partner", partner_id=_partner),
     board("search", search=_search),
     Scenario("commissions: week lines", week_lines, naive.week_lines),
-    *(Scenario(f"page run: {page} (AppTest, staff, goal {goal:.0f} ms)", pages.page_run(page), goal_ms=goal)
-      for page, goal in pages.PAGES.items()),
+    *(Scenario(f"page run: {title} (AppTest, staff, goal {goal:.0f} ms)", pages.page_run(page, state), goal_ms=goal)
+      for title, page, state, goal in pages.PAGE_RUNS),
 ]

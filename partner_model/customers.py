@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import rules
+from partner_model import rules, text_search
 from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
 from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
 from partner_model.models import (
@@ -218,7 +218,7 @@ def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
 
 def _overview_filters(
     actor: Actor, columns: dict[str, sa.ColumnElement[Any]], *, state: str | None, needs_attention: bool | None,
-    search: str | None, partner_id: int | None,
+    search: str | None, partner_id: int | None, dialect: str,
 ) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = []
     scoped = scope_partner(actor, partner_id)
@@ -229,9 +229,9 @@ def _overview_filters(
     if needs_attention is not None:
         attention_col = columns["attention_items"]
         filters.append(attention_col > 0 if needs_attention else attention_col == 0)
-    pattern = rules.search_pattern(search)
-    if pattern is not None:
-        filters.append(sa.or_(sa.func.lower(C.name).like(pattern, escape="\\"), C.domain.like(pattern, escape="\\")))
+    found = text_search.matches(dialect, Customer.__table__, search)
+    if found is not None:
+        filters.append(found)
     return filters
 
 
@@ -295,7 +295,7 @@ def customer_overview(
     dialect = _dialect(session)
     columns = _overview_columns(today)
     filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
-                                partner_id=partner_id)
+                                partner_id=partner_id, dialect=dialect)
     order = _order(sort, columns, today, dialect)
     page = sa.select(*(col.label(name) for name, col in columns.items())).select_from(_WITH_PARTNER)
     if limit is None:  # the whole list, for a download: one pass

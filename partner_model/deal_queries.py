@@ -11,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import rules
+from partner_model import rules, text_search
 from partner_model.access import Actor, check_owns, require_role, scope_partner
 from partner_model.errors import NotFound
 from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
@@ -48,7 +48,8 @@ def _days(since: dt.datetime | None, today: dt.date) -> int | None:
     return None if since is None else (today - since.date()).days
 
 
-def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None) -> list[Any]:
+def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None,
+                   dialect: str) -> list[Any]:
     filters: list[Any] = []
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
@@ -59,11 +60,9 @@ def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, sea
         filters.append(D.review_status.in_(values))
     else:  # denied deals leave the board unless asked for
         filters.append(D.review_status != ReviewStatus.denied.value)
-    pattern = rules.search_pattern(search)
-    if pattern is not None:
-        filters.append(sa.or_(sa.func.lower(D.company_name).like(pattern, escape="\\"),
-                              D.customer_domain.like(pattern, escape="\\"),
-                              sa.func.lower(D.contact_name).like(pattern, escape="\\")))
+    found = text_search.matches(dialect, Deal.__table__, search)
+    if found is not None:
+        filters.append(found)
     return filters
 
 
@@ -98,7 +97,7 @@ def board(
     `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them.
     """
     today = _today(today)
-    filters = _board_filters(actor, partner_id, review_status, search)
+    filters = _board_filters(actor, partner_id, review_status, search, session.get_bind().dialect.name)
     columns = {stage.value: BoardColumn() for stage in Stage}
     sums = sa.select(D.stage, D.currency, sa.func.count(), sa.func.sum(D.value_cents)).where(*filters)
     for stage, currency, count, cents in session.execute(sums.group_by(D.stage, D.currency)):

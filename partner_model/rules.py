@@ -82,9 +82,14 @@ def clean_text(value: object, field: str, label: str, *, required: bool = True, 
     return text
 
 
+def search_text(value: object, field: str = "search") -> str | None:
+    """The cleaned text of a search box; None for a blank search."""
+    return clean_text(value, field, N_("Search"), required=False, max_length=200)
+
+
 def search_pattern(value: object, field: str = "search") -> str | None:
     """A LIKE pattern matching the text anywhere, case-insensitively; None for a blank search."""
-    text = clean_text(value, field, N_("Search"), required=False, max_length=200)
+    text = search_text(value, field)
     if text is None:
         return None
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

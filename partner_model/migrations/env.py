@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from partner_model import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from partner_model import models, text_search  # noqa: F401  (models registers the tables on SQLModel.metadata)
 from partner_model.db import make_engine
 
 config = context.config
@@ -26,6 +26,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=text_search.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

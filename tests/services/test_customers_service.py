@@ -305,6 +305,39 @@ def test_search_treats_wildcards_as_text(session, cast, accounts):
     assert frame.empty and total == 0
 
 
+def test_search_follows_renamed_and_deleted_accounts(session, cast, make_trial):
+    """The trigram index (migration 0006) is kept in step with the accounts it indexes."""
+    customer = session.get(Customer, make_trial(cast.acme_user, company_name="Fresh Start Oy", domain="fresh-start.fi",
+                                                today=TODAY).id)
+    customer.name = "Renamed Holdings Oy"
+    session.add(customer)
+    session.commit()
+    assert _overview(session, cast.acme_user, search="fresh start")[1] == 0
+    assert list(_overview(session, cast.acme_user, search="renamed hold")[0]["customer_id"]) == [customer.id]
+    session.delete(customer)
+    session.commit()
+    assert _overview(session, cast.acme_user, search="renamed")[1] == 0
+    assert _overview(session, cast.acme_user, search="fresh-start.fi")[1] == 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ac", {"active"}),  # shorter than a trigram: a plain scan
+    ("e", {"fresh", "ending", "closed", "active"}),
+    ('"Trial', set()),  # a quote is text, not query syntax
+    ("Trial AB", {"ending"}),  # spaces belong to the text
+    ("g.se", {"ending"}),
+])
+def test_search_of_short_texts_and_query_syntax(session, cast, accounts, text, expected):
+    frame, total = _overview(session, cast.acme_user, search=text)
+    assert set(frame["customer_id"]) == {accounts[k].id for k in expected} and total == len(expected)
+
+
+def test_search_ignores_case_of_accented_letters(session, cast, make_trial):
+    trial = make_trial(cast.acme_user, company_name="Österlund Ångström AB", domain="osterlund.se", today=TODAY)
+    for text in ("ÖSTERLUND", "österlund", "ångström"):
+        assert list(_overview(session, cast.acme_user, search=text)[0]["customer_id"]) == [trial.id], text
+
+
 @pytest.mark.parametrize("column", ["name", "domain", "state", "activities_90d", "attention_items",
                                     "framework_progress", "users", "trial_days_left", "renewal_on"])
 def test_overview_sorts_by_any_column_both_ways(session, cast, accounts, column):

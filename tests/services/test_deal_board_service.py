@@ -108,6 +108,19 @@ def test_the_board_searches_company_text(session, cast, pipeline):
     assert sum(c.count for c in deals.board(session, cast.manager, search="no such company").values()) == 0
 
 
+def test_the_board_search_follows_renamed_deals_and_matches_contacts(session, cast, pipeline):
+    from partner_model.models import Deal
+
+    deal = session.get(Deal, pipeline["won"].id)
+    deal.company_name, deal.contact_name = "Foxtrot Power AS", "Ingrid Solberg"
+    session.add(deal)
+    session.commit()
+    assert sum(c.count for c in deals.board(session, cast.manager, search="echo energy").values()) == 0
+    for text in ("FOXTROT power", "ingrid sol", "ng"):
+        board = deals.board(session, cast.manager, search=text)
+        assert deal.id in _card_ids(board["closed_won"]), text
+
+
 def test_a_partner_sees_only_its_own_deals_on_the_board(session, cast, pipeline):
     board = deals.board(session, cast.acme_user)
     ids = set().union(*(_card_ids(c) for c in board.values()))
