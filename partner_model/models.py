@@ -126,7 +126,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     failed_sign_ins: int = 0
     locked_until: dt.datetime | None = None
-    language: str = Field(default="en", max_length=5)
+    language: str | None = Field(default=None, max_length=5)  # None: the user has not picked; follow the browser
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -321,7 +321,7 @@ class UserRead(SQLModel):
     name: str
     role: Role
     partner_id: int | None = None
-    language: str = "en"
+    language: str | None = None  # the interface language picked, None when never picked
     active: bool = True
 
     @property

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
 from partner_model import rules
+from partner_model.i18n import LANGUAGES
 from partner_model.access import Actor, audit, require_role, write_service
 from partner_model.errors import N_, AlreadyExists, AuthError, NotFound, ValidationError
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
@@ -18,7 +19,6 @@ from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcn
 _hasher = PasswordHasher()
 # A real hash to verify against when the email is unknown, so both paths take the same time.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
-LANGUAGES = ("en", "fi", "sv", "nl", "de")
 
 
 def hash_password(password: str) -> str:
@@ -57,7 +57,7 @@ def create_user(
     role: Role | str,
     password: str,
     partner_id: int | None = None,
-    language: str = "en",
+    language: str | None = None,
     actor: Actor | None = None,
 ) -> UserRead:
     """Create a user. Partner roles need a partner; staff roles have none. With an `actor` (the admin page)
@@ -72,7 +72,7 @@ def create_user(
     address = address.lower()
     name_text = rules.clean_text(name, "name", "Name")
     role = rules.choice(Role, role, "role", "Role")
-    if language not in LANGUAGES:
+    if language is not None and language not in LANGUAGES:
         raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
     _check_partner_link(session, role, partner_id)
     if session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partner_model.errors import N_
 from partner_model.models import Role
 
 ALL_ROLES = frozenset(Role)
@@ -16,26 +17,26 @@ DEAL_ROLES = frozenset({Role.partner_user, Role.partner_admin, Role.partner_mana
 @dataclass(frozen=True)
 class Page:
     path: str  # relative to dashboard.py, as st.page_link and st.switch_page want it
-    label: str
+    label: str  # marked for the catalogue; shown as _(label)
     icon: str
     roles: frozenset[Role]
 
 
 PAGES: dict[str, Page] = {
-    "home": Page("dashboard.py", "Home", ":material/home:", ALL_ROLES),
-    "customers": Page("pages/customers.py", "Customers", ":material/apartment:", ALL_ROLES),
-    "register_deal": Page("pages/register_deal.py", "Register a deal", ":material/add_business:", DEAL_ROLES),
-    "deal_board": Page("pages/deal_board.py", "Deal board", ":material/view_kanban:", DEAL_ROLES),
+    "home": Page("dashboard.py", N_("Home"), ":material/home:", ALL_ROLES),
+    "customers": Page("pages/customers.py", N_("Customers"), ":material/apartment:", ALL_ROLES),
+    "register_deal": Page("pages/register_deal.py", N_("Register a deal"), ":material/add_business:", DEAL_ROLES),
+    "deal_board": Page("pages/deal_board.py", N_("Deal board"), ":material/view_kanban:", DEAL_ROLES),
     "review_queue": Page(
-        "pages/review_queue.py", "Review queue", ":material/fact_check:",
+        "pages/review_queue.py", N_("Review queue"), ":material/fact_check:",
         frozenset({Role.partner_manager, Role.admin})),
-    "pipeline": Page("pages/pipeline.py", "Pipeline", ":material/monitoring:", DEAL_ROLES),
-    "commissions": Page("pages/commissions.py", "Commissions", ":material/payments:", ALL_ROLES),
+    "pipeline": Page("pages/pipeline.py", N_("Pipeline"), ":material/monitoring:", DEAL_ROLES),
+    "commissions": Page("pages/commissions.py", N_("Commissions"), ":material/payments:", ALL_ROLES),
     # Partner admins edit their own; staff read; admins may edit any partner's (billing.py decides which).
     "billing": Page(
-        "pages/billing.py", "Billing", ":material/receipt_long:",
+        "pages/billing.py", N_("Billing"), ":material/receipt_long:",
         frozenset({Role.partner_admin, Role.partner_manager, Role.finance, Role.admin})),
-    "admin": Page("pages/admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.admin})),
+    "admin": Page("pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", frozenset({Role.admin})),
 }
 
 # Who may change billing information on the billing page (everyone else there reads).

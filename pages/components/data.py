@@ -55,8 +55,10 @@ def attempt(action: Callable[[Any], T]) -> tuple[T | None, DomainError | None]:
 
 
 def show_error(error: DomainError, where: Any = None) -> None:
-    """Show a domain error as written: its message is meant for the user."""
-    (where or st).error(str(error), icon=":material/error:")
+    """Show a domain error in the reader's language: its message is meant for the user."""
+    from pages.components.translate import error_text
+
+    (where or st).error(error_text(error), icon=":material/error:")
 
 
 class FieldErrors:

@@ -11,18 +11,20 @@ import streamlit as st
 from pages.components import auth
 from pages.components.access import PAGES, may_see, visible_pages
 from pages.components.labels import ROLE_LABELS, label
+from pages.components.translate import N_, _, language_picker, remember_user_language
 from partner_model.models import UserRead
 
-APP_NAME = "Partner program"
+APP_NAME = N_("Partner program")
 NEXT_PAGE_KEY = "after_sign_in"  # the page a signed-out visitor asked for, opened after signing in
 
 
 def page_frame(page: str) -> UserRead | None:
     """Set the page config, draw the sidebar, and return the signed-in user (None when signed out)."""
     info = PAGES[page]
-    title = APP_NAME if page == "home" else f"{info.label} · {APP_NAME}"
+    user = auth.current_user()  # first: the user's language decides every word below
+    remember_user_language(user)
+    title = _(APP_NAME) if page == "home" else f"{_(info.label)} · {_(APP_NAME)}"
     st.set_page_config(page_title=title, page_icon=info.icon, layout="wide")
-    user = auth.current_user()
     _sidebar(user, page)
     return user
 
@@ -33,35 +35,36 @@ def guard(page: str) -> UserRead:
     info = PAGES[page]
     if user is None:
         st.session_state[NEXT_PAGE_KEY] = page
-        st.title(info.label)
-        st.warning("Sign in to see this page.", icon=":material/lock:")
-        st.page_link(PAGES["home"].path, label="Sign in", icon=":material/login:")
+        st.title(_(info.label))
+        st.warning(_("Sign in to see this page."), icon=":material/lock:")
+        st.page_link(PAGES["home"].path, label=_("Sign in"), icon=":material/login:")
         st.stop()
     if not may_see(user.role, page):
-        st.title(info.label)
-        st.error(f"Your role ({label(ROLE_LABELS, user.role)}) is not allowed to see this page.",
+        st.title(_(info.label))
+        st.error(_("Your role ({role}) is not allowed to see this page.").format(role=label(ROLE_LABELS, user.role)),
                  icon=":material/block:")
-        st.page_link(PAGES["home"].path, label="Back to the home page", icon=":material/home:")
+        st.page_link(PAGES["home"].path, label=_("Back to the home page"), icon=":material/home:")
         st.stop()
     return user
 
 
 def _sidebar(user: UserRead | None, current: str) -> None:
     with st.sidebar:
-        st.markdown(f"### {APP_NAME}")
+        st.markdown(f"### {_(APP_NAME)}")
         for key, info in visible_pages(user.role if user else None):
-            link_label = "Sign in" if user is None and key == "home" else info.label
+            link_label = _("Sign in") if user is None and key == "home" else _(info.label)
             st.page_link(info.path, label=link_label, icon=info.icon)
         st.divider()
         if user is None:
-            st.caption("Not signed in.")
+            st.caption(_("Not signed in."))
         else:
             st.markdown(f"**{user.name}**")
             st.text(user.email)  # plain text: markdown would turn the address into a mailto link
-            st.caption(f"Role: {label(ROLE_LABELS, user.role)}")
-            if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            st.caption(_("Role: {role}").format(role=label(ROLE_LABELS, user.role)))
+            if st.button(_("Sign out"), key="sign_out", icon=":material/logout:"):
                 auth.sign_out()
                 st.switch_page(PAGES["home"].path)
+        language_picker(user)
         auth.emit_cookie()
 
 

@@ -170,7 +170,7 @@ def test_the_chosen_week_stays_when_finance_switches_tabs_and_back(app, world):
     at = at.selectbox(key="commission_week").select(LAST_WEEK).run()
     at.session_state["commissions_tab"] = "Reports"
     at = at.run()
-    assert not at.selectbox and not at.exception
+    assert not at.main.selectbox and not at.exception
     at.session_state["commissions_tab"] = "Week review"
     at = at.run()
     assert at.selectbox(key="commission_week").value == LAST_WEEK
@@ -250,7 +250,7 @@ def test_partner_sees_year_to_date_totals(app, world):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == "2,000.00 EUR"
     assert list(frames(at)[0]["Week"]) == [THIS_WEEK]
-    assert not at.selectbox  # no week to pick for the year to date
+    assert not at.main.selectbox  # no week to pick for the year to date
 
 
 def test_partner_gets_their_own_statement_without_choosing_a_partner(app, world):

@@ -110,7 +110,7 @@ def test_a_partner_sees_only_their_own_pipeline(app, world):
     _add_beta_deals(world)
     at = _open(app, "beta_admin")
     assert not at.exception
-    assert not at.selectbox  # no partner filter: their own partner only
+    assert not at.main.selectbox  # no partner filter: their own partner only
     assert "Your deals at Beta Advisors" in main_text(at)
     assert _metrics(at) == {"Deals registered": "2", "Win rate": "0%", "Conversion": "0%", "Median days to won": "—"}
     assert at.dataframe[0].value["Company"].tolist() == ["Stale AB"]
