@@ -11,9 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
 from partner_model import rules
-from partner_model.i18n import LANGUAGES
 from partner_model.access import Actor, audit, require_role, write_service
 from partner_model.errors import N_, AlreadyExists, AuthError, NotFound, ValidationError
+from partner_model.i18n import LANGUAGES
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
 _hasher = PasswordHasher()
