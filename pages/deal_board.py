@@ -10,6 +10,7 @@ from pages.components import board_columns as board
 from pages.components import board_moves as moves
 from pages.components import deal_details as details
 from pages.components.labels import REVIEW_LABELS, label
+from pages.components.translate import _
 from partner_model import deals, partners, rules
 
 OPEN = "open"  # the default: pending and accepted deals (denied ones leave the board)
@@ -17,7 +18,7 @@ REVIEW_FILTERS = [OPEN, "pending", "accepted", "denied"]
 
 user = guard("deal_board")
 staff = user.role in rules.STAFF_ROLES
-st.title("Deal board")
+st.title(_("Deal board"))
 
 names, error = attempt(lambda s: partners.partner_names(s, user))
 if error is not None:
@@ -30,18 +31,18 @@ partner_column, review_column, search_column = st.columns([2, 2, 3])
 partner_id = None
 with partner_column:
     if staff:
-        partner_id = st.selectbox("Partner", [None, *names], key="board_partner",
-                                  format_func=lambda p: "All partners" if p is None else names[p])
+        partner_id = st.selectbox(_("Partner"), [None, *names], key="board_partner",
+                                  format_func=lambda p: _("All partners") if p is None else names[p])
     else:
-        st.markdown(f"**Partner**  \n{', '.join(names.values()) or '—'}")
+        st.markdown("**{title}**  \n{names}".format(title=_("Partner"), names=", ".join(names.values()) or "—"))
 with review_column:
     chosen_status = st.selectbox(
-        "Review status", REVIEW_FILTERS, key="board_review",
-        format_func=lambda r: "Pending and accepted" if r == OPEN else label(REVIEW_LABELS, r),
-        help="Denied deals leave the board; choose Denied to see them with their reason.")
+        _("Review status"), REVIEW_FILTERS, key="board_review",
+        format_func=lambda r: _("Pending and accepted") if r == OPEN else label(REVIEW_LABELS, r),
+        help=_("Denied deals leave the board; choose Denied to see them with their reason."))
     review_status = None if chosen_status == OPEN else chosen_status
 with search_column:
-    search = st.text_input("Search", key="board_search", placeholder="Company, domain or contact",
+    search = st.text_input(_("Search"), key="board_search", placeholder=_("Company, domain or contact"),
                            icon=":material/search:")
 
 result, error = attempt(lambda s: deals.board(s, user, partner_id=partner_id, review_status=review_status,
@@ -54,15 +55,17 @@ columns = result
 moves.show_flash()
 if sum(column.count for column in columns.values()) == 0:
     filtered = partner_id is not None or review_status is not None or bool(search)
-    st.info("No deals match these filters." if filtered else "No deals yet: register one to see it here.",
+    st.info(_("No deals match these filters.") if filtered else _("No deals yet: register one to see it here."),
             icon=":material/inbox:")
-    st.page_link("pages/register_deal.py", label="Register a deal", icon=":material/add_business:")
+    st.page_link("pages/register_deal.py", label=_("Register a deal"), icon=":material/add_business:")
 else:
     shown = board.shown_cards(columns)
     view_column, card_column = st.columns([2, 3], vertical_alignment="bottom")
     with view_column:
-        view = st.segmented_control("View", ["drag", "cards"], key="board_view", default="drag", required=True,
-                                    format_func=lambda v: "Drag and drop" if v == "drag" else "Cards with controls")
+        # TRANSLATORS: how the board is shown (a noun).
+        view = st.segmented_control(_("View"), ["drag", "cards"], key="board_view", default="drag", required=True,
+                                    format_func=lambda v: _("Drag and drop") if v == "drag"
+                                    else _("Cards with controls"))
     with card_column:
         board.card_picker(shown)
     if view == "cards":

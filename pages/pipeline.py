@@ -11,12 +11,13 @@ from pages.components import attempt, guard, show_error
 from pages.components import pipeline_charts as charts
 from pages.components import pipeline_panel as panel
 from pages.components.access import PAGES
+from pages.components.translate import _, fmt, ngettext
 from partner_model import partners, pipeline
 
 STALE_LIMIT = 50
 
 user = guard("pipeline")
-st.title("Pipeline")
+st.title(_("Pipeline"))
 
 names, error = attempt(lambda s: partners.partner_names(s, user))
 if error is not None:
@@ -41,9 +42,13 @@ if error is not None:
     st.stop()
 
 if figures["stats"]["deals"] == 0:
-    whose = "the program" if partner_id is None else names.get(partner_id, "this partner")
-    st.info(f"No deals registered for {whose} yet: the pipeline fills as deals are registered.",
-            icon=":material/monitoring:")
+    if partner_id is None:
+        empty = _("No deals registered for the program yet: the pipeline fills as deals are registered.")
+    else:
+        partner = names.get(partner_id) or _("Partner #{id}").format(id=partner_id)
+        empty = _("No deals registered for {partner} yet: the pipeline fills as deals are registered.").format(
+            partner=partner)
+    st.info(empty, icon=":material/monitoring:")
     st.stop()
 
 panel.metrics(figures["stats"])
@@ -52,18 +57,23 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.funnel_figure(figures["funnel"]), key="pipeline_funnel")
     lost = int(charts.deals_per_stage(figures["funnel"])["closed_lost"])
-    st.caption(f"Deals in each stage now. Closed lost ({lost:,} deal{'' if lost == 1 else 's'}) left the funnel; "
-               "denied deals are not counted.")
+    st.caption(ngettext(
+        "Deals in each stage now. Closed lost ({count} deal) left the funnel; denied deals are not counted.",
+        "Deals in each stage now. Closed lost ({count} deals) left the funnel; denied deals are not counted.",
+        lost).format(count=fmt().number(lost)))
 with right:
     st.plotly_chart(charts.value_by_stage_figure(figures["funnel"]), key="pipeline_value")
-    st.caption("Expected annual value of the deals in each stage, one panel per currency (never added up).")
+    st.caption(_("Expected annual value of the deals in each stage, one panel per currency (never added up)."))
 
 st.plotly_chart(charts.registrations_figure(figures["weekly"]), key="pipeline_weekly")
 
-st.subheader("Stale deals to chase")
+st.subheader(_("Stale deals to chase"))
 stale = figures["stale"]
-more = " (the first 50)" if len(stale) >= STALE_LIMIT else ""
-st.caption(f"Open deals that sat in their stage past its limit, longest waiting first{more}.")
+if len(stale) >= STALE_LIMIT:
+    st.caption(_("Open deals that sat in their stage past its limit, longest waiting first (the first {count}).")
+               .format(count=fmt().number(STALE_LIMIT)))
+else:
+    st.caption(_("Open deals that sat in their stage past its limit, longest waiting first."))
 panel.stale_table(stale, show_partner=partner_id is None)
 if not stale.empty:
-    st.page_link(PAGES["deal_board"].path, label="Open the deal board to move them", icon=PAGES["deal_board"].icon)
+    st.page_link(PAGES["deal_board"].path, label=_("Open the deal board to move them"), icon=PAGES["deal_board"].icon)

@@ -8,16 +8,21 @@ import streamlit as st
 from pages.components import attempt, guard, show_error
 from pages.components import deal_form as form
 from pages.components.labels import REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.review_labels import md, money
+from pages.components.review_labels import md
+from pages.components.translate import _, fmt, ngettext
 from partner_model import partners, rules
 
 user = guard("register_deal")
 staff = user.role in rules.STAFF_ROLES
-st.title("Register a deal")
-st.markdown(
+st.title(_("Register a deal"))
+st.markdown(ngettext(
     "Register a customer you are working with, so the deal is yours. Enter the **customer's** contact name and "
     "email, never your own: the email's domain identifies the customer. Vendor staff review each registration; "
-    f"an accepted one protects your claim for {rules.PROTECTION_DAYS} days.")
+    "an accepted one protects your claim for {count} day.",
+    "Register a customer you are working with, so the deal is yours. Enter the **customer's** contact name and "
+    "email, never your own: the email's domain identifies the customer. Vendor staff review each registration; "
+    "an accepted one protects your claim for {count} days.",
+    rules.PROTECTION_DAYS).format(count=fmt().number(rules.PROTECTION_DAYS)))
 
 names = None
 if staff:  # staff register on a partner's behalf and must say which
@@ -29,16 +34,17 @@ if staff:  # staff register on a partner's behalf and must say which
 created = form.created_deal()
 if created is not None:
     with st.container(border=True):
-        st.success(f"Registered **{md(created.company_name)}** ({md(created.customer_domain)}). "
-                   f"Review status: **{label(REVIEW_LABELS, created.review_status)}** until vendor staff review it.",
+        st.success(_("Registered **{company}** ({domain}). Review status: **{status}** until vendor staff review "
+                     "it.").format(company=md(created.company_name), domain=md(created.customer_domain),
+                                   status=label(REVIEW_LABELS, created.review_status)),
                    icon=":material/check_circle:")
-        st.markdown(f"Stage **{label(STAGE_LABELS, created.stage)}** · expected annual value "
-                    f"**{money(created.value, created.currency)}** · contact {md(created.contact_name)} "
-                    f"({md(created.contact_email)})")
-        st.page_link("pages/deal_board.py", label="See the deal on the deal board", icon=":material/view_kanban:",
+        st.markdown(_("Stage **{stage}** · expected annual value **{value}** · contact {name} ({email})").format(
+            stage=label(STAGE_LABELS, created.stage), value=fmt().money(created.value, created.currency),
+            name=md(created.contact_name), email=md(created.contact_email)))
+        st.page_link("pages/deal_board.py", label=_("See the deal on the deal board"), icon=":material/view_kanban:",
                      query_params={"deal": str(created.id)})
-    st.subheader("Register another deal")
+    st.subheader(_("Register another deal"))
 
-left, _ = st.columns([3, 2])
+left, __ = st.columns([3, 2])
 with left:
     form.registration_form(user, names)

@@ -9,9 +9,10 @@ from typing import Any
 import streamlit as st
 
 from pages.components import board_moves as moves
-from pages.components.board_labels import days_text, markers, totals_text
+from pages.components.board_labels import deals_text, in_stage_text, markers, totals_text
 from pages.components.labels import REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.review_labels import md, money, plural
+from pages.components.review_labels import md
+from pages.components.translate import _, fmt, ngettext
 from partner_model.deal_queries import BoardColumn
 from partner_model.models import Stage, UserRead
 
@@ -40,30 +41,33 @@ def shown_cards(columns: dict[str, BoardColumn]) -> dict[str, list[dict[str, Any
 
 def header(stage: str, column: BoardColumn) -> None:
     st.markdown(f"**{label(STAGE_LABELS, stage)}**")
-    st.caption(f"{plural(column.count, 'deal')} · {totals_text(column.totals)}")
+    st.caption(f"{deals_text(column.count)} · {totals_text(column.totals)}")
 
 
 def show_more(stage: str, column: BoardColumn, shown: int) -> None:
     if column.count > shown:
-        st.button(f"Show more ({column.count - shown} more)", key=f"board_more_{stage}", on_click=_show_more,
-                  args=(stage,), icon=":material/expand_more:", width="stretch")
+        more = _("Show more ({count} more)").format(count=fmt().number(column.count - shown))
+        st.button(more, key=f"board_more_{stage}", on_click=_show_more, args=(stage,), icon=":material/expand_more:",
+                  width="stretch")
 
 
 def _card(user: UserRead, card: dict[str, Any]) -> None:
     deal_id = int(card["deal_id"])
     with st.container(border=True, key=f"board_card_{deal_id}"):
-        st.markdown(f"**{md(card['company_name'])}**  \n{money(card['value'], card['currency'])}  \n"
+        st.markdown(f"**{md(card['company_name'])}**  \n{fmt().money(card['value'], card['currency'])}  \n"
                     f"{md(card['partner_name'])}")
-        st.caption(f"{label(REVIEW_LABELS, card['review_status'])} · {days_text(card['days_in_stage'])} in stage")
+        st.caption(f"{label(REVIEW_LABELS, card['review_status'])} · {in_stage_text(card['days_in_stage'])}")
         found = markers(card)
         if found:  # coloured text rather than badges: it wraps in a narrow column instead of being cut off
             st.markdown("  \n".join(f":{m.color}[{m.icon} {m.text}]" for m in found))
-        st.selectbox("Move to", [s for s in STAGES if s != card["stage"]], index=None, key=moves.target_key(deal_id),
-                     format_func=lambda s: label(STAGE_LABELS, s), placeholder="Choose a stage")
+        st.selectbox(_("Move to"), [s for s in STAGES if s != card["stage"]], index=None,
+                     key=moves.target_key(deal_id), format_func=lambda s: label(STAGE_LABELS, s),
+                     placeholder=_("Choose a stage"))
         with st.container(horizontal=True, gap="small"):
-            st.button("Move", key=f"board_move_{deal_id}", on_click=moves.move_from_control,
+            # TRANSLATORS: a button: move the deal to the stage chosen above.
+            st.button(_("Move"), key=f"board_move_{deal_id}", on_click=moves.move_from_control,
                       args=(user, moves.card_ref(card)), icon=":material/arrow_forward:")
-            st.button("Details", key=f"board_open_{deal_id}", on_click=_open_card, args=(deal_id,),
+            st.button(_("Details"), key=f"board_open_{deal_id}", on_click=_open_card, args=(deal_id,),
                       type="tertiary", icon=":material/open_in_new:")
 
 
@@ -72,14 +76,14 @@ def cards_view(user: UserRead, columns: dict[str, BoardColumn], shown: dict[str,
         with place:
             header(stage, columns[stage])
             if not shown[stage]:
-                st.caption("No deals in this stage.")
+                st.caption(_("No deals in this stage."))
             for card in shown[stage]:
                 _card(user, card)
             show_more(stage, columns[stage], len(shown[stage]))
 
 
 def drag_view(user: UserRead, columns: dict[str, BoardColumn], shown: dict[str, list[dict[str, Any]]]) -> None:
-    st.caption("Drag a card to another column to move the deal; with the keyboard, use the cards with controls.")
+    st.caption(_("Drag a card to another column to move the deal; with the keyboard, use the cards with controls."))
     moves.drag_board(user, shown, columns)
     for stage, place in zip(STAGES, st.columns(len(STAGES), gap="small"), strict=True):
         with place:
@@ -95,6 +99,8 @@ def card_picker(shown: dict[str, list[dict[str, Any]]]) -> None:
                                              f"{card['partner_name']}")
     chosen = st.session_state.get(CARD_KEY)
     if chosen is not None and chosen not in options:  # opened by a link, or not among the first cards
-        options[chosen] = f"Deal #{chosen}"
-    st.selectbox("Open a card", list(options), index=None, key=CARD_KEY, format_func=options.get,
-                 placeholder=f"Notes, history and more of any card shown ({plural(len(options), 'card')})")
+        options[chosen] = _("Deal #{id}").format(id=chosen)
+    st.selectbox(_("Open a card"), list(options), index=None, key=CARD_KEY, format_func=options.get,
+                 placeholder=ngettext("Notes, history and more of any card shown ({count} card)",
+                                      "Notes, history and more of any card shown ({count} cards)",
+                                      len(options)).format(count=fmt().number(len(options))))

@@ -1,5 +1,6 @@
 """The deal board's words: card labels and markers, column totals, a drop read back from the drag-and-drop
-board, and history rows. Pure functions over plain values, tested without Streamlit.
+board, and history rows. Pure functions over plain values, tested without Streamlit; every word is in the
+reader's language (`_`, `ngettext`) and every amount and date in their locale's way (`fmt()`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from pages.components.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.review_labels import DENIAL_REASON_LABELS, money, plural
+from pages.components.review_labels import DENIAL_REASON_LABELS
+from pages.components.translate import N_, _, fmt, ngettext
 from partner_model.models import EventRead
 
 
@@ -25,43 +27,77 @@ class Marker:
 
 
 def totals_text(totals: Mapping[str, Decimal]) -> str:
-    """'24,000.00 EUR · 5,000.00 SEK', largest first; '—' without deals."""
+    """'EUR 24,000.00 · SEK 5,000.00' (in English), largest first; '—' without deals."""
     if not totals:
         return "—"
-    return " · ".join(money(value, currency) for currency, value in sorted(totals.items(), key=lambda t: -t[1]))
+    return " · ".join(fmt().money(value, currency)
+                      for currency, value in sorted(totals.items(), key=lambda t: -t[1]))
 
 
-def days_text(days: int | None) -> str:
-    return "—" if days is None else plural(int(days), "day")
+def deals_text(count: int) -> str:
+    """'1 deal', '3 deals' in the reader's language."""
+    return ngettext("{count} deal", "{count} deals", count).format(count=fmt().number(count))
+
+
+def _days(days: Any) -> int | None:
+    if days is None or (isinstance(days, float) and pd.isna(days)):
+        return None
+    return int(days)
+
+
+def in_stage_text(days: int | None) -> str:
+    """'3 days in stage'; '— in stage' when unknown."""
+    n = _days(days)
+    if n is None:
+        # TRANSLATORS: a card's time in its stage when the number of days is unknown ("—" stays).
+        return _("— in stage")
+    return ngettext("{count} day in stage", "{count} days in stage", n).format(count=fmt().number(n))
 
 
 def markers(card: Mapping[str, Any]) -> list[Marker]:
     """What needs a look on a card: stale in its stage, protection expiring or expired, the denial reason."""
     found = []
     if card.get("stale"):
-        found.append(Marker(f"Stale: {days_text(card.get('days_in_stage'))} in stage", "orange", ":material/schedule:"))
+        n = _days(card.get("days_in_stage"))
+        text = (_("Stale: — in stage") if n is None else
+                ngettext("Stale: {count} day in stage", "Stale: {count} days in stage", n).format(
+                    count=fmt().number(n)))
+        found.append(Marker(text, "orange", ":material/schedule:"))
     if card.get("protection") == "expiring":
-        found.append(Marker(f"Protection ends {_date(card.get('protected_until'))}", "red", ":material/shield:"))
+        found.append(Marker(_("Protection ends {date}").format(date=_date(card.get("protected_until"))), "red",
+                            ":material/shield:"))
     elif card.get("protection") == "expired":
-        found.append(Marker("Protection expired", "gray", ":material/gpp_bad:"))
+        found.append(Marker(_("Protection expired"), "gray", ":material/gpp_bad:"))
     if card.get("review_status") == "denied":
-        reason = label(DENIAL_REASON_LABELS, card.get("denial_reason"), "no reason given")
-        found.append(Marker(f"Denied: {reason}", "red", ":material/block:"))
+        reason = label(DENIAL_REASON_LABELS, card.get("denial_reason"), _("no reason given"))
+        found.append(Marker(_("Denied: {reason}").format(reason=reason), "red", ":material/block:"))
     return found
 
 
 def _date(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """A date from a board row (a date, a Timestamp, an ISO string or nothing) in the reader's way."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return "—"
-    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return fmt().date(value)
 
 
 def card_label(card: Mapping[str, Any]) -> str:
-    """A drag-and-drop card: a few lines of text, unique through the deal id (the component returns only text)."""
+    """A drag-and-drop card: a few lines of text, unique through the deal id (the component returns only text).
+
+    The board reads a dropped card back by looking its whole label up among the labels it drew in the same
+    language, so the words may be translated: only the '#<deal id>' on the first line has to stay.
+    """
     lines = [
         f"{card['company_name']} · #{card['deal_id']}",
-        f"{money(card['value'], card['currency'])} · {card['partner_name']}",
-        f"{label(REVIEW_LABELS, card['review_status'])} · {days_text(card.get('days_in_stage'))} in stage",
+        f"{fmt().money(card['value'], card['currency'])} · {card['partner_name']}",
+        f"{label(REVIEW_LABELS, card['review_status'])} · {in_stage_text(card.get('days_in_stage'))}",
     ]
     lines += [f"⚠ {marker.text}" for marker in markers(card)]
     return "\n".join(lines)
@@ -69,7 +105,7 @@ def card_label(card: Mapping[str, Any]) -> str:
 
 def drag_header(stage: str, count: int, totals: Mapping[str, Decimal]) -> str:
     """A drag-and-drop column's header: the stage, its count and value sums (over all its deals)."""
-    return f"{label(STAGE_LABELS, stage)}\n{plural(count, 'deal')} · {totals_text(totals)}"
+    return f"{label(STAGE_LABELS, stage)}\n{deals_text(count)} · {totals_text(totals)}"
 
 
 def dropped(before: list[dict[str, Any]], after: list[dict[str, Any]] | None) -> tuple[str, str] | None:
@@ -88,24 +124,41 @@ def dropped(before: list[dict[str, Any]], after: list[dict[str, Any]] | None) ->
 # --- history ---------------------------------------------------------------------------------------------
 
 EVENT_NAMES = {
-    "registered": "Registered",
-    "reviewed": "Reviewed",
-    "moved": "Moved",
-    "note": "Note added",
-    "billing": "Billing option changed",
-    "protection": "Protection extended",
+    # TRANSLATORS: a deal's history: the deal was registered.
+    "registered": N_("Registered"),
+    # TRANSLATORS: a deal's history: vendor staff reviewed the registration.
+    "reviewed": N_("Reviewed"),
+    # TRANSLATORS: a deal's history: the deal was moved to another stage.
+    "moved": N_("Moved"),
+    "note": N_("Note added"),
+    "billing": N_("Billing option changed"),
+    "protection": N_("Protection extended"),
 }
+
+# The history table's columns (also the keys of its column_config).
+WHEN, WHO, WHAT, FROM, TO = N_("When (UTC)"), N_("Who"), N_("What"), N_("From"), N_("To")
+HISTORY_COLUMNS = (WHEN, WHO, WHAT, FROM, TO)
 
 
 def _registered(value: str | None) -> str:
-    stage, _, status = (value or "").partition("/")
+    stage, __, status = (value or "").partition("/")
     return f"{label(STAGE_LABELS, stage.strip())}, {label(REVIEW_LABELS, status.strip())}"
 
 
 def _reviewed(value: str | None) -> str:
-    status, _, reason = (value or "").partition(":")
+    status, __, reason = (value or "").partition(":")
     text = label(REVIEW_LABELS, status.strip())
     return f"{text}: {label(DENIAL_REASON_LABELS, reason.strip())}" if reason else text
+
+
+def _stored_date(value: str | None) -> str:
+    """A date stored as ISO text in an event, in the reader's way (as it is when it is no date)."""
+    if not value:
+        return "—"
+    try:
+        return fmt().date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def event_values(kind: str, from_value: str | None, to_value: str | None) -> tuple[str, str]:
@@ -117,16 +170,26 @@ def event_values(kind: str, from_value: str | None, to_value: str | None) -> tup
     if kind == "moved":
         return label(STAGE_LABELS, from_value), label(STAGE_LABELS, to_value)
     if kind == "billing":
-        return label(BILLING_OPTION_LABELS, from_value, "Not set"), label(BILLING_OPTION_LABELS, to_value)
+        return label(BILLING_OPTION_LABELS, from_value, _("Not set")), label(BILLING_OPTION_LABELS, to_value)
+    if kind == "protection":
+        return _stored_date(from_value), _stored_date(to_value)
     return from_value or "—", to_value or "—"
 
 
 def history_frame(events: list[EventRead], names: Mapping[int, str]) -> pd.DataFrame:
-    """Who, what, when, from, to: one row per event, oldest first, times in UTC to the minute."""
+    """Who, what, when, from, to: one row per event, oldest first; when is a UTC time (shown to the minute)."""
+    columns = [_(column) for column in HISTORY_COLUMNS]
     rows = []
     for event in events:
         before, after = event_values(event.kind, event.from_value, event.to_value)
-        who = names.get(event.actor_id, "—") if event.actor_id is not None else "System"
-        rows.append({"When (UTC)": f"{event.at:%Y-%m-%d %H:%M}", "Who": who,
-                     "What": EVENT_NAMES.get(event.kind, event.kind.capitalize()), "From": before, "To": after})
-    return pd.DataFrame(rows, columns=["When (UTC)", "Who", "What", "From", "To"])
+        who = names.get(event.actor_id, "—") if event.actor_id is not None else _("System")
+        what = _(EVENT_NAMES[event.kind]) if event.kind in EVENT_NAMES else event.kind.capitalize()
+        rows.append(dict(zip(columns, [_utc(event.at), who, what, before, after], strict=True)))
+    frame = pd.DataFrame(rows, columns=columns)
+    frame[columns[0]] = pd.to_datetime(frame[columns[0]])
+    return frame
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A naive UTC time (SQLite returns naive ones, PostgreSQL aware ones): one kind per column."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment

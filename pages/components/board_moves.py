@@ -18,6 +18,7 @@ from pages.components.board_labels import card_label, drag_header, dropped
 from pages.components.data import attempt, show_error
 from pages.components.labels import BILLING_OPTION_LABELS, STAGE_LABELS, label
 from pages.components.review_labels import md
+from pages.components.translate import _, error_text
 from partner_model import deals
 from partner_model.deal_queries import BoardColumn
 from partner_model.errors import Conflict, DomainError
@@ -69,17 +70,21 @@ def _redraw_drag_board() -> None:
 def _report(card: dict[str, Any], target: str, error: DomainError | None) -> None:
     where = label(STAGE_LABELS, card["stage"])
     if error is None:
-        flash("success", f"Moved {card['company_name']} from {where} to {label(STAGE_LABELS, target)}.")
+        flash("success", _("Moved {company} from {source} to {target}.").format(
+            company=card["company_name"], source=where, target=label(STAGE_LABELS, target)))
     elif isinstance(error, Conflict):
-        flash("warning", f"{error} The board now shows the latest data.")
+        # TRANSLATORS: {error} is a whole sentence saying why the move was refused.
+        flash("warning", _("{error} The board now shows the latest data.").format(error=error_text(error)))
     else:
-        flash("error", f"{card['company_name']} stays in {where}: {error}")
+        # TRANSLATORS: {error} is a whole sentence saying why the move was refused.
+        flash("error", _("{company} stays in {stage}: {error}").format(
+            company=card["company_name"], stage=where, error=error_text(error)))
 
 
 def move(user: UserRead, card: dict[str, Any], target: str, *, billing_option: str | None = None,
          note: str | None = None) -> DomainError | None:
     """Run the move and remember the outcome for the next run; returns the refusal, if any."""
-    _, error = attempt(lambda s: deals.move_deal(s, user, card["deal_id"], stage=target,
+    __, error = attempt(lambda s: deals.move_deal(s, user, card["deal_id"], stage=target,
                                                  billing_option=billing_option, note=note,
                                                  expected_version=card["version"]))
     _redraw_drag_board()
@@ -104,7 +109,8 @@ def move_from_control(user: UserRead, card: dict[str, Any]) -> None:
     target = st.session_state.get(target_key(card["deal_id"]))
     st.session_state[target_key(card["deal_id"])] = None  # the box starts empty again wherever the card ends up
     if target is None:
-        flash("error", f"Choose the stage to move {card['company_name']} to, then press Move.")
+        flash("error", _("Choose the stage to move {company} to, then press Move.").format(
+            company=card["company_name"]))
         return
     request_move(user, card, target)
 
@@ -118,29 +124,32 @@ def _cancel() -> None:
 
 def _ask(user: UserRead, pending: dict[str, Any]) -> None:
     target, deal_id = pending["target"], pending["deal_id"]
-    st.markdown(f"Move **{md(pending['company_name'])}** from {label(STAGE_LABELS, pending['stage'])} to "
-                f"**{label(STAGE_LABELS, target)}**.")
+    st.markdown(_("Move **{company}** from {source} to **{target}**.").format(
+        company=md(pending["company_name"]), source=label(STAGE_LABELS, pending["stage"]),
+        target=label(STAGE_LABELS, target)))
     billing_option = note = None
     if target == Stage.closed_won.value:
         options = [option.value for option in BillingOption]
         current = pending.get("billing_option")
         billing_option = st.selectbox(
-            "Billing option", options, index=options.index(current) if current in options else None,
+            _("Billing option"), options, index=options.index(current) if current in options else None,
             format_func=lambda o: label(BILLING_OPTION_LABELS, o), key=f"board_move_billing_{deal_id}",
-            placeholder="Choose how the customer is billed", help="Who bills the customer decides the commission.")
+            placeholder=_("Choose how the customer is billed"),
+            help=_("Who bills the customer decides the commission."))
     else:
-        note = st.text_area("Note", key=f"board_move_note_{deal_id}", max_chars=2000,
-                            placeholder="Why the customer is not interested now, and when to ask again",
-                            help="A note that helps reassess the deal later.")
+        note = st.text_area(_("Note"), key=f"board_move_note_{deal_id}", max_chars=2000,
+                            placeholder=_("Why the customer is not interested now, and when to ask again"),
+                            help=_("A note that helps reassess the deal later."))
     confirm, cancel = st.columns(2)
-    if confirm.button(f"Move to {label(STAGE_LABELS, target)}", key="board_move_confirm", type="primary"):
+    confirm_label = _("Move to {stage}").format(stage=label(STAGE_LABELS, target))
+    if confirm.button(confirm_label, key="board_move_confirm", type="primary"):
         error = move(user, pending, target, billing_option=billing_option, note=note)
         if error is None or isinstance(error, Conflict):
             _report(pending, target, error)
             _cancel()
             st.rerun()
         show_error(error)  # the dialog stays open: the card has not moved
-    if cancel.button("Cancel", key="board_move_cancel"):
+    if cancel.button(_("Cancel"), key="board_move_cancel"):
         _cancel()
         st.rerun()
 
@@ -148,7 +157,8 @@ def _ask(user: UserRead, pending: dict[str, Any]) -> None:
 def move_dialog(user: UserRead) -> None:
     """The open question of a move to a closed stage (opened from session state, so AppTest can answer it)."""
     pending = st.session_state[PENDING_KEY]
-    title = "Close the deal as won" if pending["target"] == Stage.closed_won.value else "Close the deal as lost"
+    won = pending["target"] == Stage.closed_won.value
+    title = _("Close the deal as won") if won else _("Close the deal as lost")
     st.dialog(title, on_dismiss=_cancel)(_ask)(user, pending)
 
 

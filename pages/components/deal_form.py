@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.components import FieldErrors, attempt
+from pages.components.translate import _
 from partner_model import deals, rules
 from partner_model.errors import DomainError
 from partner_model.models import DealRead, UserRead
@@ -38,14 +39,15 @@ def customer_domain_preview(email: str | None) -> str | None:
 @st.fragment
 def _email_with_preview() -> None:
     # A fragment: typing reruns only the email and its preview, not the whole page.
-    st.text_input("Contact email", key=EMAIL_KEY, live=True, autocomplete="off", max_chars=254,
-                  placeholder="name@customer-company.com",
-                  help="The customer contact's work email, never your own: its domain identifies the customer.")
+    st.text_input(_("Contact email"), key=EMAIL_KEY, live=True, autocomplete="off", max_chars=254,
+                  # TRANSLATORS: an example email address; keep it a valid address (ASCII, one @).
+                  placeholder=_("name@customer-company.com"),
+                  help=_("The customer contact's work email, never your own: its domain identifies the customer."))
     domain = customer_domain_preview(st.session_state.get(EMAIL_KEY))
     if domain:
-        st.caption(f"Customer domain: **{domain}**")
+        st.caption(_("Customer domain: **{domain}**").format(domain=domain))
     else:
-        st.caption("The customer domain appears here as you type the email.")
+        st.caption(_("The customer domain appears here as you type the email."))
 
 
 def _submit(user: UserRead, staff: bool) -> None:
@@ -68,31 +70,33 @@ def registration_form(user: UserRead, partner_names: dict[int, str] | None) -> N
     """The form; staff (who get `partner_names`) also choose the partner they register the deal for."""
     errors = FieldErrors()
     if partner_names is not None:
-        st.selectbox("Partner", list(partner_names), format_func=partner_names.get, index=None, key=PARTNER_KEY,
-                     placeholder="Choose the partner (type to search)",
-                     help="Vendor staff register a deal on a partner's behalf.")
+        st.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get, index=None, key=PARTNER_KEY,
+                     placeholder=_("Choose the partner (type to search)"),
+                     help=_("Vendor staff register a deal on a partner's behalf."))
         errors.slot("partner_id")
-    st.text_input("Contact name", key=NAME_KEY, max_chars=200, autocomplete="off",
-                  help="The customer's contact person, never your own name.")
+    st.text_input(_("Contact name"), key=NAME_KEY, max_chars=200, autocomplete="off",
+                  help=_("The customer's contact person, never your own name."))
     errors.slot("contact_name")
     _email_with_preview()
     errors.slot("contact_email")
-    st.text_input("Company", key=COMPANY_KEY, max_chars=200, help="The customer's company name.")
+    st.text_input(_("Company"), key=COMPANY_KEY, max_chars=200, help=_("The customer's company name."))
     errors.slot("company_name")
     value_column, currency_column = st.columns([3, 1])
     with value_column:
-        st.text_input("Expected annual value", key=VALUE_KEY, placeholder="12000",
-                      help="The first year's subscription value, e.g. 12000 or 12000.50.")
+        st.text_input(_("Expected annual value"), key=VALUE_KEY, placeholder="12000",
+                      # TRANSLATORS: the field takes a point as the decimal mark whatever the language.
+                      help=_("The first year's subscription value, e.g. 12000 or 12000.50."))
         errors.slot("annual_value")
     with currency_column:
-        st.selectbox("Currency", rules.CURRENCIES, key=CURRENCY_KEY)
+        st.selectbox(_("Currency"), rules.CURRENCIES, key=CURRENCY_KEY)
         errors.slot("currency")
-    st.selectbox("Main framework", rules.FRAMEWORKS, index=None, key=FRAMEWORK_KEY, accept_new_options=True,
-                 placeholder="Choose or type a framework (optional)")
+    st.selectbox(_("Main framework"), rules.FRAMEWORKS, index=None, key=FRAMEWORK_KEY, accept_new_options=True,
+                 placeholder=_("Choose or type a framework (optional)"))
     errors.slot("framework")
-    st.text_area("Note", key=NOTE_KEY, max_chars=2000, placeholder="Optional: what the customer needs, next steps")
+    st.text_area(_("Note"), key=NOTE_KEY, max_chars=2000,
+                 placeholder=_("Optional: what the customer needs, next steps"))
     errors.slot("note")
-    st.button("Register the deal", key=SUBMIT_KEY, type="primary", icon=":material/add_business:",
+    st.button(_("Register the deal"), key=SUBMIT_KEY, type="primary", icon=":material/add_business:",
               on_click=_submit, args=(user, partner_names is not None))
     error: DomainError | None = st.session_state.get(ERROR_KEY)
     if error is not None:

@@ -19,10 +19,11 @@ from pages.components import board_moves as moves
 from pages.components import deal_details as details
 from pages.components.labels import STAGE_LABELS
 from pages_world import World
-from partner_model import deals, users
+from partner_model import deals, i18n, users
 
 PAGE = "pages/deal_board.py"
 TODAY = dt.date.today()
+EN = i18n.Formats("en")
 
 
 def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]
@@ -97,8 +98,8 @@ def test_partner_sees_five_columns_with_counts_value_sums_and_cards(app, world):
     for header in ("**New**", "**Newsletter subscription**", "**Trial**", "**Closed won**", "**Closed lost**"):
         assert header in text
     captions = [c.value for c in at.main.caption]
-    assert "2 deals · 12,000.00 EUR · 5,000.00 SEK" in captions  # New: sums per currency
-    assert "1 deal · 10,000.00 EUR" in captions  # Closed won
+    assert "2 deals · EUR\xa012,000.00 · SEK\xa05,000.00" in captions  # New: sums per currency
+    assert "1 deal · EUR\xa010,000.00" in captions  # Closed won
     assert captions.count("0 deals · —") == 3
     assert "Pending Co" in text and "Winner Co" in text and "Acme Consulting" in text
     assert "Pending · 0 days in stage" in captions
@@ -119,7 +120,7 @@ def test_a_stale_card_and_an_expiring_protection_are_marked(app, world):
     _register(world, "Dusty Oy", today=TODAY - dt.timedelta(days=80), accept=True)
     at = _open(app)
     assert not at.exception
-    ends = (TODAY + dt.timedelta(days=10)).isoformat()
+    ends = EN.date(TODAY + dt.timedelta(days=10))
     assert (":orange[:material/schedule: Stale: 80 days in stage]  \n"
             f":red[:material/shield: Protection ends {ends}]") in [m.value for m in at.main.markdown]
 
@@ -295,6 +296,42 @@ def test_a_drop_on_closed_won_opens_the_billing_dialog(app, world):
     at.button(key="board_move_confirm").click().run()
     assert not at.exception
     assert _deal(world, deal_id).stage == "closed_won"
+
+
+def test_a_drop_moves_the_card_in_another_language_too(app, world):
+    pending_id = _deal_id(world, "Pending Co")
+    at = app("partner_user")
+    at.session_state["language"] = "fi"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    key = at.session_state[moves.DRAG_KEY_KEY]
+    items = json.loads(at.get("component_instance")[0].proto.json_args)["items"]
+    label = next(item for box in items for item in box["items"] if f"#{pending_id}" in item)
+    items[0]["items"].remove(label)
+    items[1]["items"].append(label)  # New -> Newsletter subscription
+    at.session_state[key] = items
+    at.run()
+    assert not at.exception
+    assert _deal(world, pending_id).stage == "newsletter"
+
+
+@pytest.mark.parametrize("language", ["fi", "de"])
+def test_the_board_its_cards_and_dialogs_draw_in_another_language(app, world, language):
+    won_id = _deal_id(world, "Winner Co")
+    deal_id = _register(world, "Kieli Oy", accept=True)
+    at = app("partner_manager")
+    at.session_state["language"] = language
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    at.segmented_control(key="board_view").set_value("cards").run()
+    assert not at.exception
+    _details(at, won_id)
+    assert not at.exception
+    assert at.dataframe  # the card's history
+    at.button(key="board_card_close").click().run()
+    _move(at, deal_id, "closed_lost")
+    assert not at.exception
+    assert at.session_state[moves.PENDING_KEY]["target"] == "closed_lost"
 
 
 # --- refused moves ----------------------------------------------------------------------------------------

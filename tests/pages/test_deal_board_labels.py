@@ -18,6 +18,7 @@ from pages.components.board_labels import (
     markers,
     totals_text,
 )
+from partner_model import i18n
 from partner_model.models import EventRead
 
 CARD = {"deal_id": 41, "company_name": "Fjord Logistics", "value": Decimal("24000.50"), "currency": "EUR",
@@ -27,7 +28,7 @@ CARD = {"deal_id": 41, "company_name": "Fjord Logistics", "value": Decimal("2400
 
 def test_totals_are_per_currency_largest_first_and_a_dash_without_deals():
     assert totals_text({}) == "—"
-    assert totals_text({"SEK": Decimal("500.00"), "EUR": Decimal("24000.50")}) == "24,000.50 EUR · 500.00 SEK"
+    assert totals_text({"SEK": Decimal("500.00"), "EUR": Decimal("24000.50")}) == "EUR\xa024,000.50 · SEK\xa0500.00"
 
 
 def test_a_plain_card_has_no_markers():
@@ -36,7 +37,8 @@ def test_a_plain_card_has_no_markers():
 
 @pytest.mark.parametrize("change, text", [
     ({"stale": True, "days_in_stage": 12}, "Stale: 12 days in stage"),
-    ({"protection": "expiring"}, "Protection ends 2027-01-31"),
+    ({"protection": "expiring"}, "Protection ends Jan 31, 2027"),
+    ({"stale": True, "days_in_stage": 1}, "Stale: 1 day in stage"),
     ({"protection": "expired"}, "Protection expired"),
     ({"review_status": "denied", "denial_reason": "existing_customer", "protection": None},
      "Denied: Already a customer"),
@@ -47,7 +49,7 @@ def test_markers_name_what_needs_a_look(change, text):
 
 def test_a_drag_label_shows_the_card_on_several_lines_and_ends_with_the_deal_id():
     lines = card_label({**CARD, "stale": True}).split("\n")
-    assert lines == ["Fjord Logistics · #41", "24,000.50 EUR · Acme Consulting", "Accepted · 3 days in stage",
+    assert lines == ["Fjord Logistics · #41", "EUR\xa024,000.50 · Acme Consulting", "Accepted · 3 days in stage",
                      "⚠ Stale: 3 days in stage"]
 
 
@@ -56,7 +58,7 @@ def test_drag_labels_are_unique_per_deal_even_for_the_same_company():
 
 
 def test_a_drag_column_header_has_the_stage_its_count_and_value_sums():
-    assert drag_header("closed_won", 3, {"EUR": Decimal("30000")}) == "Closed won\n3 deals · 30,000.00 EUR"
+    assert drag_header("closed_won", 3, {"EUR": Decimal("30000")}) == "Closed won\n3 deals · EUR\xa030,000.00"
     assert drag_header("new", 1, {}) == "New\n1 deal · —"
 
 
@@ -85,7 +87,7 @@ def test_no_move_without_a_known_card_in_another_column(after):
     ("moved", "trial", "closed_won", ("Trial", "Closed won")),
     ("billing", None, "via_partner", ("Not set", "Via partner")),
     ("note", None, "Call again in May", ("—", "Call again in May")),
-    ("protection", "2026-03-01", "2026-04-30", ("2026-03-01", "2026-04-30")),
+    ("protection", "2026-03-01", "2026-04-30", ("Mar 1, 2026", "Apr 30, 2026")),
 ])
 def test_history_values_are_in_the_products_words(kind, before, after, expected):
     assert event_values(kind, before, after) == expected
@@ -96,5 +98,24 @@ def test_history_rows_say_who_what_when_from_and_to():
     events = [EventRead(id=1, deal_id=1, kind="moved", actor_id=7, at=at, from_value="new", to_value="trial"),
               EventRead(id=2, deal_id=1, kind="note", actor_id=None, at=at, from_value=None, to_value="hi")]
     frame = history_frame(events, {7: "Alice"})
-    assert frame.values.tolist() == [["2026-11-20 09:30", "Alice", "Moved", "New", "Trial"],
-                                     ["2026-11-20 09:30", "System", "Note added", "—", "hi"]]
+    assert list(frame.columns) == ["When (UTC)", "Who", "What", "From", "To"]
+    assert frame["When (UTC)"].tolist() == [at, at]  # a time column (sortable), drawn in the reader's format
+    assert frame.drop(columns="When (UTC)").values.tolist() == [["Alice", "Moved", "New", "Trial"],
+                                                                ["System", "Note added", "—", "hi"]]
+
+
+def test_history_times_are_naive_utc_whatever_the_database_returns():
+    aware = dt.datetime(2026, 11, 20, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    events = [EventRead(id=1, deal_id=1, kind="note", actor_id=None, at=aware, from_value=None, to_value="hi")]
+    assert history_frame(events, {})["When (UTC)"].tolist() == [dt.datetime(2026, 11, 20, 9, 30)]
+
+
+def test_the_words_follow_the_readers_language(monkeypatch):
+    monkeypatch.setattr("pages.components.translate.language", lambda: "de")
+    german = i18n.translations("de").gettext
+    assert totals_text({"EUR": Decimal("24000.50")}) == i18n.Formats("de").money(Decimal("24000.50"), "EUR")
+    lines = card_label(CARD).split("\n")
+    assert lines[0] == "Fjord Logistics · #41"  # the deal id that keeps each label unique stays as it is
+    assert lines[1] == f"{i18n.Formats('de').money(Decimal('24000.50'), 'EUR')} · Acme Consulting"
+    assert drag_header("trial", 0, {}).split("\n")[0] == german("Trial")
+    assert event_values("protection", "2026-03-01", None) == (i18n.Formats("de").date(dt.date(2026, 3, 1)), "—")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from pages_helpers import all_text, main_text, shows_no_data
 
-from partner_model import deals, users
+from partner_model import deals, i18n, users
 
 if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
     from conftest import World
@@ -81,7 +82,7 @@ def test_partner_manager_sees_metrics_charts_and_stale_deals_over_all_partners(a
     stale = at.dataframe[0].value
     assert stale["Company"].tolist() == ["Stale AB"]
     assert stale.iloc[0][["Partner", "Stage", "Days in stage", "Limit (days)", "Value"]].tolist() == [
-        "Beta Advisors", "New", 20, 7, "8,000.00 SEK"]
+        "Beta Advisors", "New", 20, 7, "SEK\xa08,000.00"]
 
 
 def test_value_by_stage_is_never_added_across_currencies(app, world):
@@ -90,10 +91,10 @@ def test_value_by_stage_is_never_added_across_currencies(app, world):
     bars = {(trace["y"][0], trace["xaxis"]): trace["text"][0] for trace in spec["data"]}
     axes = {a["text"]: a for a in spec["layout"]["annotations"]}
     assert set(axes) == {"EUR", "SEK"}  # one panel per currency
-    assert bars[("New", "x")] == "12,000.00 EUR"
-    assert bars[("Closed won", "x")] == "10,000.00 EUR"
-    assert bars[("New", "x2")] == "8,000.00 SEK"
-    assert bars[("Closed lost", "x2")] == "30,000.00 SEK"
+    assert bars[("New", "x")] == "EUR\xa012,000.00"
+    assert bars[("Closed won", "x")] == "EUR\xa010,000.00"
+    assert bars[("New", "x2")] == "SEK\xa08,000.00"
+    assert bars[("Closed lost", "x2")] == "SEK\xa030,000.00"
 
 
 def test_the_partner_filter_narrows_every_figure(app, world):
@@ -150,6 +151,23 @@ def test_denied_deals_are_left_out_of_the_pipeline(app, world):
     at = _open(app)
     assert not at.exception
     assert _metrics(at)["Deals registered"] == "1"
+
+
+@pytest.mark.parametrize("language", ["fi", "de"])
+def test_the_pipeline_draws_in_another_language_with_its_number_format(app, world, language):
+    _add_beta_deals(world)
+    at = app("partner_manager")
+    at.session_state["language"] = language
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    formats = i18n.Formats(language)
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert len(specs) == 3
+    decimal, group = formats.locale.number_symbols["latn"]["decimal"], formats.locale.number_symbols["latn"]["group"]
+    assert all(spec["layout"]["separators"] == decimal + group for spec in specs)
+    funnel = next(spec for spec in specs if spec["data"][0]["type"] == "funnel")["data"][0]
+    assert funnel["y"][0] == i18n.translations(language).gettext("New")
+    assert at.dataframe[0].value.iloc[0].tolist()[-2] == formats.money(Decimal("8000.00"), "SEK")
 
 
 @pytest.mark.parametrize("role", ["finance", None])

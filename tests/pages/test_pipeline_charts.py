@@ -7,11 +7,13 @@ from decimal import Decimal
 import pandas as pd
 
 from pages.components.pipeline_charts import (
+    STAGE_COLOURS,
     deals_per_stage,
     funnel_figure,
     registrations_figure,
     value_by_stage_figure,
 )
+from partner_model import i18n
 
 FUNNEL = pd.DataFrame([
     {"stage": "new", "currency": "EUR", "deals": 3, "value": Decimal("3000.10")},
@@ -45,8 +47,8 @@ def test_value_by_stage_has_a_panel_per_currency_and_exact_labels():
     for trace in fig.data:
         by_panel.setdefault(trace.xaxis, {}).update(dict(zip(trace.y, trace.text, strict=True)))
     assert by_panel == {
-        "x": {"New": "3,000.10 EUR", "Trial": "1,200.00 EUR", "Closed won": "999.99 EUR"},
-        "x2": {"New": "50,000.00 SEK", "Closed lost": "8,000.00 SEK"},
+        "x": {"New": "EUR\xa03,000.10", "Trial": "EUR\xa01,200.00", "Closed won": "EUR\xa0999.99"},
+        "x2": {"New": "SEK\xa050,000.00", "Closed lost": "SEK\xa08,000.00"},
     }
     assert sorted(a.text for a in fig.layout.annotations) == ["EUR", "SEK"]
     assert fig.layout.xaxis2.matches is None  # each currency its own scale
@@ -58,3 +60,18 @@ def test_registrations_per_week_draws_every_week_including_empty_ones():
     trace = registrations_figure(weekly).data[0]
     assert list(trace.x) == ["2026-W01", "2026-W02", "2026-W03"]
     assert list(trace.y) == [4, 0, 2]
+
+
+def test_stage_words_and_colours_are_looked_up_when_drawn_in_the_readers_language(monkeypatch):
+    monkeypatch.setattr("pages.components.translate.language", lambda: "fi")
+    words = i18n.translations("fi").gettext
+    funnel = funnel_figure(FUNNEL)
+    trace = funnel.data[0]
+    assert list(trace.y) == [words(w) for w in ("New", "Newsletter subscription", "Trial", "Closed won")]
+    assert list(trace.marker.color) == [STAGE_COLOURS[s] for s in ("new", "newsletter", "trial", "closed_won")]
+    assert funnel.layout.separators == ",\xa0"
+    fig = value_by_stage_figure(FUNNEL)
+    colours = {trace.y[0]: trace.marker.color for trace in fig.data}
+    assert colours[words("Closed lost")] == STAGE_COLOURS["closed_lost"]
+    texts = {text for trace in fig.data for text in trace.text}
+    assert i18n.Formats("fi").money(Decimal("3000.10"), "EUR") in texts

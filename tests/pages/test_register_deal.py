@@ -86,7 +86,7 @@ def test_partner_registers_a_deal_and_sees_it_pending_with_a_link_to_the_board(a
     assert _deal_count(world) == before + 1
     success = at.main.success[0].value.replace("\\", "")
     assert "Fjord Logistics" in success and "fjord-logistics.example" in success and "Pending" in success
-    assert "24,000.50 SEK" in main_text(at)
+    assert "SEK\xa024,000.50" in main_text(at)  # the reader's money format, with the ISO code
     link = at.main.get("page_link")[0].proto
     assert link.page.endswith("deal_board.py") or "deal_board" in link.page
     assert "deal=" in link.query_string
@@ -186,6 +186,19 @@ def test_partners_get_no_partner_picker(app, world):
     at = _open(app, "partner_admin")
     assert not at.exception
     assert form.PARTNER_KEY not in [s.key for s in at.selectbox]
+
+
+def test_the_form_registers_a_deal_in_another_language(app, world):
+    before = _deal_count(world)
+    at = app("partner_user")
+    at.session_state["language"] = "fi"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    _submit(_fill(at, **GOOD))
+    assert not at.exception
+    assert _errors(at) == []
+    assert _deal_count(world) == before + 1
+    assert "Fjord Logistics" in at.main.success[0].value
 
 
 # --- access --------------------------------------------------------------------------------------------------
