@@ -13,6 +13,7 @@ import streamlit as st
 from pages.components import FieldErrors, attempt, guard, show_error
 from pages.components.admin_users import users_section
 from pages.components.labels import AUDIT_LABELS, TIER_LABELS, label
+from pages.components.translate import _, date_column_format, fmt, ngettext
 from partner_model import deals, partners, users
 from partner_model.models import Tier, UserRead
 
@@ -21,8 +22,8 @@ TIERS = list(Tier)
 
 def rate_input(key: str) -> float | None:
     return st.number_input(
-        "Commission rate (%)", min_value=0.0, max_value=100.0, value=None, step=0.5, format="%.2f", key=key,
-        help="Leave empty to use the tier's rate.")
+        _("Commission rate (%)"), min_value=0.0, max_value=100.0, value=None, step=0.5, format="%.2f", key=key,
+        help=_("Leave empty to use the tier's rate."))
 
 
 def as_fraction(percent: float | None) -> Decimal | None:
@@ -30,46 +31,56 @@ def as_fraction(percent: float | None) -> Decimal | None:
     return None if percent is None else Decimal(f"{percent:.2f}") / 100
 
 
+def rate_text(rate: Decimal) -> str:
+    """A commission rate (a fraction) as the reader writes a percentage: "22.5%", "22,5 %"."""
+    return fmt().percent(rate, decimals=2)
+
+
 def partner_list(user: UserRead) -> None:
-    search = st.text_input("Search partners", key="partner_search", placeholder="Name or domain")
+    search = st.text_input(_("Search partners"), key="partner_search", placeholder=_("Name or domain"))
     result, error = attempt(lambda s: partners.list_partners(s, user, search=search or None))
     if error is not None:
         show_error(error)
         return
     frame, total = result
     if total == 0:
-        st.info("No partners match." if search else "There are no partners yet.")
+        st.info(_("No partners match.") if search else _("There are no partners yet."))
         return
     shown = frame.assign(
         tier=frame["tier"].map(lambda t: label(TIER_LABELS, t)),
-        commission_rate=frame["commission_rate"].map(lambda r: f"{r * 100:.2f} %"),
+        commission_rate=frame["commission_rate"].map(rate_text),
     )[["id", "name", "domain", "tier", "commission_rate", "legal_name", "billing_email"]]
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "id": "Id", "name": "Name", "domain": "Domain", "tier": "Tier", "commission_rate": "Commission rate",
-        "legal_name": "Legal name", "billing_email": "Billing email"})
-    st.caption(f"{total} partners" + (f", showing the first {len(frame)}" if total > len(frame) else ""))
+        "id": _("Id"), "name": _("Name"), "domain": _("Domain"), "tier": _("Tier"),
+        "commission_rate": _("Commission rate"), "legal_name": _("Legal name"), "billing_email": _("Billing email")})
+    if total > len(frame):
+        st.caption(ngettext("{total} partner, showing the first {shown}", "{total} partners, showing the first {shown}",
+                            total).format(total=fmt().number(total), shown=fmt().number(len(frame))))
+    else:
+        st.caption(ngettext("{total} partner", "{total} partners", total).format(total=fmt().number(total)))
 
 
 def create_partner_form(user: UserRead) -> None:
     errors = FieldErrors()
     with st.form("create_partner", clear_on_submit=False):
-        st.markdown("**Add a partner**")
-        name = st.text_input("Partner name", key="new_partner_name")
+        st.markdown(_("**Add a partner**"))
+        name = st.text_input(_("Partner name"), key="new_partner_name")
         errors.slot("name")
-        domain = st.text_input("Domain", key="new_partner_domain", placeholder="example.com")
+        domain = st.text_input(_("Domain"), key="new_partner_domain", placeholder="example.com")
         errors.slot("domain")
-        tier = st.selectbox("Tier", TIERS, format_func=lambda t: label(TIER_LABELS, t), key="new_partner_tier")
+        tier = st.selectbox(_("Tier"), TIERS, format_func=lambda t: label(TIER_LABELS, t), key="new_partner_tier")
         errors.slot("tier")
         percent = rate_input("new_partner_rate")
         errors.slot("commission_rate")
-        submitted = st.form_submit_button("Add partner", key="create_partner_submit", type="primary")
+        submitted = st.form_submit_button(_("Add partner"), key="create_partner_submit", type="primary")
     if submitted:
         created, error = attempt(lambda s: partners.create_partner(
             s, name=name, domain=domain, tier=tier, commission_rate=as_fraction(percent), actor=user))
         if error is not None:
             errors.show(error)
         else:
-            st.success(f"Partner {created.name} added with a {created.commission_rate * 100:.2f} % rate.")
+            st.success(_("Partner {name} added with a {rate} rate.").format(
+                name=created.name, rate=rate_text(created.commission_rate)))
 
 
 def commission_form(user: UserRead) -> None:
@@ -78,20 +89,21 @@ def commission_form(user: UserRead) -> None:
         return
     errors = FieldErrors()
     with st.form("set_commission"):
-        st.markdown("**Change a partner's tier and rate**")
-        partner_id = st.selectbox("Partner", list(names), format_func=names.get, key="commission_partner")
-        tier = st.selectbox("Tier", TIERS, format_func=lambda t: label(TIER_LABELS, t), key="commission_tier")
+        st.markdown(_("**Change a partner's tier and rate**"))
+        partner_id = st.selectbox(_("Partner"), list(names), format_func=names.get, key="commission_partner")
+        tier = st.selectbox(_("Tier"), TIERS, format_func=lambda t: label(TIER_LABELS, t), key="commission_tier")
         errors.slot("tier")
         percent = rate_input("commission_rate")
         errors.slot("commission_rate")
-        submitted = st.form_submit_button("Save tier and rate", key="set_commission_submit")
+        submitted = st.form_submit_button(_("Save tier and rate"), key="set_commission_submit")
     if submitted:
         changed, error = attempt(lambda s: partners.set_commission(
             s, user, partner_id, tier=tier, commission_rate=as_fraction(percent)))
         if error is not None:
             errors.show(error)
         else:
-            st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {changed.commission_rate * 100:.2f} %.")
+            # Only words already translated, and punctuation: "Beta Advisors: Platinum, 25%."
+            st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {rate_text(changed.commission_rate)}.")
 
 
 def audit_section(user: UserRead) -> None:
@@ -105,19 +117,23 @@ def audit_section(user: UserRead) -> None:
         return
     frame, names = result
     if frame.empty:
-        st.info("Nothing recorded yet.")
+        st.info(_("Nothing recorded yet."))
         return
-    st.caption("The newest 200 sign-ins and admin changes.")
+    st.caption(_("The newest 200 sign-ins and admin changes."))
     frame = frame.assign(kind=frame["kind"].map(lambda k: label(AUDIT_LABELS, k)),
                          actor_id=frame["actor_id"].map(lambda i: "—" if pd.isna(i) else names.get(int(i), "—")))
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"), "kind": "What",
-        "subject": "Subject", "detail": "Detail", "actor_id": "By"})
+        "at": st.column_config.DatetimeColumn(_("When (UTC)"), format=date_column_format() + " HH:mm:ss"),
+        # TRANSLATORS: a column heading of the audit log: what happened.
+        "kind": _("What"),
+        "subject": _("Subject"), "detail": _("Detail"),
+        # TRANSLATORS: a column heading of the audit log: who did it.
+        "actor_id": _("By")})
 
 
 user = guard("admin")
-st.title("Admin")
-partners_tab, users_tab, audit_tab = st.tabs(["Partners", "Users", "Audit log"])
+st.title(_("Admin"))
+partners_tab, users_tab, audit_tab = st.tabs([_("Partners"), _("Users"), _("Audit log")])
 with partners_tab:
     # Forms first: a change made here shows in the list drawn after it on the same run.
     left, right = st.columns(2)

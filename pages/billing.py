@@ -11,15 +11,16 @@ import streamlit as st
 from pages.components import FieldErrors, attempt, guard, show_error
 from pages.components.access import BILLING_EDITORS
 from pages.components.labels import BILLING_OPTION_LABELS, label
+from pages.components.translate import N_, _, date_column_format
 from partner_model import deals, partners
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
 
-FIELDS = {
-    "legal_name": "Legal name",
-    "vat_id": "VAT id",
-    "billing_email": "Billing email",
-    "address": "Address",
-    "default_billing_option": "Default billing option",
+FIELDS = {  # translated where shown: _(FIELDS[field])
+    "legal_name": N_("Legal name"),
+    "vat_id": N_("VAT id"),
+    "billing_email": N_("Billing email"),
+    "address": N_("Address"),
+    "default_billing_option": N_("Default billing option"),
 }
 OPTIONS = [None, *BillingOption]
 
@@ -33,13 +34,14 @@ def pick_partner(user: UserRead) -> int | None:
         show_error(error)
         return None
     if not names:
-        st.info("There are no partners yet.")
+        st.info(_("There are no partners yet."))
         return None
-    return st.selectbox("Partner", list(names), format_func=names.get, key="billing_partner")
+    return st.selectbox(_("Partner"), list(names), format_func=names.get, key="billing_partner")
 
 
 def option_label(option: object) -> str:
-    return label(BILLING_OPTION_LABELS, option, "Not chosen")
+    # TRANSLATORS: no default billing option has been chosen.
+    return label(BILLING_OPTION_LABELS, option, _("Not chosen"))
 
 
 def edit_form(user: UserRead, partner: PartnerRead) -> None:
@@ -48,35 +50,36 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
         values: dict[str, object] = {}
         for field in ("legal_name", "vat_id", "billing_email"):
             current = getattr(partner, field) or ""
-            values[field] = st.text_input(FIELDS[field], value=current, key=f"{field}_{partner.id}")
+            values[field] = st.text_input(_(FIELDS[field]), value=current, key=f"{field}_{partner.id}")
             errors.slot(field)
-        values["address"] = st.text_area("Address", value=partner.address or "", key=f"address_{partner.id}")
+        values["address"] = st.text_area(_(FIELDS["address"]), value=partner.address or "",
+                                         key=f"address_{partner.id}")
         errors.slot("address")
         values["default_billing_option"] = st.selectbox(
-            FIELDS["default_billing_option"], OPTIONS, index=OPTIONS.index(partner.default_billing_option),
+            _(FIELDS["default_billing_option"]), OPTIONS, index=OPTIONS.index(partner.default_billing_option),
             format_func=option_label, key=f"default_billing_option_{partner.id}")
         errors.slot("default_billing_option")
-        submitted = st.form_submit_button("Save billing information", key="billing_save", type="primary")
+        submitted = st.form_submit_button(_("Save billing information"), key="billing_save", type="primary")
     if submitted:
-        _, error = attempt(lambda s: partners.update_billing_info(s, user, partner.id, **values))
+        __, error = attempt(lambda s: partners.update_billing_info(s, user, partner.id, **values))
         if error is not None:
             errors.show(error)
         else:
-            st.success("Billing information saved.", icon=":material/check:")
+            st.success(_("Billing information saved."), icon=":material/check:")
 
 
 def read_only(partner: PartnerRead) -> None:
-    st.caption("Only the partner's admins and vendor admins can change it.")
+    st.caption(_("Only the partner's admins and vendor admins can change it."))
     rows = []
     for field, field_label in FIELDS.items():
         value = getattr(partner, field)
         shown = option_label(value) if field == "default_billing_option" else value or "—"
-        rows.append({"field": field_label, "value": shown})
+        rows.append({"field": _(field_label), "value": shown})
     st.table(pd.DataFrame(rows).set_index("field"), hide_header=True, border="horizontal")
 
 
 def history(user: UserRead, partner_id: int) -> None:
-    st.subheader("Change history")
+    st.subheader(_("Change history"))
     def read(s):  # type: ignore[no-untyped-def]
         changes = partners.billing_history(s, user, partner_id)
         return changes, deals.user_names(s, {c.actor_id for c in changes if c.actor_id is not None})
@@ -87,18 +90,23 @@ def history(user: UserRead, partner_id: int) -> None:
         return
     changes, names = result
     if not changes:
-        st.info("No changes recorded yet.")
+        st.info(_("No changes recorded yet."))
         return
 
     def shown(field: str, value: str | None) -> str:
         return option_label(value) if field == "default_billing_option" else (value or "—")
 
+    at = "when"  # shown by its column_config label
+    # TRANSLATORS: a column heading of the billing change history: the value before the change.
+    before = _("From")
+    # TRANSLATORS: a column heading of the billing change history: the value after the change.
+    after = _("To")
     frame = pd.DataFrame([{
-        "When": c.at, "Field": FIELDS.get(c.field, c.field), "From": shown(c.field, c.from_value),
-        "To": shown(c.field, c.to_value), "Changed by": names.get(c.actor_id, "—"),
+        at: c.at, _("Field"): label(FIELDS, c.field), before: shown(c.field, c.from_value),
+        after: shown(c.field, c.to_value), _("Changed by"): names.get(c.actor_id, "—"),
     } for c in changes])
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={"When": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm")})
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        at: st.column_config.DatetimeColumn(_("When (UTC)"), format=date_column_format() + " HH:mm")})
 
 
 def billing_info(user: UserRead) -> PartnerRead | None:
@@ -120,8 +128,8 @@ def billing_info(user: UserRead) -> PartnerRead | None:
 
 
 user = guard("billing")
-st.title("Billing")
-left, _ = st.columns([3, 2])  # a form as wide as the screen is hard to read
+st.title(_("Billing"))
+left, __ = st.columns([3, 2])  # a form as wide as the screen is hard to read
 with left:
     chosen = billing_info(user)
 if chosen is not None:

@@ -7,23 +7,23 @@ import streamlit as st
 
 from pages.components import attempt, guard, show_error
 from pages.components import review_panel as panel
-from pages.components.review_labels import plural
+from pages.components.translate import _, fmt, ngettext
 from partner_model import deals, partners
 
 PAGE_SIZE = 50
 PAGE_KEY = "review_page"
 
 user = guard("review_queue")
-st.title("Review queue")
-st.caption("Pending deal registrations, oldest first. A deal waiting more than 2 business days is overdue. "
-           "Accepting protects the partner's registration for 90 days; a denial shows the partner its reason.")
+st.title(_("Review queue"))
+st.caption(_("Pending deal registrations, oldest first. A deal waiting more than 2 business days is overdue. "
+             "Accepting protects the partner's registration for 90 days; a denial shows the partner its reason."))
 
 names, error = attempt(lambda s: partners.partner_names(s, user))
 if error is not None:
     show_error(error)
     st.stop()
-partner_id = st.selectbox("Partner", [None, *names], key="review_partner",
-                          format_func=lambda p: "All partners" if p is None else names[p])
+partner_id = st.selectbox(_("Partner"), [None, *names], key="review_partner",
+                          format_func=lambda p: _("All partners") if p is None else names[p])
 
 
 def read_page(page: int):  # type: ignore[no-untyped-def]
@@ -45,14 +45,17 @@ frame, total = result
 
 if total == 0:
     panel.show_flash()
-    st.info("No deals are waiting for review." if partner_id is None
-            else f"No deals from {names[partner_id]} are waiting for review.", icon=":material/inbox:")
+    st.info(_("No deals are waiting for review.") if partner_id is None
+            else _("No deals from {partner} are waiting for review.").format(partner=names[partner_id]),
+            icon=":material/inbox:")
     st.stop()
 
 overdue = int(frame["overdue"].sum())
 first = (page - 1) * PAGE_SIZE + 1
-st.markdown(f"**{plural(total, 'deal')} waiting for review** · showing {first}–"
-            f"{first + len(frame) - 1} · {overdue} overdue on this page")
+st.markdown(ngettext("**{count} deal waiting for review** · showing {first}–{last} · {overdue} overdue on this page",
+                     "**{count} deals waiting for review** · showing {first}–{last} · {overdue} overdue on this page",
+                     total).format(count=fmt().number(total), first=fmt().number(first),
+                                   last=fmt().number(first + len(frame) - 1), overdue=fmt().number(overdue)))
 panel.queue_table(frame)
 if total > PAGE_SIZE:
     st.pagination(-(-total // PAGE_SIZE), key=PAGE_KEY)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.data import attempt, show_error
+from pages.components.labels import label
 from pages.components.review_labels import (
     DENIAL_REASON_LABELS,
     hint,
@@ -19,9 +20,10 @@ from pages.components.review_labels import (
     history_lines,
     md,
     money,
-    plural,
     waiting,
+    when,
 )
+from pages.components.translate import _, date_column_format, fmt, ngettext
 from partner_model import deals
 from partner_model.errors import DomainError
 from partner_model.models import DenialReason, UserRead
@@ -69,22 +71,27 @@ def _pick_from_table(ids: list[int]) -> None:
 
 def queue_table(frame: pd.DataFrame) -> None:
     """The page of pending deals; clicking a row chooses it, as the selectbox below does."""
+    overdue, hints = _("Overdue"), _("Hints")
+    # TRANSLATORS: a column heading of the review queue: when the deal was registered (a date).
+    registered = _("Registered")
+    # TRANSLATORS: the marker of an overdue deal in the review queue's table.
+    late_marker = _("⚠ Overdue")
     shown = pd.DataFrame({
-        "Overdue": frame["overdue"].map(lambda late: "⚠ Overdue" if late else ""),
-        "Company": frame["company_name"],
-        "Partner": frame["partner_name"],
-        "Domain": frame["customer_domain"],
-        "Value": [money(v, c) for v, c in zip(frame["value"], frame["currency"], strict=True)],
-        "Waiting": [waiting(a, b) for a, b in zip(frame["age_days"], frame["business_days"], strict=True)],
-        "Hints": frame["hints"].map(hint_names),
-        "Registered": frame["created_at"],
+        overdue: frame["overdue"].map(lambda late: late_marker if late else ""),
+        _("Company"): frame["company_name"],
+        _("Partner"): frame["partner_name"],
+        _("Domain"): frame["customer_domain"],
+        _("Value"): [money(v, c) for v, c in zip(frame["value"], frame["currency"], strict=True)],
+        _("Waiting"): [waiting(a, b) for a, b in zip(frame["age_days"], frame["business_days"], strict=True)],
+        hints: frame["hints"].map(hint_names),
+        registered: frame["created_at"],
     })
     ids = frame["deal_id"].tolist()
     st.dataframe(shown, hide_index=True, width="stretch", key=TABLE_KEY, on_select=lambda: _pick_from_table(ids),
                  selection_mode="single-row", column_config={
-                     "Overdue": st.column_config.TextColumn(help="Waiting more than 2 business days"),
-                     "Hints": st.column_config.ListColumn(help="What the reviewer should know; see the deal"),
-                     "Registered": st.column_config.DatetimeColumn(format="YYYY-MM-DD", help="UTC"),
+                     overdue: st.column_config.TextColumn(help=_("Waiting more than 2 business days")),
+                     hints: st.column_config.ListColumn(help=_("What the reviewer should know; see the deal")),
+                     registered: st.column_config.DatetimeColumn(format=date_column_format(), help=_("UTC")),
                  })
 
 
@@ -97,10 +104,13 @@ def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
     def describe(deal_id: int) -> str:
         r = rows[deal_id]
         late = "⚠ " if r["overdue"] else ""
-        return f"{late}{r['company_name']} · {r['partner_name']} · waiting {r['age_days']} d"
+        # TRANSLATORS: a deal in the "Deal to review" list; "d" abbreviates days.
+        text = _("{company} · {partner} · waiting {days} d").format(
+            company=r["company_name"], partner=r["partner_name"], days=fmt().number(r["age_days"]))
+        return f"{late}{text}"
 
-    chosen = st.selectbox("Deal to review", list(rows), index=None, key=DEAL_KEY, format_func=describe,
-                          placeholder="Choose a deal (or click its row above)")
+    chosen = st.selectbox(_("Deal to review"), list(rows), index=None, key=DEAL_KEY, format_func=describe,
+                          placeholder=_("Choose a deal (or click its row above)"))
     return rows.get(chosen) if chosen is not None else None
 
 
@@ -109,7 +119,7 @@ def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
 
 def hint_badges(codes: list[str]) -> None:
     if not codes:
-        st.badge("No hints: nothing known against this registration", icon=":material/check:", color="green")
+        st.badge(_("No hints: nothing known against this registration"), icon=":material/check:", color="green")
     for code in codes:
         h = hint(code)
         st.badge(h.meaning, icon=h.icon, color=h.color)
@@ -117,30 +127,36 @@ def hint_badges(codes: list[str]) -> None:
 
 def deal_details(row: dict[str, Any]) -> None:
     st.subheader(md(row["company_name"]), anchor=False)
-    st.markdown(
-        f"**{md(row['partner_name'])}** registered **{md(row['customer_domain'])}**  \n"
-        f"Contact: {md(row['contact_name'])} · {md(row['contact_email'])}  \n"
-        f"Expected annual value: **{money(row['value'], row['currency'])}** · "
-        f"Framework: {md(row['framework'] or '—')}  \n"
-        f"Registered {row['created_at']:%Y-%m-%d %H:%M} UTC, waiting {waiting(row['age_days'], row['business_days'])}")
+    lines = [
+        _("**{partner}** registered **{domain}**").format(partner=md(row["partner_name"]),
+                                                          domain=md(row["customer_domain"])),
+        _("Contact: {name} · {email}").format(name=md(row["contact_name"]), email=md(row["contact_email"])),
+        _("Expected annual value: **{value}** · Framework: {framework}").format(
+            value=money(row["value"], row["currency"]), framework=md(row["framework"] or "—")),
+        _("Registered {moment} UTC, waiting {waiting}").format(
+            moment=when(row["created_at"]), waiting=waiting(row["age_days"], row["business_days"])),
+    ]
+    st.markdown("  \n".join(lines))
     if row["overdue"]:
-        st.badge("Overdue: waiting more than 2 business days", icon=":material/schedule:", color="red")
+        st.badge(_("Overdue: waiting more than 2 business days"), icon=":material/schedule:", color="red")
     hint_badges(row["hints"])
 
 
 def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
     reason = None if accept else st.session_state.get(REASON_KEY)
     note = st.session_state.get(NOTE_KEY) or None
-    _, error = attempt(lambda s: deals.review_deal(s, user, deal["deal_id"], accept=accept, reason=reason,
-                                                   note=note, expected_version=deal["version"]))
+    __, error = attempt(lambda s: deals.review_deal(s, user, deal["deal_id"], accept=accept, reason=reason,
+                                                    note=note, expected_version=deal["version"]))
     if error is not None:
         _flash("error", error)
         return
-    who = f"{deal['company_name']} ({deal['partner_name']})"
     if accept:
-        _flash("success", f"Accepted {who}: the registration is protected for 90 days.")
+        _flash("success", _("Accepted {company} ({partner}): the registration is protected for 90 days.").format(
+            company=deal["company_name"], partner=deal["partner_name"]))
     else:
-        _flash("success", f"Denied {who}: {DENIAL_REASON_LABELS[reason]}. The partner sees the reason.")
+        _flash("success", _("Denied {company} ({partner}): {reason}. The partner sees the reason.").format(
+            company=deal["company_name"], partner=deal["partner_name"],
+            reason=label(DENIAL_REASON_LABELS, reason)))
     _forget_deal()
 
 
@@ -148,15 +164,18 @@ def decision(user: UserRead, row: dict[str, Any]) -> None:
     deal = {k: row[k] for k in ("deal_id", "version", "company_name", "partner_name")}
     deal["deal_id"], deal["version"] = int(deal["deal_id"]), int(deal["version"])
     with st.container(border=True):
-        st.markdown("**Decision**")
-        st.selectbox("Reason to deny", list(DenialReason), index=None, key=REASON_KEY,
-                     format_func=lambda r: DENIAL_REASON_LABELS[r], placeholder="Choose a reason (needed to deny)")
-        st.text_area("Note (optional)", key=NOTE_KEY, max_chars=2000, height=80,
-                     help="Kept on the deal with the decision; the partner reads it on the deal board.")
+        st.markdown(_("**Decision**"))
+        st.selectbox(_("Reason to deny"), list(DenialReason), index=None, key=REASON_KEY,
+                     format_func=lambda r: label(DENIAL_REASON_LABELS, r),
+                     placeholder=_("Choose a reason (needed to deny)"))
+        st.text_area(_("Note (optional)"), key=NOTE_KEY, max_chars=2000, height=80,
+                     help=_("Kept on the deal with the decision; the partner reads it on the deal board."))
         accept, deny = st.columns(2)
-        accept.button("Accept", key="review_accept", type="primary", icon=":material/check:", width="stretch",
+        # TRANSLATORS: a button: accept the deal registration.
+        accept.button(_("Accept"), key="review_accept", type="primary", icon=":material/check:", width="stretch",
                       on_click=_review, args=(user, deal, True))
-        deny.button("Deny", key="review_deny", icon=":material/block:", width="stretch",
+        # TRANSLATORS: a button: deny the deal registration.
+        deny.button(_("Deny"), key="review_deny", icon=":material/block:", width="stretch",
                     on_click=_review, args=(user, deal, False))
 
 
@@ -167,13 +186,14 @@ def history(user: UserRead, deal_id: int) -> None:
         return history_lines(events, names)
 
     lines, error = attempt(read)
-    st.markdown("**History**")
+    st.markdown(_("**History**"))
     if error is not None:
         show_error(error)
         return
     with st.container(border=True):
-        for when, who, what in lines or []:
-            st.markdown(f"{md(what)}  \n:gray[{when} UTC · {md(who)}]")
+        for moment, who, what in lines or []:
+            st.markdown("{what}  \n:gray[{by}]".format(what=md(what), by=_("{moment} UTC · {name}").format(
+                moment=moment, name=md(who))))
 
 
 # --- several at once -------------------------------------------------------------------------------
@@ -181,11 +201,13 @@ def history(user: UserRead, deal_id: int) -> None:
 
 def _accept_many(user: UserRead, picked: list[tuple[int, str]]) -> None:
     st.session_state.pop(BULK_KEY, None)
-    _, error = attempt(lambda s: deals.accept_many(s, user, [deal_id for deal_id, _ in picked]))
+    __, error = attempt(lambda s: deals.accept_many(s, user, [deal_id for deal_id, __ in picked]))
     if error is not None:
         _flash("error", error)
         return
-    _flash("success", f"Accepted {plural(len(picked), 'deal')} without hints: {', '.join(c for _, c in picked)}.")
+    _flash("success", ngettext("Accepted {count} deal without hints: {companies}.",
+                               "Accepted {count} deals without hints: {companies}.", len(picked)).format(
+        count=fmt().number(len(picked)), companies=", ".join(c for __, c in picked)))
     _forget_deal()
 
 
@@ -194,15 +216,18 @@ def bulk_accept(user: UserRead, frame: pd.DataFrame) -> None:
     picked: list[tuple[int, str]] | None = st.session_state.get(BULK_KEY)
     if picked:
         with st.container(border=True):
-            st.warning(f"Accept {plural(len(picked), 'deal')} without hints? "
-                       f"{md(', '.join(c for _, c in picked))}", icon=":material/help:")
+            count = fmt().number(len(picked))
+            st.warning(ngettext("Accept {count} deal without hints? {companies}",
+                                "Accept {count} deals without hints? {companies}", len(picked)).format(
+                count=count, companies=md(", ".join(c for __, c in picked))), icon=":material/help:")
             yes, no = st.columns(2)
-            yes.button(f"Yes, accept {plural(len(picked), 'deal')}", key="review_bulk_confirm", type="primary",
-                       on_click=_accept_many, args=(user, picked))
-            no.button("Cancel", key="review_bulk_cancel", on_click=lambda: st.session_state.pop(BULK_KEY, None))
+            yes.button(ngettext("Yes, accept {count} deal", "Yes, accept {count} deals", len(picked)).format(
+                count=count), key="review_bulk_confirm", type="primary", on_click=_accept_many, args=(user, picked))
+            no.button(_("Cancel"), key="review_bulk_cancel", on_click=lambda: st.session_state.pop(BULK_KEY, None))
         return
     free = frame[frame["hints"].map(len) == 0]
     choice = [(int(r.deal_id), str(r.company_name)) for r in free.itertuples()]
-    st.button(f"Accept all {len(choice)} without hints", key="review_bulk", icon=":material/done_all:",
-              disabled=not choice, help="The deals on this page that have no review hint; you confirm first.",
+    st.button(ngettext("Accept all {count} without hints", "Accept all {count} without hints", len(choice)).format(
+        count=fmt().number(len(choice))), key="review_bulk", icon=":material/done_all:", disabled=not choice,
+              help=_("The deals on this page that have no review hint; you confirm first."),
               on_click=lambda: st.session_state.__setitem__(BULK_KEY, choice))

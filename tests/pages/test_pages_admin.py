@@ -27,7 +27,7 @@ def test_admin_page_lists_partners_users_and_the_audit_log(app, world):
     assert [t.label for t in at.tabs] == ["Partners", "Users", "Audit log"]
     partner_frame, user_frame, audit = (d.value for d in at.dataframe)
     assert set(partner_frame["name"]) == {"Acme Consulting", "Beta Advisors"}
-    assert set(partner_frame["commission_rate"]) == {"20.00 %", "15.00 %"}
+    assert set(partner_frame["commission_rate"]) == {"20%", "15%"}  # the reader's percent format
     assert World.email("finance") in set(user_frame["email"])
     assert ("Signed in", World.email("partner_manager"), "Partner Manager") in set(
         zip(audit["kind"], audit["subject"], audit["actor_id"], strict=True))
@@ -41,7 +41,7 @@ def test_admin_creates_a_partner_with_tier_and_rate(app, world):
     at.number_input(key="new_partner_rate").set_value(22.5)
     at = at.button(key="create_partner_submit").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Partner Gamma Security added with a 22.50 % rate."]
+    assert [s.value for s in at.success] == ["Partner Gamma Security added with a 22.5% rate."]
     frame, _ = as_admin(world, lambda s, a: partners.list_partners(s, a, search="gamma"))
     assert (frame.loc[0, "tier"], frame.loc[0, "commission_rate"]) == ("gold", Decimal("0.2250"))
     log = as_admin(world, lambda s, a: users.audit_log(s, a))
@@ -74,7 +74,7 @@ def test_admin_changes_a_partners_tier_to_the_tiers_rate(app, world):
     at.selectbox(key="commission_tier").select("platinum")
     at = at.button(key="set_commission_submit").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Beta Advisors: Platinum, 25.00 %."]
+    assert [s.value for s in at.success] == ["Beta Advisors: Platinum, 25%."]
     beta = as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id))
     assert (beta.tier, beta.commission_rate) == ("platinum", rules.TIER_RATES["platinum"])
 
@@ -167,3 +167,34 @@ def test_admin_resets_a_password_and_unlocks_a_locked_user(app, world):
         assert users.sign_in(s, email=World.email("finance"), password="a brand new password").id == uid
     kinds = set(as_admin(world, lambda s, a: users.audit_log(s, a))["kind"])
     assert {"user_unlocked", "password_reset"} <= kinds
+
+
+def test_the_users_language_shows_in_its_own_name_or_the_browsers(app, world):
+    with world.session() as s:
+        users.set_language(s, users.get_user(s, world.user_ids["finance"]), "fi")
+    at = open_admin(app)
+    assert not at.exception
+    shown = at.dataframe[1].value.set_index("email")["language"]
+    assert shown[World.email("finance")] == "Suomi"
+    assert shown[World.email("partner_user")] == "Browser's language"  # none picked yet
+
+
+def test_the_admin_page_works_in_another_language(app, world):
+    with world.session() as s:
+        for _ in range(rules.MAX_LOCKOUT_FAILURES):
+            with contextlib.suppress(AuthError):
+                users.sign_in(s, email=World.email("finance"), password="wrong password")
+    at = app("admin")
+    at.session_state["language"] = "de"
+    at = at.switch_page("pages/admin.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert set(at.dataframe[0].value["commission_rate"]) == {"20\xa0%", "15\xa0%"}
+    at = pick_user(at, world, "finance")
+    assert not at.exception
+    assert at.warning  # locked, with the moment in German
+    at.number_input(key="new_partner_rate").set_value(22.5)
+    at.text_input(key="new_partner_name").input("Gamma Security")
+    at.text_input(key="new_partner_domain").input("gamma-security.example")
+    at = at.button(key="create_partner_submit").click().run()
+    assert not at.exception
+    assert "22,5\xa0%" in at.success[0].value

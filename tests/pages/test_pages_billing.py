@@ -91,3 +91,12 @@ def test_admin_edits_any_partners_billing_information(app, world):
     assert not at.exception
     assert [s.value for s in at.success] == ["Billing information saved."]
     assert partner_and_history(world, world.beta_id)[0].legal_name == "Beta Advisors AB"
+
+
+def test_the_billing_page_works_in_another_language(app, world):
+    at = app("partner_admin")
+    at.session_state["language"] = "fi"
+    at = fill(at.switch_page("pages/billing.py").run(), world.acme_id, VALID, option="invoice")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success
+    assert len(at.dataframe[0].value) == 5  # the change history, under its Finnish headings

@@ -8,13 +8,14 @@ the services.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
 from pages_helpers import main_text, shows_no_data
 
 from pages.components.review_labels import DENIAL_REASON_LABELS, HINTS
-from partner_model import deals, users
+from partner_model import deals, i18n, users
 from partner_model.models import DenialReason
 
 if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
@@ -275,3 +276,24 @@ def test_a_partner_user_cannot_open_the_review_queue(app, role):
     assert any("not allowed" in e.value for e in at.error)
     assert shows_no_data(at)
     assert not at.main.button
+
+
+@pytest.mark.parametrize("language", ["fi", "de"])
+def test_the_queue_works_in_another_language(app, world, language):
+    _register(world, "Gmail Person", "someone@gmail.com")
+    at = app("partner_manager")
+    at.session_state["language"] = language
+    at = at.run().switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    values = at.dataframe[0].value.iloc[:, 4]  # the Value column, under its name in the language
+    assert i18n.Formats(language).money(Decimal("5000"), "EUR") in set(values)
+    at = _choose(at, _pending_id(world, "Gmail Person"))
+    assert not at.exception
+    at.selectbox(key="review_reason").select(DenialReason.duplicate)
+    at = at.button(key="review_deny").click().run()
+    assert not at.exception
+    assert at.success
+    at = at.button(key="review_bulk").click().run()
+    at = at.button(key="review_bulk_confirm").click().run()
+    assert not at.exception
+    assert at.success

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,10 @@ from pages.components.review_labels import (
     hint_names,
     history_lines,
     md,
+    money,
+    plural,
     waiting,
+    when,
 )
 from partner_model.deal_queries import HINT_CODES
 from partner_model.models import DenialReason, EventRead
@@ -46,7 +50,7 @@ def test_every_denial_reason_has_words():
     ("moved", "new", "closed_won", "Moved from New to Closed won"),
     ("note", None, "Call back in May", "Note: Call back in May"),
     ("billing", None, "invoice", "Billing option not set → Invoice"),
-    ("protection", "2026-01-01", "2026-03-02", "Registration protection extended from 2026-01-01 to 2026-03-02"),
+    ("protection", "2026-01-01", "2026-03-02", "Registration protection extended from Jan 1, 2026 to Mar 2, 2026"),
     ("renamed", "a", None, "Renamed: a → —"),
 ])
 def test_history_events_read_as_sentences(kind, before, after, text):
@@ -60,8 +64,8 @@ def test_history_lines_name_who_did_it_and_when():
               EventRead(id=2, deal_id=1, kind="reviewed", actor_id=None, at=at, from_value="pending",
                         to_value="accepted")]
     assert history_lines(events, {7: "Alice"}) == [
-        ("2026-05-04 09:30", "Alice", "Registered (stage New, Pending)"),
-        ("2026-05-04 09:30", "System", "Accepted"),
+        ("May 4, 2026, 9:30\u202fAM", "Alice", "Registered (stage New, Pending)"),
+        ("May 4, 2026, 9:30\u202fAM", "System", "Accepted"),
     ]
 
 
@@ -73,3 +77,12 @@ def test_waiting_says_days_and_business_days():
 def test_partner_text_is_escaped_for_markdown():
     assert md("**Big** [deal](http://x) :material/home:") == (
         "\\*\\*Big\\*\\* \\[deal\\]\\(http\\://x\\) \\:material/home\\:")
+
+
+def test_counted_words_money_and_moments_use_the_readers_formats():
+    assert plural(1, "deal") == "1 deal"
+    assert plural(1234, "card") == "1,234 cards"
+    assert plural(2, "widget") == "2 widgets"  # a word without a message still shows
+    assert money(Decimal("12345.6"), "EUR") == "EUR\xa012,345.60"
+    assert money(None, "EUR") == "—"
+    assert when(dt.datetime(2026, 12, 24, 18, 5)) == "Dec 24, 2026, 6:05\u202fPM"
