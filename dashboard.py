@@ -11,26 +11,28 @@ from streamlit.errors import StreamlitAuthError
 from pages.components import attempt, auth, home, page_frame, show_error
 from pages.components.frame import APP_NAME, open_next_page
 from pages.components.labels import ROLE_LABELS, label
+from pages.components.translate import _, fmt
 from partner_model import partners, rules
 from partner_model.errors import AuthError
 from partner_model.models import UserRead
 
 
 def sign_in_form() -> None:
-    st.title(APP_NAME)
-    st.write("Sign in to see your customers, deals and commissions.")
-    left, _ = st.columns([2, 3])
+    st.title(_(APP_NAME))
+    st.write(_("Sign in to see your customers, deals and commissions."))
+    left, __ = st.columns([2, 3])
     with left:
         with st.form("sign_in", border=True):
-            email = st.text_input("Email", key="sign_in_email", autocomplete="username")
-            password = st.text_input("Password", type="password", key="sign_in_password",
+            email = st.text_input(_("Email"), key="sign_in_email", autocomplete="username")
+            password = st.text_input(_("Password"), type="password", key="sign_in_password",
                                      autocomplete="current-password")
-            submitted = st.form_submit_button("Sign in", key="sign_in_submit", type="primary")
-        st.caption(f"After {rules.MAX_LOCKOUT_FAILURES} failed sign-ins in a row the account is locked for "
-                   f"{rules.LOCKOUT_MINUTES} minutes; an admin can unlock it sooner.")
+            submitted = st.form_submit_button(_("Sign in"), key="sign_in_submit", type="primary")
+        st.caption(_("After {failures} failed sign-ins in a row the account is locked for {minutes} minutes; "
+                     "an admin can unlock it sooner.").format(failures=fmt().number(rules.MAX_LOCKOUT_FAILURES),
+                                                              minutes=fmt().number(rules.LOCKOUT_MINUTES)))
         if submitted and not (email.strip() and password):
             # Enter in the Email field submits the form: not a failed sign-in worth recording.
-            st.warning("Enter your email and password.", icon=":material/info:")
+            st.warning(_("Enter your email and password."), icon=":material/info:")
         elif submitted:
             try:
                 user = auth.sign_in(email, password)
@@ -47,24 +49,25 @@ def single_sign_on() -> None:
     refused = st.session_state.pop(auth.SSO_REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/person_off:")
-        if st.button("Sign out of single sign-on", key="sso_logout"):
+        if st.button(_("Sign out of single sign-on"), key="sso_logout"):
             st.logout()
-    elif st.button("Sign in with single sign-on", key="sso_login", icon=":material/key:"):
+    elif st.button(_("Sign in with single sign-on"), key="sso_login", icon=":material/key:"):
         try:
             st.login()  # redirects to the identity provider; back here, auth.current_user maps the email
         except StreamlitAuthError as error:  # a half-filled [auth] section: say so instead of crashing
-            st.error(f"Single sign-on is not set up correctly: {error}", icon=":material/error:")
+            st.error(_("Single sign-on is not set up correctly: {error}").format(error=error), icon=":material/error:")
 
 
 def signed_in_home(user: UserRead) -> None:
-    st.title(f"Welcome, {user.name}")
+    st.title(_("Welcome, {name}").format(name=user.name))
     who = label(ROLE_LABELS, user.role)
     if user.partner_id is not None:
         partner, error = attempt(lambda s: partners.get_partner(s, user, user.partner_id))
         if error is not None:
             show_error(error)
         elif partner is not None:
-            who = f"{who} at {partner.name}"
+            # TRANSLATORS: the signed-in user's role at their partner firm, e.g. "Partner admin at Acme".
+            who = _("{role} at {partner}").format(role=who, partner=partner.name)
     st.caption(who)
     home.summary(user)
 

@@ -12,17 +12,32 @@ import pandas as pd
 import streamlit as st
 
 from pages.components import attempt, guard, session, show_error
+from pages.components.access import PAGES
 from pages.components.customer_charts import accounts_by_state_and_framework
 from pages.components.customer_details import account_details, open_account, show_flash
 from pages.components.customer_filters import Filters, filter_bar, partner_filter
 from pages.components.customer_forms import create_trial_form, may_create
 from pages.components.customer_table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
+from pages.components.translate import N_, _, fmt, ngettext
 from partner_model import customers, partners, rules
 
 user = guard("customers")
 STAFF = user.role in rules.STAFF_ROLES
 PICK_KEY = "customers_pick"  # the keyboard-friendly "Open an account" picker
 SEEN_ROWS_KEY = "customers_seen_rows"  # the table selection last acted on
+
+# The metrics row: (the overview_metrics key, the label, the help text or None).
+METRICS: tuple[tuple[str, str, str | None], ...] = (
+    ("accounts", N_("Accounts"), None),
+    ("trial", N_("In trial"), None),
+    # TRANSLATORS: a metric: the number of customer accounts with a paid subscription.
+    ("active", N_("Active"), None),
+    # TRANSLATORS: a metric: the number of closed customer accounts.
+    ("closed", N_("Closed"), None),
+    ("needs_attention", N_("Need attention"), N_("Accounts with at least one item needing attention")),
+    ("trials_ending_this_week", N_("Trials ending"), N_("Trials ending this week (by Sunday)")),
+    ("renewals_30d", N_("Renewals due"), N_("Subscriptions renewing within 30 days")),
+)
 
 
 def summary(partner_id: int | None) -> None:
@@ -36,7 +51,7 @@ def summary(partner_id: int | None) -> None:
     metrics, by_framework = result
     metrics_row(metrics)
     if by_framework.empty:
-        st.info("No accounts to chart yet.", icon=":material/bar_chart:")
+        st.info(_("No accounts to chart yet."), icon=":material/bar_chart:")
     else:
         st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
 
@@ -60,9 +75,13 @@ def accounts(partner_id: int | None) -> None:
         return
     rows, total = result
     if rows.empty:
-        st.info("No accounts match these filters." if filters.narrowed() else
-                "No customer accounts yet." + (" Create a trial above." if may_create(user) else ""),
-                icon=":material/search_off:")
+        if filters.narrowed():
+            empty = _("No accounts match these filters.")
+        elif may_create(user):
+            empty = _("No customer accounts yet. Create a trial above.")
+        else:
+            empty = _("No customer accounts yet.")
+        st.info(empty, icon=":material/search_off:")
     else:
         accounts_table(rows)
         pager(rows, total, filters.page_key())
@@ -71,13 +90,8 @@ def accounts(partner_id: int | None) -> None:
 
 
 def metrics_row(m: dict[str, int]) -> None:
-    shown = [("Accounts", m["accounts"], None), ("In trial", m["trial"], None), ("Active", m["active"], None),
-             ("Closed", m["closed"], None),
-             ("Need attention", m["needs_attention"], "Accounts with at least one item needing attention"),
-             ("Trials ending", m["trials_ending_this_week"], "Trials ending this week (by Sunday)"),
-             ("Renewals due", m["renewals_30d"], "Subscriptions renewing within 30 days")]
-    for col, (name, value, why) in zip(st.columns(len(shown)), shown, strict=True):
-        col.metric(name, f"{value:,}", help=why)
+    for col, (key, name, why) in zip(st.columns(len(METRICS)), METRICS, strict=True):
+        col.metric(_(name), fmt().number(m[key]), help=_(why) if why else None)
 
 
 def accounts_table(rows: pd.DataFrame) -> None:
@@ -97,10 +111,11 @@ def pager(rows: pd.DataFrame, total: int, page_key: str) -> None:
     with left:
         page = st.pagination(pages, key=page_key) if pages > 1 else 1
     first = (page - 1) * PAGE_SIZE + 1
-    middle.caption(f"Accounts {first:,}–{first + len(rows) - 1:,} of {total:,}")
+    middle.caption(_("Accounts {first}–{last} of {total}").format(
+        first=fmt().number(first), last=fmt().number(first + len(rows) - 1), total=fmt().number(total)))
     labels = dict(zip(rows["customer_id"], rows["name"] + " (" + rows["domain"] + ")", strict=True))
-    right.selectbox("Open an account", list(labels), format_func=labels.get, index=None, key=PICK_KEY,
-                    placeholder="Choose an account on this page", on_change=open_picked)
+    right.selectbox(_("Open an account"), list(labels), format_func=labels.get, index=None, key=PICK_KEY,
+                    placeholder=_("Choose an account on this page"), on_change=open_picked)
 
 
 def open_picked() -> None:
@@ -111,20 +126,22 @@ def open_picked() -> None:
 
 def csv_download(f: Filters, total: int) -> None:
     # Up to 200,000 rows: read them only when asked for, never on every run.
-    if not st.button(f"Prepare CSV of all {total:,} matching accounts", key="customers_csv_prepare",
-                     icon=":material/table_view:"):
+    count = fmt().number(total)
+    prepare = ngettext("Prepare CSV of the {count} matching account", "Prepare CSV of all {count} matching accounts",
+                       total).format(count=count)
+    if not st.button(prepare, key="customers_csv_prepare", icon=":material/table_view:"):
         return
-    with st.spinner(f"Preparing {total:,} accounts…"):
+    with st.spinner(ngettext("Preparing {count} account…", "Preparing {count} accounts…", total).format(count=count)):
         result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None))
         data = csv_bytes(result[0]) if result is not None else b""
     if error is not None:
         show_error(error)
         return
-    st.download_button("Download CSV", data=data, file_name="customers.csv", mime="text/csv",
+    st.download_button(_("Download CSV"), data=data, file_name="customers.csv", mime="text/csv",
                        key="customers_csv_download", on_click="ignore", icon=":material/download:", type="primary")
 
 
-st.title("Customers")
+st.title(_(PAGES["customers"].label))
 show_flash()
 with session() as s:
     names = partners.partner_names(s, user) if STAFF else None

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from pages.components.data import session
+from pages.components.translate import _
 from partner_model import users
 from partner_model.errors import AuthError
 from partner_model.models import UserRead
@@ -107,13 +108,20 @@ def _from_sso() -> int | None:
     with session() as s:
         user = users.user_by_email(s, email) if email else None
         if user is None:
-            st.session_state[SSO_REFUSED_KEY] = (
-                f"{email or 'Your sign-on identity'} has no active user in the partner dashboard. "
-                "Ask an admin to create one, then sign in again.")
+            st.session_state[SSO_REFUSED_KEY] = sso_refusal(email)
             return None
         users.record_sign_in(s, user, "single sign-on")
     st.session_state[VIA_SSO_KEY] = True
     return user.id
+
+
+def sso_refusal(email: str | None) -> str:
+    """What a single sign-on identity without an active user is told, in the reader's language."""
+    if email:
+        return _("{email} has no active user in the partner dashboard. "
+                 "Ask an admin to create one, then sign in again.").format(email=email)
+    return _("Your sign-on identity has no active user in the partner dashboard. "
+             "Ask an admin to create one, then sign in again.")
 
 
 def current_user() -> UserRead | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -11,11 +12,20 @@ from pages.components import attempt, show_error
 from pages.components.customer_charts import daily_activity
 from pages.components.customer_table import account_words
 from pages.components.labels import REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.translate import N_, _, date_column_format, fmt, ngettext
 from partner_model import customers, rules
 from partner_model.models import AccountState, CustomerRead, UserRead
 
 OPEN_KEY = "customers_open"  # the id of the account whose details are shown
 FLASH_KEY = "customers_flash"  # a success message to show after the rerun that follows an action
+
+# The words for the attention signals the dashboard derives (rules.derived_attention); a stored item's kind is
+# the partner's own code, shown as written.
+ATTENTION_KINDS: dict[str, str] = {
+    "trial_ending": N_("Trial ending"),
+    "no_activity": N_("No activity"),
+    "renewal_due": N_("Renewal due"),
+}
 
 
 def open_account(customer_id: int | None) -> None:
@@ -51,13 +61,11 @@ def account_details(user: UserRead, partner_names: dict[int, str] | None) -> Non
     with st.container(border=True, key="customers_details"):
         head, close = st.columns([8, 1])
         head.subheader(customer.name)
-        if close.button("Close", key="customers_close", icon=":material/close:"):
+        # TRANSLATORS: a button that closes the account's details panel (a verb).
+        if close.button(_("Close"), key="customers_close", icon=":material/close:"):
             open_account(None)
             st.rerun()
-        partner = f" · {partner_names.get(customer.partner_id, '')}" if partner_names and customer.partner_id else ""
-        users = f"{customer.users} user{'' if customer.users == 1 else 's'}"
-        st.markdown(f"**{account_words(customer)}** · {customer.domain}{partner} · {customer.framework}, "
-                    f"{customer.framework_progress}% done · {users}")
+        st.markdown(_summary_line(customer, partner_names))
         _extension_line(customer)
         _actions(user, customer)
         left, right = st.columns(2)
@@ -67,19 +75,33 @@ def account_details(user: UserRead, partner_names: dict[int, str] | None) -> Non
             _deals_table(deals)
         with right:
             if int(activity["activities"].sum()) == 0:
-                st.info(f"No activity in the last {len(activity)} days.", icon=":material/bedtime:")
+                quiet = ngettext("No activity in the last {count} day.", "No activity in the last {count} days.",
+                                 len(activity)).format(count=fmt().number(len(activity)))
+                st.info(quiet, icon=":material/bedtime:")
             else:
                 st.plotly_chart(daily_activity(activity, customer.name), key="customers_activity_chart")
 
 
+def _summary_line(customer: CustomerRead, partner_names: dict[int, str] | None) -> str:
+    """The account's state in words, then its facts, each between middle dots."""
+    facts = [f"**{account_words(customer)}**", customer.domain]
+    if partner_names and customer.partner_id:
+        facts.append(partner_names.get(customer.partner_id, ""))
+    facts.append(_("{framework}, {progress} done").format(
+        framework=customer.framework, progress=fmt().percent(customer.framework_progress / 100)))
+    facts.append(ngettext("{count} user", "{count} users", customer.users).format(count=fmt().number(customer.users)))
+    return " · ".join(facts)
+
+
 def _extension_line(customer: CustomerRead) -> None:
     if customer.extension_granted_on:
-        st.caption(f"The 30-day extension was granted on {customer.extension_granted_on}; "
-                   f"the trial ends on {customer.trial_ends_on}.")
+        st.caption(_("The 30-day extension was granted on {granted}; the trial ends on {ends}.").format(
+            granted=fmt().date(customer.extension_granted_on), ends=fmt().date(customer.trial_ends_on)))
     elif customer.extension_requested_on:
-        st.caption(f"The 30-day extension was requested on {customer.extension_requested_on}.")
+        st.caption(_("The 30-day extension was requested on {requested}.").format(
+            requested=fmt().date(customer.extension_requested_on)))
     elif customer.state == AccountState.trial:
-        st.caption(f"The trial ends on {customer.trial_ends_on}.")
+        st.caption(_("The trial ends on {ends}.").format(ends=fmt().date(customer.trial_ends_on)))
 
 
 def _actions(user: UserRead, customer: CustomerRead) -> None:
@@ -87,21 +109,21 @@ def _actions(user: UserRead, customer: CustomerRead) -> None:
     not_extended = customer.extension_granted_on is None
     may_request = (user.role in rules.PARTNER_ROLES and customer.state == AccountState.trial and not_extended
                    and customer.extension_requested_on is None)
-    if may_request and st.button("Request the 30-day extension", key="customers_request_extension",
+    if may_request and st.button(_("Request the 30-day extension"), key="customers_request_extension",
                                  icon=":material/more_time:"):
         _act(lambda s: customers.request_extension(s, user, customer.id),
-             f"The 30-day extension of {customer.name}'s trial was requested.")
+             _("The 30-day extension of {name}'s trial was requested.").format(name=customer.name))
     may_grant = (user.role in rules.REVIEWER_ROLES and not_extended and customer.state != AccountState.active
                  and customer.trial_ends_on is not None)
     asked = customer.extension_requested_on is not None
-    if may_grant and st.button("Grant the 30-day extension", key="customers_grant_extension",
+    if may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
                                icon=":material/more_time:", type="primary" if asked else "secondary"):
         _act(lambda s: customers.grant_extension(s, user, customer.id),
-             f"{customer.name}'s trial was extended by 30 days.")
+             _("{name}'s trial was extended by 30 days.").format(name=customer.name))
 
 
 def _act(action: Any, done: str) -> None:
-    _, error = attempt(action)
+    __, error = attempt(action)
     if error is not None:
         show_error(error)
         return
@@ -110,31 +132,41 @@ def _act(action: Any, done: str) -> None:
 
 
 def _attention_list(items: pd.DataFrame) -> None:
-    st.markdown("**Needs attention**")
+    st.markdown(f"**{_('Needs attention')}**")
     if items.empty:
-        st.info("Nothing needs attention on this account now.", icon=":material/task_alt:")
+        st.info(_("Nothing needs attention on this account now."), icon=":material/task_alt:")
         return
     lines = []
     for item in items.itertuples():
-        what = str(item.kind).replace("_", " ").capitalize()
-        when = f" (open since {item.since})" if item.source == "stored" and item.since else ""
-        origin = "open item" if item.source == "stored" else "signal"
-        lines.append(f"- **{what}** ({origin}): {item.why}{when}")
+        kind = str(item.kind)
+        what = _(ATTENTION_KINDS[kind]) if kind in ATTENTION_KINDS else kind.replace("_", " ").capitalize()
+        if item.source != "stored":
+            line = _("**{what}** (signal): {why}")
+        elif item.since:
+            line = _("**{what}** (open item): {why} (open since {since})")
+        else:
+            line = _("**{what}** (open item): {why}")
+        since = fmt().date(item.since) if isinstance(item.since, dt.date) else item.since
+        lines.append("- " + line.format(what=what, why=item.why, since=since))
     st.markdown("\n".join(lines))
 
 
 def _deals_table(deals: pd.DataFrame) -> None:
-    st.markdown("**Deals**")
+    st.markdown(f"**{_('Deals')}**")
     if deals.empty:
-        st.info("No deals for this account.", icon=":material/handshake:")
+        st.info(_("No deals for this account."), icon=":material/handshake:")
         return
+    registered = _("Registered")
     shown = pd.DataFrame({
-        "Deal": deals["deal_id"],
-        "Company": deals["company_name"],
-        "Stage": [label(STAGE_LABELS, v) for v in deals["stage"]],
-        "Review": [label(REVIEW_LABELS, v) for v in deals["review_status"]],
+        _("Deal"): deals["deal_id"],
+        _("Company"): deals["company_name"],
+        # TRANSLATORS: a column header: the deal's stage in the sales pipeline.
+        _("Stage"): [label(STAGE_LABELS, v) for v in deals["stage"]],
+        # TRANSLATORS: a column header: the vendor's review of the deal (pending, accepted, denied).
+        _("Review"): [label(REVIEW_LABELS, v) for v in deals["review_status"]],
         # Decimal shown as text: exact cents, never a float.
-        "Value": [f"{v:,.2f} {c}" for v, c in zip(deals["value"], deals["currency"], strict=True)],
-        "Registered": pd.to_datetime(deals["created_at"], utc=True).dt.date,
+        _("Value"): [fmt().money(v, c) for v, c in zip(deals["value"], deals["currency"], strict=True)],
+        registered: pd.to_datetime(deals["created_at"], utc=True).dt.date,
     })
-    st.dataframe(shown, hide_index=True)
+    st.dataframe(shown, hide_index=True,
+                 column_config={registered: st.column_config.DateColumn(registered, format=date_column_format())})

@@ -8,6 +8,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pages.components.customer_table import SORT_COLUMNS, STATE_FILTERS
+from pages.components.translate import N_, _
+
+SORT_DIRECTIONS: dict[str, str] = {
+    # TRANSLATORS: the sort order of the customer list.
+    "asc": N_("Ascending"),
+    # TRANSLATORS: the sort order of the customer list.
+    "desc": N_("Descending"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,22 +42,22 @@ class Filters:
 
 def partner_filter(partner_names: dict[int, str]) -> int | None:
     """Staff: the partner whose accounts the whole page shows (metrics and chart too), or all."""
-    left, _ = st.columns([1, 2])
-    return left.selectbox("Partner", list(partner_names), format_func=partner_names.get, index=None,
-                          placeholder="All partners (type to search)", key="customers_partner")
+    left, __ = st.columns([1, 2])
+    return left.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get, index=None,
+                          placeholder=_("All partners (type to search)"), key="customers_partner")
 
 
 def filter_bar(partner_id: int | None, staff: bool) -> Filters:
     """Draw the list's filters and sort; `partner_id` comes from the staff partner filter (None: all)."""
     cols = st.columns([3, 2, 3])
     with cols[0]:
-        state = st.segmented_control("State", list(STATE_FILTERS), format_func=STATE_FILTERS.get, default="all",
-                                     required=True, key="customers_state")
+        state = st.segmented_control(_("State"), list(STATE_FILTERS), format_func=lambda k: _(STATE_FILTERS[k]),
+                                     default="all", required=True, key="customers_state")
     with cols[1]:
         st.write("")  # line the toggle up with the labelled inputs
-        attention = st.toggle("Needs attention only", key="customers_attention")
+        attention = st.toggle(_("Needs attention only"), key="customers_attention")
     with cols[2]:
-        search = st.text_input("Search", placeholder="Name or domain", key="customers_search")
+        search = st.text_input(_("Search"), placeholder=_("Name or domain"), key="customers_search")
     return Filters(
         state=None if state in (None, "all") else state,
         needs_attention=True if attention else None,
@@ -62,11 +70,10 @@ def filter_bar(partner_id: int | None, staff: bool) -> Filters:
 def sort_picker(staff: bool) -> str | None:
     """Column and direction, as the service's sort key ("-" in front for descending)."""
     columns = [c for c in SORT_COLUMNS if staff or c != "partner_name"]
-    left, right, _ = st.columns([3, 3, 5])
+    left, right, __ = st.columns([3, 3, 5])
     with left:
-        column = st.selectbox("Sort by", columns, format_func=SORT_COLUMNS.get, key="customers_sort",)
+        column = st.selectbox(_("Sort by"), columns, format_func=lambda c: _(SORT_COLUMNS[c]), key="customers_sort")
     with right:
-        direction = st.segmented_control("Order", ["asc", "desc"], default="asc", required=True,
-                                         format_func={"asc": "Ascending", "desc": "Descending"}.get,
-                                         key="customers_sort_dir")
+        direction = st.segmented_control(_("Order"), list(SORT_DIRECTIONS), default="asc", required=True,
+                                         format_func=lambda d: _(SORT_DIRECTIONS[d]), key="customers_sort_dir")
     return f"-{column}" if direction == "desc" else column

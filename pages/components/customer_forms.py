@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages.components import FieldErrors, attempt
 from pages.components.customer_details import flash, open_account
+from pages.components.translate import _, fmt
 from partner_model import customers, rules
 from partner_model.models import Role, UserRead
 
@@ -20,27 +21,31 @@ def may_create(user: UserRead) -> bool:
 
 def create_trial_form(user: UserRead, partner_names: dict[int, str] | None) -> None:
     """The form; staff (who get `partner_names`) also choose the partner the trial belongs to."""
-    with st.expander("Create a trial", icon=":material/add_circle:",
+    with st.expander(_("Create a trial"), icon=":material/add_circle:",
                      expanded=bool(st.session_state.get(EXPANDED_KEY))):
-        st.caption(f"A {rules.TRIAL_DAYS}-day trial, linked to "
-                   f"{'the partner you choose' if partner_names is not None else 'your partner'}.")
+        if partner_names is not None:
+            linked = _("A {days}-day trial, linked to the partner you choose.")
+        else:
+            linked = _("A {days}-day trial, linked to your partner.")
+        st.caption(linked.format(days=fmt().number(rules.TRIAL_DAYS)))
         errors = FieldErrors()
         with st.form("customers_new_trial", border=False):
-            company = st.text_input("Company name", key="customers_new_name", max_chars=200)
+            company = st.text_input(_("Company name"), key="customers_new_name", max_chars=200)
             errors.slot("company_name")
-            domain = st.text_input("Domain", placeholder="customer.com", key="customers_new_domain",
-                                   help="The customer's own domain: it identifies the customer.")
+            domain = st.text_input(_("Domain"), placeholder="customer.com", key="customers_new_domain",
+                                   help=_("The customer's own domain: it identifies the customer."))
             errors.slot("domain")
-            framework = st.selectbox("Main framework", rules.FRAMEWORKS, index=None, key="customers_new_framework",
-                                     placeholder="Choose a framework", accept_new_options=True)
+            framework = st.selectbox(_("Main framework"), rules.FRAMEWORKS, index=None,
+                                     key="customers_new_framework", placeholder=_("Choose a framework"),
+                                     accept_new_options=True)
             errors.slot("framework")
             partner_id = None
             if partner_names is not None:
-                partner_id = st.selectbox("Partner", list(partner_names), format_func=partner_names.get, index=None,
-                                          placeholder="Choose the partner (type to search)",
+                partner_id = st.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get,
+                                          index=None, placeholder=_("Choose the partner (type to search)"),
                                           key="customers_new_partner")
                 errors.slot("partner_id")
-            submitted = st.form_submit_button("Create the trial", key="customers_new_submit", type="primary")
+            submitted = st.form_submit_button(_("Create the trial"), key="customers_new_submit", type="primary")
         if not submitted:
             return
         created, error = attempt(lambda s: customers.create_trial(
@@ -53,6 +58,7 @@ def create_trial_form(user: UserRead, partner_names: dict[int, str] | None) -> N
     st.session_state[EXPANDED_KEY] = False
     for key in INPUT_KEYS:  # an empty form for the next trial
         st.session_state.pop(key, None)
-    flash(f"The trial of {created.name} ({created.domain}) was created; it runs until {created.trial_ends_on}.")
+    flash(_("The trial of {name} ({domain}) was created; it runs until {date}.").format(
+        name=created.name, domain=created.domain, date=fmt().date(created.trial_ends_on)))
     open_account(created.id)
     st.rerun()

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_decimal
 
 from pages.components.access import PAGES
 from pages.components.data import attempt, show_error
 from pages.components.labels import STAGE_LABELS, label
+from pages.components.translate import _, fmt, ngettext
 from partner_model import commissions, customers, deals, pipeline, rules
 from partner_model.models import UserRead
 
@@ -18,17 +20,18 @@ LIST_LIMIT = 50  # a summary counts up to this many rows, then says "50+"
 
 
 def money(totals: dict[str, Decimal]) -> str:
-    """Amounts per currency as text: "12,000.00 EUR · 800.00 SEK"; none is 0.00."""
-    shown = [f"{amount:,.2f} {currency}" for currency, amount in sorted(totals.items()) if amount]
-    return " · ".join(shown) or "0.00"
+    """Amounts per currency in the reader's format: "EUR 12,000.00 · SEK 800.00" in English; none is 0.00."""
+    shown = [fmt().money(amount, currency) for currency, amount in sorted(totals.items()) if amount]
+    return " · ".join(shown) or _zero()
 
 
-def lines_text(count: int) -> str:
-    return "1 line" if count == 1 else f"{count} lines"
+def _zero() -> str:
+    """No money at all, in no currency: 0.00 with the reader's decimal mark."""
+    return format_decimal(Decimal("0.00"), format="#,##0.00", locale=fmt().locale)
 
 
 def _count(frame: pd.DataFrame, limit: int = LIST_LIMIT) -> str:
-    return f"{limit}+" if len(frame) >= limit else str(len(frame))
+    return f"{fmt().number(limit)}+" if len(frame) >= limit else fmt().number(len(frame))
 
 
 def _tile(title: str, value: str, page: str, link_text: str, detail: str = "") -> None:
@@ -52,12 +55,16 @@ def trials_ending(user: UserRead) -> None:
         s, user, state="trial", sort="trial_days_left", limit=LIST_LIMIT))
     if result is None:
         return
-    frame, _ = result
+    frame, __ = result
     ending = frame[frame["trial_days_left"].fillna(10**6) <= rules.TRIAL_ENDING_DAYS]
-    soonest = ", ".join(f"{r.name} ({r.trial_days_left} d)" for r in ending.head(3).itertuples())
-    soonest = soonest or f"No trial ends in the next {rules.TRIAL_ENDING_DAYS} days."
-    _tile(f"Trials ending within {rules.TRIAL_ENDING_DAYS} days", _count(ending), "customers",
-          "Open customers", soonest)
+    days = rules.TRIAL_ENDING_DAYS
+    # TRANSLATORS: a customer and the days left in its trial ("d" for days).
+    soonest = ", ".join(_("{name} ({days} d)").format(name=r.name, days=fmt().number(r.trial_days_left))
+                        for r in ending.head(3).itertuples())
+    soonest = soonest or ngettext("No trial ends in the next {count} day.", "No trial ends in the next {count} days.",
+                                  days).format(count=fmt().number(days))
+    title = ngettext("Trials ending within {count} day", "Trials ending within {count} days", days)
+    _tile(title.format(count=fmt().number(days)), _count(ending), "customers", _("Open customers"), soonest)
 
 
 def pending_deals(user: UserRead) -> None:
@@ -70,19 +77,21 @@ def pending_deals(user: UserRead) -> None:
     for column in board.values():
         for currency, amount in column.totals.items():
             totals[currency] = totals.get(currency, Decimal("0.00")) + amount
-    detail = f"Worth {money(totals)} a year" if count else "No deal is waiting for review."
-    _tile("Deals pending review", str(count), "deal_board", "Open the deal board", detail)
+    detail = _("Worth {amount} a year").format(amount=money(totals)) if count else _("No deal is waiting for review.")
+    _tile(_("Deals pending review"), fmt().number(count), "deal_board", _("Open the deal board"), detail)
 
 
 def _week_money(lines: pd.DataFrame) -> tuple[str, str]:
     """(the week's commission in all, what is payable and what is netted) per currency, from week_totals."""
     if lines.empty:
-        return "0.00", "No commission lines yet."
+        return _zero(), _("No commission lines yet.")
     totals = commissions.week_totals(lines)
     payable = {r.currency: r.payable for r in totals.itertuples()}
     netted = {r.currency: r.netted for r in totals.itertuples()}
     both = {c: payable.get(c, Decimal("0.00")) + netted.get(c, Decimal("0.00")) for c in {*payable, *netted}}
-    return money(both), f"{lines_text(len(lines))}: payable {money(payable)}, netted on invoices {money(netted)}"
+    split = ngettext("{count} line: payable {payable}, netted on invoices {netted}",
+                     "{count} lines: payable {payable}, netted on invoices {netted}", len(lines))
+    return money(both), split.format(count=fmt().number(len(lines)), payable=money(payable), netted=money(netted))
 
 
 def commission_this_week(user: UserRead, today: dt.date) -> None:
@@ -91,7 +100,7 @@ def commission_this_week(user: UserRead, today: dt.date) -> None:
     if lines is None:
         return
     total, split = _week_money(lines)
-    _tile(f"Commission this week ({week})", total, "commissions", "Open commissions", split)
+    _tile(_("Commission this week ({week})").format(week=week), total, "commissions", _("Open commissions"), split)
 
 
 def pending_reviews(user: UserRead) -> None:
@@ -101,10 +110,14 @@ def pending_reviews(user: UserRead) -> None:
     frame, total = result
     if total:
         days = int(frame.iloc[0]["age_days"])
-        oldest = "The oldest came in today." if days == 0 else f"The oldest has waited {days} days."
+        if days == 0:
+            oldest = _("The oldest came in today.")
+        else:
+            oldest = ngettext("The oldest has waited {count} day.", "The oldest has waited {count} days.",
+                              days).format(count=fmt().number(days))
     else:
-        oldest = "Nothing to review."
-    _tile("Pending reviews", str(total), "review_queue", "Open the review queue", oldest)
+        oldest = _("Nothing to review.")
+    _tile(_("Pending reviews"), fmt().number(total), "review_queue", _("Open the review queue"), oldest)
 
 
 def stale(user: UserRead) -> None:
@@ -112,8 +125,9 @@ def stale(user: UserRead) -> None:
     if frame is None:
         return
     by_stage = frame.groupby("stage").size() if not frame.empty else pd.Series(dtype=int)
-    detail = ", ".join(f"{label(STAGE_LABELS, s)}: {n}" for s, n in by_stage.items())
-    _tile("Stale deals", _count(frame), "deal_board", "Open the deal board", detail or "None: all deals move.")
+    detail = ", ".join(f"{label(STAGE_LABELS, s)}: {fmt().number(n)}" for s, n in by_stage.items())
+    _tile(_("Stale deals"), _count(frame), "deal_board", _("Open the deal board"),
+          detail or _("None: all deals move."))
 
 
 def open_week(user: UserRead, today: dt.date) -> None:
@@ -127,7 +141,7 @@ def open_week(user: UserRead, today: dt.date) -> None:
         return
     week, lines = result
     total, split = _week_money(lines)
-    _tile(f"Open week {week}", total, "commissions", "Review the week", split)
+    _tile(_("Open week {week}").format(week=week), total, "commissions", _("Review the week"), split)
 
 
 def summary(user: UserRead, today: dt.date | None = None) -> None:

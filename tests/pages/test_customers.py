@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages.components.customer_table import SORT_COLUMNS
 from partner_model import customers, db, deals, rules, users
+from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/e2e, "conftest" may be that folder's module
     from conftest import World
@@ -209,7 +210,8 @@ def test_state_words_say_days_left_subscription_dates_and_closed(page):
     assert words("Nordic Retail") == "trial, 4 days left"
     assert words("Closed Corp") == "closed"
     renews = rules.renewal_after(TODAY, TODAY + dt.timedelta(days=1))
-    assert words("active-analytics") == f"active since {TODAY.isoformat()}, renews {renews.isoformat()}"
+    english = Formats("en")
+    assert words("active-analytics") == f"active since {english.date(TODAY)}, renews {english.date(renews)}"
 
 
 def test_needs_attention_filter_shows_only_accounts_with_attention_items(page, world):
@@ -299,7 +301,7 @@ def test_an_account_opened_shows_derived_attention_and_its_deals(page):
     assert "No activity in the last 30 days" in text and "signal" in text  # derived, with why
     deals_shown = at.get_by_key("customers_deals").dataframe[0].value
     assert list(deals_shown["Stage"]) == ["Closed won"] and list(deals_shown["Review"]) == ["Accepted"]
-    assert list(deals_shown["Value"]) == ["24,000.00 EUR"]
+    assert list(deals_shown["Value"]) == ["EUR\xa024,000.00"]
 
 
 def test_the_keyboard_picker_opens_an_account_and_close_hides_it(page, world):
@@ -431,3 +433,23 @@ def test_csv_is_prepared_only_when_asked_for(page, world):
     assert not at.exception
     assert has(at, "customers_csv_download")
 
+
+
+# --- another language ------------------------------------------------------------------------------
+
+
+def test_the_page_runs_in_finnish_with_finnish_numbers_and_dates(world):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.session_state["user_id"] = world.user_ids["partner_user"]
+    at.session_state["language"] = "fi"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    fi = Formats("fi")
+    at = open_by_name(at, "Active Analytics")
+    renews = rules.renewal_after(TODAY, TODAY + dt.timedelta(days=1))
+    assert fi.date(TODAY) in table(at)["account"].iloc[0] and fi.date(renews) in table(at)["account"].iloc[0]
+    deals_shown = at.get_by_key("customers_deals").dataframe[0].value
+    assert list(deals_shown.iloc[:, 4]) == [fi.money(24000, "EUR")]
+    at.button(key="customers_csv_prepare").click().run()
+    assert not at.exception
+    assert has(at, "customers_csv_download")

@@ -8,9 +8,18 @@ import io
 import pandas as pd
 import pytest
 
-from pages.components.customer_charts import accounts_by_state_and_framework, daily_activity
-from pages.components.customer_table import account_words, csv_bytes, state_words, state_words_column, table_frame
+from pages.components import translate
+from pages.components.customer_charts import accounts_by_state_and_framework, daily_activity, day_month_format
+from pages.components.customer_table import (
+    CSV_HEADERS,
+    account_words,
+    csv_bytes,
+    state_words,
+    state_words_column,
+    table_frame,
+)
 from partner_model.customers import OVERVIEW_COLUMNS
+from partner_model.i18n import Formats
 from partner_model.models import CustomerRead
 
 D = dt.date(2026, 3, 1)
@@ -22,21 +31,31 @@ R = dt.date(2027, 3, 1)
     ("trial", {"trial_days_left": 1}, "trial, 1 day left"),
     ("trial", {"trial_days_left": 0}, "trial, ends today"),
     ("trial", {"trial_days_left": pd.NA}, "trial"),
-    ("active", {"since": D, "renews": R}, "active since 2026-03-01, renews 2027-03-01"),
-    ("active", {"since": D, "renews": None}, "active since 2026-03-01"),
+    ("active", {"since": D, "renews": R}, "active since Mar 1, 2026, renews Mar 1, 2027"),
+    ("active", {"since": D, "renews": None}, "active since Mar 1, 2026"),
+    ("active", {"since": None, "renews": R}, "active, renews Mar 1, 2027"),
+    ("active", {}, "active"),
     ("closed", {"trial_days_left": None}, "closed"),
 ])
 def test_state_words_name_the_state_and_its_dates(state, kwargs, words):
     assert state_words(state, **kwargs) == words
 
 
-def test_state_words_for_a_whole_frame_match_the_single_row_words():
+@pytest.mark.parametrize("language", ["en", "fi", "de"])
+def test_state_words_for_a_whole_frame_match_the_single_row_words(monkeypatch, language):
+    monkeypatch.setattr(translate, "language", lambda: language)
     rows = [("trial", 5, None, None), ("trial", 1, None, None), ("trial", 0, None, None),
             ("trial", None, None, None), ("active", None, D, R), ("active", None, D, None),
-            ("active", None, None, None), ("closed", None, None, None)]
+            ("active", None, None, R), ("active", None, None, None), ("closed", None, None, None)]
     frame = pd.DataFrame(rows, columns=["state", "trial_days_left", "subscription_started_on", "renewal_on"])
     expected = [state_words(s, trial_days_left=t, since=a, renews=r) for s, t, a, r in rows]
     assert list(state_words_column(frame)) == expected
+
+
+def test_state_words_write_dates_the_readers_way(monkeypatch):
+    monkeypatch.setattr(translate, "language", lambda: "fi")
+    words = state_words("active", since=D, renews=R)
+    assert Formats("fi").date(D) in words and Formats("fi").date(R) in words and "2026-03-01" not in words
 
 
 def test_account_words_count_trial_days_from_today():
@@ -58,14 +77,17 @@ def overview_frame() -> pd.DataFrame:
 
 def test_table_rows_get_the_state_in_words():
     assert list(table_frame(overview_frame())["account"]) == [
-        "trial, 3 days left", "active since 2026-03-01, renews 2027-03-01", "closed"]
+        "trial, 3 days left", "active since Mar 1, 2026, renews Mar 1, 2027", "closed"]
 
 
 def test_csv_has_every_row_and_column_with_the_state_in_words():
     read = pd.read_csv(io.BytesIO(csv_bytes(overview_frame())))
     assert len(read) == 3
-    assert list(read.columns) == [*OVERVIEW_COLUMNS, "state_in_words"]
-    assert list(read["state_in_words"]) == ["trial, 3 days left", "active since 2026-03-01, renews 2027-03-01",
+    assert set(OVERVIEW_COLUMNS) <= set(CSV_HEADERS)  # every column gets a header in the reader's words
+    assert list(read.columns) == [CSV_HEADERS[c] for c in [*OVERVIEW_COLUMNS, "state_in_words"]]
+    assert list(read["Name"]) == ["Trial Oy", "Paying AB", "Gone BV"]
+    assert list(read["State"]) == ["Trial", "Active", "Closed"]
+    assert list(read["State in words"]) == ["trial, 3 days left", "active since Mar 1, 2026, renews Mar 1, 2027",
                                             "closed"]
 
 
@@ -84,3 +106,15 @@ def test_activity_chart_has_a_bar_per_day():
                          "activities": [i % 3 for i in range(90)]})
     fig = daily_activity(days, "Trial Oy")
     assert len(fig.data[0].x) == 90 and "last 90 days" in fig.layout.title.text
+    assert list(fig.data[0].customdata[:1]) == ["Mar 1, 2026"]  # the hover's day, written the reader's way
+
+
+def test_charts_write_numbers_and_days_the_readers_way(monkeypatch):
+    monkeypatch.setattr(translate, "language", lambda: "fi")
+    counts = pd.DataFrame({"state": ["active"], "framework": ["NIS2"], "accounts": [1500]})
+    separators = accounts_by_state_and_framework(counts).layout.separators
+    assert separators == translate.plotly_layout()["separators"] and separators.startswith(",")
+    days = pd.DataFrame({"day": [D], "activities": [1]})
+    fig = daily_activity(days, "Trial Oy")
+    assert fig.layout.xaxis.tickformat == day_month_format() == "%-d.%-m."
+    assert list(fig.data[0].customdata) == ["1.3.2026"]

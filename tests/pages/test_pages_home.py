@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from pages_world import World
 from partner_model import rules
+from partner_model.i18n import Formats
 
 
 def metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -25,7 +27,7 @@ def test_partner_sees_trials_ending_pending_deals_and_this_weeks_commission(app)
     assert metrics(at) == {
         "Trials ending within 7 days": "1",
         "Deals pending review": "1",
-        f"Commission this week ({week})": "2,000.00 EUR",  # 20 % of the 10,000 EUR deal won this week
+        f"Commission this week ({week})": "EUR\xa02,000.00",  # 20 % of the 10,000 EUR deal won this week
     }
     assert any(c.value == "Nordic Retail (4 d)" for c in at.caption)
     assert len(links(at)) == 3
@@ -57,7 +59,7 @@ def test_finance_sees_the_open_week_and_its_total(app):
     at = app("finance").run()
     assert not at.exception
     week = rules.iso_week(dt.date.today())
-    assert metrics(at) == {f"Open week {week}": "2,000.00 EUR"}
+    assert metrics(at) == {f"Open week {week}": "EUR\xa02,000.00"}
     assert len(links(at)) == 1
 
 
@@ -72,3 +74,11 @@ def test_signed_out_home_shows_no_summary(app):
     assert not at.exception
     assert not at.metric
     assert World.email("admin") not in str(at.main)
+
+
+def test_the_home_page_writes_money_the_readers_way(app):
+    at = app("finance")
+    at.session_state["language"] = "fi"
+    at.run()
+    assert not at.exception
+    assert list(metrics(at).values()) == [Formats("fi").money(Decimal("2000.00"), "EUR")]
