@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.components import FieldErrors, attempt
-from pages.components.translate import _
+from pages.components.translate import _, typed_number
 from partner_model import deals, rules
 from partner_model.errors import DomainError
 from partner_model.models import DealRead, UserRead
@@ -56,7 +56,7 @@ def _submit(user: UserRead, staff: bool) -> None:
     state.pop(CREATED_KEY, None)
     created, error = attempt(lambda s: deals.register_deal(
         s, user, contact_name=state.get(NAME_KEY, ""), contact_email=state.get(EMAIL_KEY, ""),
-        company_name=state.get(COMPANY_KEY, ""), annual_value=state.get(VALUE_KEY, ""),
+        company_name=state.get(COMPANY_KEY, ""), annual_value=typed_number(state.get(VALUE_KEY, "")),
         currency=state.get(CURRENCY_KEY) or "EUR", framework=state.get(FRAMEWORK_KEY),
         note=state.get(NOTE_KEY) or None, partner_id=state.get(PARTNER_KEY) if staff else None))
     state[ERROR_KEY] = error
@@ -84,7 +84,7 @@ def registration_form(user: UserRead, partner_names: dict[int, str] | None) -> N
     value_column, currency_column = st.columns([3, 1])
     with value_column:
         st.text_input(_("Expected annual value"), key=VALUE_KEY, placeholder="12000",
-                      # TRANSLATORS: the field takes a point as the decimal mark whatever the language.
+                      # TRANSLATORS: the field takes the language's own decimal mark, and a point in every language.
                       help=_("The first year's subscription value, e.g. 12000 or 12000.50."))
         errors.slot("annual_value")
     with currency_column:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from babel.numbers import NumberFormatError, parse_decimal
 
 from partner_model import i18n, users
 from partner_model.errors import N_, DomainError
@@ -22,7 +23,7 @@ PICKER_KEY = "language_picker"
 _USER_LANGUAGE_KEY = "language_of_user"  # the signed-in user's stored language, read with the user each run
 
 __all__ = ["N_", "_", "date_column_format", "error_text", "fmt", "language", "language_picker", "ngettext",
-           "plotly_layout", "remember_user_language"]
+           "plotly_layout", "remember_user_language", "typed_number"]
 
 
 def language() -> str:
@@ -62,6 +63,18 @@ def _formats(lang: str) -> i18n.Formats:
     if lang not in _FORMATS:
         _FORMATS[lang] = i18n.Formats(lang)
     return _FORMATS[lang]
+
+
+def typed_number(text: object) -> object:
+    """A number typed the reader's way ("12 000,50" in Finnish, "12.000,50" in German) as a Decimal for the
+    services; text that is not such a number goes to the service as typed, which accepts "12000.50" in every
+    language and otherwise refuses it with a message naming the field."""
+    if not isinstance(text, str) or not text.strip():
+        return text
+    try:
+        return parse_decimal("".join(text.split()), locale=fmt().locale, strict=True)  # "12 000,50" too
+    except NumberFormatError:
+        return text
 
 
 def error_text(error: DomainError) -> str:
