@@ -147,8 +147,20 @@ def _attention_list(items: pd.DataFrame) -> None:
         else:
             line = _("**{what}** (open item): {why}")
         since = fmt().date(item.since) if isinstance(item.since, dt.date) else item.since
-        lines.append("- " + line.format(what=what, why=item.why, since=since))
+        lines.append("- " + line.format(what=what, why=_why(item), since=since))
     st.markdown("\n".join(lines))
+
+
+def _why(item: Any) -> str:
+    """Why an item needs attention: a derived signal's message (marked in rules.py) translated, then filled with
+    its days and date the reader's way; a stored item's detail as the partner wrote it."""
+    template = getattr(item, "why_template", None)
+    if not isinstance(template, str) or not template:
+        return str(item.why)
+    params = getattr(item, "why_params", None) or {}
+    shown = {key: fmt().date(value) if isinstance(value, dt.date) else
+             fmt().number(value) if isinstance(value, int | float) else value for key, value in params.items()}
+    return _(template).format(**shown)
 
 
 def _deals_table(deals: pd.DataFrame) -> None:
