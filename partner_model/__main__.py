@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from partner_model import db
-from partner_model.errors import DomainError, ValidationError
+from partner_model.errors import N_, DomainError, ValidationError
 from partner_model.models import Partner, Role
 
 SCALES = ("demo", "large")  # partner_model.seed.SCALES; not imported here so other commands start fast
@@ -84,7 +84,7 @@ def _password(given: str | None) -> str:
         return given
     first = getpass.getpass("Password: ")
     if getpass.getpass("Password again: ") != first:
-        raise ValidationError("password", "The passwords do not match.")
+        raise ValidationError("password", N_("The passwords do not match."))
     return first
 
 

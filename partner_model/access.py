@@ -19,9 +19,47 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+# Each action a service checks, and the whole sentence a refused user reads (one message per action, so
+# a translator sees the sentence, not a fragment glued into "You are not allowed to ...").
+DENIED: dict[str, str] = {
+    "approve commission weeks": N_("You are not allowed to approve commission weeks."),
+    "change billing information": N_("You are not allowed to change billing information."),
+    "change billing options": N_("You are not allowed to change billing options."),
+    "change commission rates": N_("You are not allowed to change commission rates."),
+    "create partners": N_("You are not allowed to create partners."),
+    "create trials": N_("You are not allowed to create trials."),
+    "extend registration protection": N_("You are not allowed to extend registration protection."),
+    "grant trial extensions": N_("You are not allowed to grant trial extensions."),
+    "list partners": N_("You are not allowed to list partners."),
+    "manage users": N_("You are not allowed to manage users."),
+    "move deals": N_("You are not allowed to move deals."),
+    "read the audit log": N_("You are not allowed to read the audit log."),
+    "register deals": N_("You are not allowed to register deals."),
+    "request trial extensions": N_("You are not allowed to request trial extensions."),
+    "reverse commissions": N_("You are not allowed to reverse commissions."),
+    "review deals": N_("You are not allowed to review deals."),
+    "see commission by tier": N_("You are not allowed to see commission by tier."),
+    "see commission reports": N_("You are not allowed to see commission reports."),
+    "see commission statements": N_("You are not allowed to see commission statements."),
+    "see commissions": N_("You are not allowed to see commissions."),
+    "see review hints": N_("You are not allowed to see review hints."),
+    "see the pipeline": N_("You are not allowed to see the pipeline."),
+}
+
+# What a row is called in check_owns, and the sentence for a row the actor may not know of.
+NOT_FOUND: dict[str, str] = {
+    "Customer": N_("Customer not found."),
+    "Deal": N_("Deal not found."),
+    "Partner": N_("Partner not found."),
+}
+
+
 def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
-    """PermissionDenied unless the actor has one of `roles`. `action` completes 'You are not allowed to ...'."""
+    """PermissionDenied unless the actor has one of `roles`. `action` is a key of DENIED (e.g. "manage users"),
+    whose sentence the refused user reads; an action without one completes 'You are not allowed to ...'."""
     if actor is None or not getattr(actor, "active", True) or actor.role not in set(roles):
+        if action in DENIED:
+            raise PermissionDenied(DENIED[action])
         raise PermissionDenied(N_("You are not allowed to {action}."), action=action)
 
 
@@ -34,15 +72,19 @@ def scope_partner(actor: Actor, partner_id: int | None) -> int | None:
     if is_staff(actor):
         return partner_id
     if actor.partner_id is None:
-        raise PermissionDenied("Your user is not linked to a partner.")
+        raise PermissionDenied(N_("Your user is not linked to a partner."))
     if partner_id is not None and partner_id != actor.partner_id:
-        raise PermissionDenied("You can only see your own partner's data.")
+        raise PermissionDenied(N_("You can only see your own partner's data."))
     return actor.partner_id
 
 
 def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:
-    """A partner's actor touching another partner's row gets NotFound, so rows of others stay unknown."""
+    """A partner's actor touching another partner's row gets NotFound, so rows of others stay unknown.
+
+    `what` is a key of NOT_FOUND ("Customer", "Deal", "Partner")."""
     if not is_staff(actor) and (actor.partner_id is None or actor.partner_id != partner_id):
+        if what in NOT_FOUND:
+            raise NotFound(NOT_FOUND[what])
         raise NotFound(N_("{what} not found."), what=what)
 
 
@@ -66,7 +108,7 @@ def write_service(function: Callable[P, T]) -> Callable[P, T]:
             return function(*args, **kwargs)
         except IntegrityError:
             session.rollback()  # type: ignore[attr-defined]
-            raise Conflict("Someone else changed the same data at the same time: reload and try again.") from None
+            raise Conflict(N_("Someone else changed the same data at the same time: reload and try again.")) from None
         except BaseException:
             session.rollback()  # type: ignore[attr-defined]
             raise

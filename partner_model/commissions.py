@@ -224,7 +224,7 @@ def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     if deal is None:
         raise NotFound(N_("Deal not found."))
     if deal.stage != Stage.closed_won or deal.clawed_back_on is not None:
-        raise Conflict("Only a won deal whose commission stands can be reversed.")
+        raise Conflict(N_("Only a won deal whose commission stands can be reversed."))
     today = today or dt.date.today()
     deal.clawed_back_on = today
     versioning.claim(session, deal)

@@ -183,8 +183,8 @@ def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date,
     """Store one activity of a customer's users (imports call this) and keep the account's counters right."""
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound("Customer not found.")
-    kind_text = rules.clean_text(kind, "kind", "Activity kind", max_length=40)
+        raise NotFound(N_("Customer not found."))
+    kind_text = rules.clean_text(kind, "kind", N_("Activity kind"), max_length=40)
     session.add(ActivityEvent(customer_id=customer_id, occurred_on=occurred_on, kind=kind_text))
     if customer.last_activity_on is None or occurred_on > customer.last_activity_on:
         customer.last_activity_on = occurred_on
@@ -225,7 +225,7 @@ def _overview_filters(
     if scoped is not None:
         filters.append(C.partner_id == scoped)
     if state:
-        filters.append(columns["state"] == rules.choice(AccountState, state, "state", "Account state").value)
+        filters.append(columns["state"] == rules.choice(AccountState, state, "state", N_("Account state")).value)
     if needs_attention is not None:
         attention_col = columns["attention_items"]
         filters.append(attention_col > 0 if needs_attention else attention_col == 0)
@@ -378,7 +378,7 @@ def accounts_by_state_and_framework(
 def _customer_for(session: Session, actor: Actor, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound("Customer not found.")
+        raise NotFound(N_("Customer not found."))
     check_owns(actor, customer.partner_id, "Customer")
     return customer
 
@@ -395,8 +395,16 @@ def get_customer(session: Session, actor: Actor, customer_id: int, *, today: dt.
     return read(_customer_for(session, actor, customer_id), today)
 
 
+ATTENTION_COLUMNS = ("id", "kind", "why", "since", "source", "why_template", "why_params")
+
+
 def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> pd.DataFrame:
-    """Everything that needs attention on an account now, stored and derived, each with why."""
+    """Everything that needs attention on an account now, stored and derived, each with why.
+
+    `why` is English text. A derived signal also has `why_template`, a message marked for the catalogue, and
+    `why_params` (`days` an int, `date` a dt.date) to fill into it after translating; a stored item's why is
+    the text someone stored (not translated): its template is None and its parameters empty.
+    """
     today = _today(today)
     customer = _customer_for(session, actor, customer_id)
     state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
@@ -404,12 +412,12 @@ def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.dat
         select(AttentionItem).where(AttentionItem.customer_id == customer_id, AttentionItem.resolved_on.is_(None))
     ).all()
     rows = [{"id": i.id, "kind": i.kind, "why": i.detail or i.kind.replace("_", " "), "since": i.opened_on,
-             "source": "stored"} for i in items]
-    rows += [{"id": None, "kind": code, "why": why, "since": None, "source": "derived"}
-             for code, why in rules.derived_attention(state, customer.trial_ends_on, customer.last_activity_on,
-                                                      next_renewal(customer.subscription_started_on, today),
-                                                      today)]
-    return pd.DataFrame(rows, columns=["id", "kind", "why", "since", "source"])
+             "source": "stored", "why_template": None, "why_params": {}} for i in items]
+    signals = rules.attention_signals(state, customer.trial_ends_on, customer.last_activity_on,
+                                      next_renewal(customer.subscription_started_on, today), today)
+    rows += [{"id": None, "kind": code, "why": template.format(**params), "since": None, "source": "derived",
+              "why_template": template, "why_params": params} for code, template, params in signals]
+    return pd.DataFrame(rows, columns=list(ATTENTION_COLUMNS))
 
 
 @write_service
@@ -418,8 +426,9 @@ def add_attention_item(
 ) -> int:
     """Open an attention item on an account (staff, or the account's partner). Returns its id."""
     customer = _customer_for(session, actor, customer_id)
-    kind_text = rules.clean_text(kind, "kind", "Kind", max_length=40)
-    detail_text = rules.clean_text(detail, "detail", "Detail", required=False, max_length=500) or ""
+    # TRANSLATORS: the name of a form field: the kind of an attention item (e.g. overdue tasks).
+    kind_text = rules.clean_text(kind, "kind", N_("Kind"), max_length=40)
+    detail_text = rules.clean_text(detail, "detail", N_("Detail"), required=False, max_length=500) or ""
     item = AttentionItem(customer_id=customer_id, kind=kind_text, detail=detail_text, opened_on=_today(today))
     session.add(item)
     customer.open_attention_items += 1
@@ -433,10 +442,10 @@ def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, toda
     """Close a stored attention item. Raises NotFound, Conflict (already resolved)."""
     item = session.get(AttentionItem, item_id)
     if item is None:
-        raise NotFound("Attention item not found.")
+        raise NotFound(N_("Attention item not found."))
     customer = _customer_for(session, actor, item.customer_id)
     if item.resolved_on is not None:
-        raise Conflict("This item was already resolved.")
+        raise Conflict(N_("This item was already resolved."))
     item.resolved_on = _today(today)
     customer.open_attention_items = max(0, customer.open_attention_items - 1)
     rederive(session, customer.id)
@@ -486,14 +495,14 @@ def new_trial(
     today: dt.date, field_prefix: str = "",
 ) -> Customer:
     """Validate and add a 14-day trial account for a partner; the caller commits. Deals use this too."""
-    name = rules.clean_text(company_name, f"{field_prefix}company_name", "Company name")
-    domain_text = rules.domain(domain, f"{field_prefix}domain", "Domain")
+    name = rules.clean_text(company_name, f"{field_prefix}company_name", N_("Company name"))
+    domain_text = rules.domain(domain, f"{field_prefix}domain", N_("Domain"))
     framework_text = rules.framework(framework, f"{field_prefix}framework", required=True)
     partner = session.get(Partner, partner_id)
     if partner is None:
-        raise ValidationError("partner_id", "That partner does not exist.")
+        raise ValidationError("partner_id", N_("That partner does not exist."))
     if rules.same_domain(domain_text, partner.domain):
-        raise ValidationError(f"{field_prefix}domain", "Use the customer's domain, not your own.")
+        raise ValidationError(f"{field_prefix}domain", N_("Use the customer's domain, not your own."))
     if rules.is_free_mail(domain_text):
         raise ValidationError(f"{field_prefix}domain", N_("{domain} is a free-mail domain, not a company's."),
                               domain=domain_text)
@@ -529,7 +538,7 @@ def create_trial(
     require_role(actor, {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}, "create trials")
     if is_staff(actor):
         if partner_id is None:
-            raise ValidationError("partner_id", "Choose the partner the trial belongs to.")
+            raise ValidationError("partner_id", N_("Choose the partner the trial belongs to."))
     else:
         partner_id = scope_partner(actor, partner_id)
     today = _today(today)
@@ -551,11 +560,11 @@ def request_extension(
     today = _today(today)
     customer = _customer_for(session, actor, customer_id)
     if rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today) != AccountState.trial:
-        raise ValidationError("state", "Only a running trial can be extended.")
+        raise ValidationError("state", N_("Only a running trial can be extended."))
     if customer.extension_granted_on is not None:
-        raise Conflict("This trial was already extended once.")
+        raise Conflict(N_("This trial was already extended once."))
     if customer.extension_requested_on is not None:
-        raise Conflict("An extension was already requested for this trial.")
+        raise Conflict(N_("An extension was already requested for this trial."))
     customer.extension_requested_on = today
     session.commit()
     return read(customer, today)
@@ -571,10 +580,10 @@ def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: 
     today = _today(today)
     customer = _customer_for(session, actor, customer_id)
     if customer.extension_granted_on is not None:
-        raise Conflict("This trial was already extended once.")
+        raise Conflict(N_("This trial was already extended once."))
     state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
     if state == AccountState.active or customer.trial_ends_on is None:
-        raise ValidationError("state", "Only a trial can be extended.")
+        raise ValidationError("state", N_("Only a trial can be extended."))
     customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
     customer.extension_granted_on = today
     rederive(session, customer.id)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from partner_model import rules, text_search
 from partner_model.access import Actor, check_owns, require_role, scope_partner
-from partner_model.errors import NotFound
+from partner_model.errors import N_, NotFound
 from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
 
 D, P = Deal.__table__.c, Partner.__table__.c
@@ -56,7 +56,7 @@ def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, sea
         filters.append(D.partner_id == scoped)
     if review_status:
         statuses = [review_status] if isinstance(review_status, str) else list(review_status)
-        values = [rules.choice(ReviewStatus, s, "review_status", "Review status").value for s in statuses]
+        values = [rules.choice(ReviewStatus, s, "review_status", N_("Review status")).value for s in statuses]
         filters.append(D.review_status.in_(values))
     else:  # denied deals leave the board unless asked for
         filters.append(D.review_status != ReviewStatus.denied.value)
@@ -160,7 +160,7 @@ def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     row = session.execute(sa.select(D.id.label("deal_id"), D.partner_id, D.customer_domain, D.customer_id)
                           .where(D.id == deal_id)).mappings().first()
     if row is None:
-        raise NotFound("Deal not found.")
+        raise NotFound(N_("Deal not found."))
     check_owns(actor, row["partner_id"], "Deal")
     return _hints(session, [dict(row)], _today(today))[deal_id]
 

@@ -40,6 +40,11 @@ from partner_model.models import (
 REGISTER_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}
 MOVE_ROLES = REGISTER_ROLES
 DEFAULT_FRAMEWORK = rules.FRAMEWORKS[0]
+# One whole sentence per review status a deal can already have (the status is not a word glued in).
+ALREADY_REVIEWED: dict[ReviewStatus, str] = {
+    ReviewStatus.accepted: N_("This deal was already reviewed: it is accepted."),
+    ReviewStatus.denied: N_("This deal was already reviewed: it is denied."),
+}
 
 
 def read(deal: Deal) -> DealRead:
@@ -90,10 +95,10 @@ def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: in
 def _registering_partner(session: Session, actor: Actor, partner_id: int | None) -> Partner:
     require_role(actor, REGISTER_ROLES, "register deals")
     if is_staff(actor) and partner_id is None:
-        raise ValidationError("partner_id", "Choose the partner you register this deal for.")
+        raise ValidationError("partner_id", N_("Choose the partner you register this deal for."))
     partner = session.get(Partner, scope_partner(actor, partner_id))
     if partner is None:
-        raise ValidationError("partner_id", "That partner does not exist.")
+        raise ValidationError("partner_id", N_("That partner does not exist."))
     return partner
 
 
@@ -107,9 +112,9 @@ def _refuse_own(actor: Actor, partner: Partner, contact_name: str, company: str,
                                                   "register the customer's contact email, not your own."),
                               domain=domain)
     if rules.same_name(company, partner.name):
-        raise ValidationError("company_name", "That is the partner's own name: enter the customer's company.")
+        raise ValidationError("company_name", N_("That is the partner's own name: enter the customer's company."))
     if not is_staff(actor) and rules.same_name(contact_name, actor.name):
-        raise ValidationError("contact_name", "That is your own name: enter the customer's contact person.")
+        raise ValidationError("contact_name", N_("That is your own name: enter the customer's contact person."))
 
 
 @write_service
@@ -134,13 +139,14 @@ def register_deal(
     a negative, non-numeric or sub-cent value, an unknown currency. PermissionDenied for finance.
     """
     partner = _registering_partner(session, actor, partner_id)
-    name = rules.clean_text(contact_name, "contact_name", "Contact name")
-    address, domain = rules.email(contact_email, "contact_email", "Contact email")
-    company = rules.clean_text(company_name, "company_name", "Company name")
-    value = rules.money(annual_value, "annual_value", "Expected annual value")
+    name = rules.clean_text(contact_name, "contact_name", N_("Contact name"))
+    address, domain = rules.email(contact_email, "contact_email", N_("Contact email"))
+    company = rules.clean_text(company_name, "company_name", N_("Company name"))
+    value = rules.money(annual_value, "annual_value", N_("Expected annual value"))
     currency_code = rules.currency(currency)
     framework_text = rules.framework(framework)
-    note_text = rules.clean_text(note, "note", "Note", required=False, max_length=2000)
+    # TRANSLATORS: a noun, the name of a form field (a note written on a deal), as in "Note is required."
+    note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
     _refuse_own(actor, partner, name, company, domain)  # type: ignore[arg-type]
     now = _now(today)
     deal = Deal(
@@ -190,13 +196,13 @@ def _review(
 ) -> DealRead:
     deal = _deal_for(session, actor, deal_id)
     if deal.review_status != ReviewStatus.pending:  # said first: it is why the version moved on
-        raise Conflict(N_("This deal was already reviewed: it is {status}."), status=deal.review_status.value)
+        raise Conflict(ALREADY_REVIEWED[deal.review_status])
     if expected_version is not None and deal.version != expected_version:
         raise Conflict(versioning.CHANGED_MEANWHILE)
-    denial = None if accept else rules.choice(DenialReason, reason, "reason", "Denial reason") if reason else None
+    denial = None if accept else rules.choice(DenialReason, reason, "reason", N_("Denial reason")) if reason else None
     if not accept and denial is None:
-        raise ValidationError("reason", "Choose why the deal is denied.")
-    note_text = rules.clean_text(note, "note", "Note", required=False, max_length=2000)
+        raise ValidationError("reason", N_("Choose why the deal is denied."))
+    note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
     now, day = _now(today), _today(today)
     deal.review_status = ReviewStatus.accepted if accept else ReviewStatus.denied
     deal.denial_reason = denial
@@ -236,9 +242,9 @@ def extend_protection(session: Session, actor: Actor, deal_id: int, *, today: dt
     require_role(actor, rules.REVIEWER_ROLES, "extend registration protection")
     deal = _deal_for(session, actor, deal_id)
     if deal.review_status != ReviewStatus.accepted or deal.protected_until is None:
-        raise ValidationError("review_status", "Only an accepted registration is protected.")
+        raise ValidationError("review_status", N_("Only an accepted registration is protected."))
     if deal.protection_extended:
-        raise Conflict("This registration's protection was already extended once.")
+        raise Conflict(N_("This registration's protection was already extended once."))
     before = deal.protected_until
     deal.protected_until = max(before, _today(today)) + dt.timedelta(days=rules.PROTECTION_EXTENSION_DAYS)
     deal.protection_extended = True
@@ -311,10 +317,10 @@ def move_deal(
     Raises PermissionDenied, NotFound, ValidationError (stage, billing_option, note, review_status), Conflict.
     """
     require_role(actor, MOVE_ROLES, "move deals")
-    target = rules.choice(Stage, stage, "stage", "Stage")
-    option = rules.choice(BillingOption, billing_option, "billing_option", "Billing option") if billing_option \
+    target = rules.choice(Stage, stage, "stage", N_("Stage"))
+    option = rules.choice(BillingOption, billing_option, "billing_option", N_("Billing option")) if billing_option \
         else None
-    note_text = rules.clean_text(note, "note", "Note", required=False, max_length=2000)
+    note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
     deal = _deal_for(session, actor, deal_id, expected_version)
     rules.check_move(current=deal.stage, target=target, review_status=deal.review_status,
                      billing_option=option or deal.billing_option, note=note_text, is_staff=is_staff(actor))
@@ -345,12 +351,12 @@ def set_billing_option(
     Raises PermissionDenied, NotFound, ValidationError (billing_option, review_status), Conflict.
     """
     require_role(actor, MOVE_ROLES | {Role.finance}, "change billing options")  # finance fixes how won deals bill
-    option = rules.choice(BillingOption, billing_option, "billing_option", "Billing option")
+    option = rules.choice(BillingOption, billing_option, "billing_option", N_("Billing option"))
     deal = _deal_for(session, actor, deal_id, expected_version)
     if deal.review_status == ReviewStatus.denied:
-        raise ValidationError("review_status", "A denied deal cannot be changed.")
+        raise ValidationError("review_status", N_("A denied deal cannot be changed."))
     if deal.stage in rules.CLOSED_STAGES and not is_staff(actor):
-        raise ValidationError("stage", "Only vendor staff can change a closed deal.")
+        raise ValidationError("stage", N_("Only vendor staff can change a closed deal."))
     if option != deal.billing_option:
         now = _now(today)
         _event(session, deal, actor, "billing", deal.billing_option, option, now)
@@ -369,7 +375,7 @@ def set_billing_option(
 @write_service
 def add_note(session: Session, actor: Actor, deal_id: int, body: str, *, today: dt.date | None = None) -> NoteRead:
     """Add a note to a deal card (its partner's users and staff). Raises NotFound, ValidationError (body)."""
-    text = rules.clean_text(body, "body", "Note", max_length=2000)
+    text = rules.clean_text(body, "body", N_("Note"), max_length=2000)
     deal = _deal_for(session, actor, deal_id)
     note = _note(session, deal, actor, text, _now(today))  # type: ignore[arg-type]
     session.commit()

@@ -1,4 +1,5 @@
-"""Domain errors. Messages are written for end users: pages show str(error) as is."""
+"""Domain errors. Messages are written for end users, as English templates marked with N_ for the catalogue:
+pages show `error.translated(_)`, the message in the reader's language."""
 
 from __future__ import annotations
 
@@ -28,8 +29,11 @@ class DomainError(Exception):
         return self.template.format(**self.params) if self.params else self.template
 
     def translated(self, gettext: Callable[[str], str]) -> str:
-        """The message in another language; text parameters (labels, statuses) are looked up too."""
-        params = {k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        """The message in another language; text parameters (labels, statuses) are looked up too.
+
+        An empty text stays empty: gettext("") is the catalogue's header, not a translation.
+        """
+        params = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.params.items()}
         return gettext(self.template).format(**params) if params else gettext(self.template)
 
     def __str__(self) -> str:

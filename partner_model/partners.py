@@ -48,9 +48,9 @@ def create_partner(
     """
     if actor is not None:
         require_role(actor, {Role.admin}, "create partners")
-    name_text = rules.clean_text(name, "name", "Partner name")
-    domain_text = rules.domain(domain, "domain", "Partner domain")
-    tier_value = rules.choice(Tier, tier, "tier", "Tier") if tier is not None else Tier.registered
+    name_text = rules.clean_text(name, "name", N_("Partner name"))
+    domain_text = rules.domain(domain, "domain", N_("Partner domain"))
+    tier_value = rules.choice(Tier, tier, "tier", N_("Tier")) if tier is not None else Tier.registered
     rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
     if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
         raise AlreadyExists("domain", N_("A partner with the domain {domain} already exists."), domain=domain_text)
@@ -68,7 +68,7 @@ def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:
     check_owns(actor, partner_id, "Partner")
     partner = session.get(Partner, partner_id)
     if partner is None:
-        raise NotFound("Partner not found.")
+        raise NotFound(N_("Partner not found."))
     return read(partner)
 
 
@@ -105,8 +105,8 @@ def set_commission(
     require_role(actor, {Role.admin}, "change commission rates")
     partner = session.get(Partner, partner_id)
     if partner is None:
-        raise NotFound("Partner not found.")
-    tier_value = rules.choice(Tier, tier, "tier", "Tier")
+        raise NotFound(N_("Partner not found."))
+    tier_value = rules.choice(Tier, tier, "tier", N_("Tier"))
     rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
     before = f"{partner.tier.value} {rules.rate_from_bp(partner.commission_rate_bp)}"
     partner.tier, partner.commission_rate_bp = tier_value, rules.rate_to_bp(rate)
@@ -120,23 +120,23 @@ def _billing_values(fields: dict[str, object]) -> dict[str, object]:
     """Validated billing information; every bad field is named."""
     values: dict[str, object] = {}
     if "legal_name" in fields:
-        values["legal_name"] = rules.clean_text(fields["legal_name"], "legal_name", "Legal name")
+        values["legal_name"] = rules.clean_text(fields["legal_name"], "legal_name", N_("Legal name"))
     if "vat_id" in fields:
-        raw = rules.clean_text(fields["vat_id"], "vat_id", "VAT id", required=False, max_length=30)
+        raw = rules.clean_text(fields["vat_id"], "vat_id", N_("VAT id"), required=False, max_length=30)
         vat = re.sub(r"[\s.\-]", "", raw).upper() if raw else None
         if vat is not None and not _VAT_RE.match(vat):
-            raise ValidationError("vat_id", "VAT id must start with the country code, e.g. FI12345678.")
+            raise ValidationError("vat_id", N_("VAT id must start with the country code, e.g. FI12345678."))
         values["vat_id"] = vat
     if "billing_email" in fields:
-        address, _ = rules.email(fields["billing_email"], "billing_email", "Billing email")
+        address, _ = rules.email(fields["billing_email"], "billing_email", N_("Billing email"))
         values["billing_email"] = address
     if "address" in fields:
-        values["address"] = rules.clean_text(fields["address"], "address", "Address", max_length=500)
+        values["address"] = rules.clean_text(fields["address"], "address", N_("Address"), max_length=500)
     if "default_billing_option" in fields:
         option = fields["default_billing_option"]
         values["default_billing_option"] = (
             None if option in (None, "") else rules.choice(BillingOption, option, "default_billing_option",
-                                                           "Default billing option"))
+                                                           N_("Default billing option")))
     return values
 
 
@@ -148,12 +148,12 @@ def update_billing_info(session: Session, actor: Actor, partner_id: int, **field
     """
     unknown = set(fields) - set(BILLING_FIELDS)
     if unknown:
-        raise ValidationError(min(unknown), N_("Unknown billing field: {field}."), field=min(unknown))
+        raise ValidationError(min(unknown), N_("Unknown billing field: {name}."), name=min(unknown))
     require_role(actor, {Role.partner_admin, Role.admin}, "change billing information")
     check_owns(actor, partner_id, "Partner")
     partner = session.get(Partner, partner_id)
     if partner is None:
-        raise NotFound("Partner not found.")
+        raise NotFound(N_("Partner not found."))
     now = utcnow()
     for field, new in _billing_values(fields).items():
         old = getattr(partner, field)

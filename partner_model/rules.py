@@ -57,7 +57,7 @@ MAX_LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
-SIGN_IN_FAILED = "Wrong email or password."
+SIGN_IN_FAILED = N_("Wrong email or password.")
 
 
 # --- text and choices ------------------------------------------------------------------
@@ -67,6 +67,7 @@ def clean_text(value: object, field: str, label: str, *, required: bool = True, 
     """Trimmed text, or None when optional and blank. Refuses control characters and over-long text."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
+            # TRANSLATORS: {label} is the name of a form field, e.g. "Company name" (translated on its own).
             raise ValidationError(field, N_("{label} is required."), label=label)
         return None
     if not isinstance(value, str):
@@ -109,7 +110,7 @@ def choice(enum: type, value: object, field: str, label: str):  # type: ignore[n
 
 def framework(value: object, field: str = "framework", *, required: bool = False) -> str | None:
     """A framework name; a known one is spelled the canonical way (e.g. 'iso 27001' -> 'ISO 27001')."""
-    text = clean_text(value, field, "Framework", required=required, max_length=80)
+    text = clean_text(value, field, N_("Framework"), required=required, max_length=80)
     if text is None:
         return None
     for known in FRAMEWORKS:
@@ -128,7 +129,7 @@ def currency(value: object, field: str = "currency") -> str:
 # --- money -----------------------------------------------------------------------------
 
 
-def money(value: object, field: str = "annual_value", label: str = "Expected annual value") -> Decimal:
+def money(value: object, field: str = "annual_value", label: str = N_("Expected annual value")) -> Decimal:
     """A non-negative amount with at most two decimal places, as an exact Decimal."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(field, N_("{label} must be a number."), label=label)
@@ -162,15 +163,15 @@ def from_cents(cents: int) -> Decimal:
 def commission_rate(value: object, field: str = "commission_rate") -> Decimal:
     """A fraction between 0 and 1 (Decimal('0.20') is 20 %), in steps of 0.01 %."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError(field, "Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.")
+        raise ValidationError(field, N_("Commission rate must be a decimal fraction, e.g. 0.20 for 20 %."))
     try:
         rate = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
-        raise ValidationError(field, "Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.") from None
+        raise ValidationError(field, N_("Commission rate must be a decimal fraction, e.g. 0.20 for 20 %.")) from None
     if not rate.is_finite() or rate < 0 or rate > 1:
-        raise ValidationError(field, "Commission rate must be between 0 and 1 (0.20 is 20 %).")
+        raise ValidationError(field, N_("Commission rate must be between 0 and 1 (0.20 is 20 %)."))
     if rate != rate.quantize(Decimal("0.0001")):
-        raise ValidationError(field, "Commission rate can be set in steps of 0.01 % (e.g. 0.1250).")
+        raise ValidationError(field, N_("Commission rate can be set in steps of 0.01 % (e.g. 0.1250)."))
     return rate
 
 
@@ -202,7 +203,7 @@ def partner_invoice_amount(value: Decimal, commission_amount: Decimal) -> Decima
 _DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-def email(value: object, field: str = "contact_email", label: str = "Email") -> tuple[str, str]:
+def email(value: object, field: str = "contact_email", label: str = N_("Email")) -> tuple[str, str]:
     """The normalised address and its lower-cased domain, checked by email-validator (syntax only)."""
     text = clean_text(value, field, label, max_length=254)
     try:
@@ -214,7 +215,7 @@ def email(value: object, field: str = "contact_email", label: str = "Email") -> 
     return f"{result.local_part}@{domain}", domain
 
 
-def domain(value: object, field: str = "domain", label: str = "Domain") -> str:
+def domain(value: object, field: str = "domain", label: str = N_("Domain")) -> str:
     """A bare lower-cased domain such as 'example.fi' (a pasted URL or 'www.' is trimmed)."""
     text = clean_text(value, field, label, max_length=253)
     assert text is not None
@@ -274,6 +275,45 @@ def renewal_after(start: dt.date, today: dt.date) -> dt.date:
         years += 1
 
 
+# Why a derived attention signal is raised, per code; {days} is a whole number, {date} a dt.date.
+ATTENTION_WHY: dict[str, str] = {
+    "trial_ending": N_("The trial ends in {days} days ({date})."),
+    "no_activity": N_("No activity in the last {days} days (none since {date})."),
+    "renewal_due": N_("The subscription renews in {days} days ({date})."),
+}
+NO_ACTIVITY_EVER = N_("No activity in the last {days} days (none ever).")
+
+
+def attention_signals(
+    state: AccountState,
+    trial_ends_on: dt.date | None,
+    last_activity_on: dt.date | None,
+    renewal_on: dt.date | None,
+    today: dt.date,
+) -> list[tuple[str, str, dict[str, object]]]:
+    """The signals the dashboard derives, as (code, why template, its parameters): `days` an int, `date` a
+    dt.date. The template is marked for the catalogue; pages translate it, then fill in the formatted values.
+    The overview computes the same in SQL."""
+    signals: list[tuple[str, str, dict[str, object]]] = []
+    if state == AccountState.trial and trial_ends_on is not None:
+        days = (trial_ends_on - today).days
+        if 0 <= days <= TRIAL_ENDING_DAYS:
+            signals.append(("trial_ending", ATTENTION_WHY["trial_ending"], {"days": days, "date": trial_ends_on}))
+    if state != AccountState.closed and (
+        last_activity_on is None or last_activity_on < today - dt.timedelta(days=INACTIVE_DAYS)
+    ):
+        if last_activity_on is None:
+            signals.append(("no_activity", NO_ACTIVITY_EVER, {"days": INACTIVE_DAYS}))
+        else:
+            signals.append(("no_activity", ATTENTION_WHY["no_activity"],
+                            {"days": INACTIVE_DAYS, "date": last_activity_on}))
+    if state == AccountState.active and renewal_on is not None:
+        days = (renewal_on - today).days
+        if 0 <= days <= RENEWAL_DUE_DAYS:
+            signals.append(("renewal_due", ATTENTION_WHY["renewal_due"], {"days": days, "date": renewal_on}))
+    return signals
+
+
 def derived_attention(
     state: AccountState,
     trial_ends_on: dt.date | None,
@@ -281,22 +321,10 @@ def derived_attention(
     renewal_on: dt.date | None,
     today: dt.date,
 ) -> list[tuple[str, str]]:
-    """The signals the dashboard derives, as (code, why). The overview computes the same in SQL."""
-    signals: list[tuple[str, str]] = []
-    if state == AccountState.trial and trial_ends_on is not None:
-        days = (trial_ends_on - today).days
-        if 0 <= days <= TRIAL_ENDING_DAYS:
-            signals.append(("trial_ending", f"The trial ends in {days} days ({trial_ends_on:%Y-%m-%d})."))
-    if state != AccountState.closed and (
-        last_activity_on is None or last_activity_on < today - dt.timedelta(days=INACTIVE_DAYS)
-    ):
-        since = f"since {last_activity_on:%Y-%m-%d}" if last_activity_on else "ever"
-        signals.append(("no_activity", f"No activity in the last {INACTIVE_DAYS} days (none {since})."))
-    if state == AccountState.active and renewal_on is not None:
-        days = (renewal_on - today).days
-        if 0 <= days <= RENEWAL_DUE_DAYS:
-            signals.append(("renewal_due", f"The subscription renews in {days} days ({renewal_on:%Y-%m-%d})."))
-    return signals
+    """The signals the dashboard derives, as (code, why in English). The overview computes the same in SQL."""
+    return [(code, template.format(**params))
+            for code, template, params in attention_signals(state, trial_ends_on, last_activity_on, renewal_on,
+                                                            today)]
 
 
 # --- deals ------------------------------------------------------------------------------
@@ -313,20 +341,20 @@ def check_move(
 ) -> None:
     """Raise unless a deal in `current` may enter `target`. Permissions to the deal are checked by the caller."""
     if review_status == ReviewStatus.denied:
-        raise ValidationError("review_status", "A denied deal cannot be moved.")
+        raise ValidationError("review_status", N_("A denied deal cannot be moved."))
     if target == current:
-        raise ValidationError("stage", "The deal is already in this stage.")
+        raise ValidationError("stage", N_("The deal is already in this stage."))
     if current in CLOSED_STAGES and not is_staff:
-        raise ValidationError("stage", "Only vendor staff can reopen a closed deal.")
+        raise ValidationError("stage", N_("Only vendor staff can reopen a closed deal."))
     if target == Stage.closed_won:
         if review_status != ReviewStatus.accepted:
             raise ValidationError(
-                "review_status", "Only an accepted deal can be Closed won: this deal is still pending review."
+                "review_status", N_("Only an accepted deal can be Closed won: this deal is still pending review.")
             )
         if billing_option is None:
-            raise ValidationError("billing_option", "Choose a billing option to close the deal as won.")
+            raise ValidationError("billing_option", N_("Choose a billing option to close the deal as won."))
     if target == Stage.closed_lost and not (note and note.strip()):
-        raise ValidationError("note", "Add a note that helps reassess the deal later to close it as lost.")
+        raise ValidationError("note", N_("Add a note that helps reassess the deal later to close it as lost."))
 
 
 def protection_state(protected_until: dt.date | None, today: dt.date) -> str | None:
@@ -359,7 +387,7 @@ def week_monday(week: str, field: str = "week") -> dt.date:
     """The Monday of an ISO week written as '2026-W47'."""
     match = _WEEK_RE.match(week.strip()) if isinstance(week, str) else None
     if not match:
-        raise ValidationError(field, "Week must be an ISO week such as 2026-W47.")
+        raise ValidationError(field, N_("Week must be an ISO week such as 2026-W47."))
     try:
         return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:

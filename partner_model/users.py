@@ -30,7 +30,7 @@ def _password(value: object) -> str:
         raise ValidationError("password", N_("Password must be at least {count} characters."),
                               count=rules.MIN_PASSWORD_LENGTH)
     if len(value) > 200:
-        raise ValidationError("password", "Password must be at most 200 characters.")
+        raise ValidationError("password", N_("Password must be at most 200 characters."))
     return value
 
 
@@ -41,11 +41,11 @@ def _read(user: User) -> UserRead:
 def _check_partner_link(session: Session, role: Role, partner_id: int | None) -> None:
     if role in rules.PARTNER_ROLES:
         if partner_id is None:
-            raise ValidationError("partner_id", "A partner user must belong to a partner.")
+            raise ValidationError("partner_id", N_("A partner user must belong to a partner."))
         if session.get(Partner, partner_id) is None:
-            raise ValidationError("partner_id", "That partner does not exist.")
+            raise ValidationError("partner_id", N_("That partner does not exist."))
     elif partner_id is not None:
-        raise ValidationError("partner_id", "Vendor staff do not belong to a partner.")
+        raise ValidationError("partner_id", N_("Vendor staff do not belong to a partner."))
 
 
 @write_service
@@ -68,10 +68,10 @@ def create_user(
     """
     if actor is not None:
         require_role(actor, {Role.admin}, "manage users")
-    address, _ = rules.email(email, "email", "Email")
+    address, _ = rules.email(email, "email", N_("Email"))
     address = address.lower()
-    name_text = rules.clean_text(name, "name", "Name")
-    role = rules.choice(Role, role, "role", "Role")
+    name_text = rules.clean_text(name, "name", N_("Name"))
+    role = rules.choice(Role, role, "role", N_("Role"))
     if language is not None and language not in LANGUAGES:
         raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
     _check_partner_link(session, role, partner_id)
@@ -204,7 +204,7 @@ def _user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
     require_role(actor, {Role.admin}, "manage users")
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(N_("User not found."))
     return user
 
 
@@ -226,11 +226,11 @@ def update_user(
     user = _user_for_admin(session, actor, user_id)
     changes: list[str] = []
     if name is not None:
-        new_name = rules.clean_text(name, "name", "Name")
+        new_name = rules.clean_text(name, "name", N_("Name"))
         if new_name != user.name:
             changes.append(f"name: {user.name} -> {new_name}")
             user.name = new_name  # type: ignore[assignment]
-    new_role = rules.choice(Role, role, "role", "Role") if role is not None else user.role
+    new_role = rules.choice(Role, role, "role", N_("Role")) if role is not None else user.role
     new_partner = partner_id if role is not None or partner_id is not None else user.partner_id
     if new_role in rules.STAFF_ROLES and role is not None and partner_id is None:
         new_partner = None
@@ -240,7 +240,7 @@ def update_user(
         user.role, user.partner_id = new_role, new_partner
     if active is not None and active != user.active:
         if user.id == actor.id and not active:
-            raise ValidationError("active", "You cannot deactivate yourself.")
+            raise ValidationError("active", N_("You cannot deactivate yourself."))
         changes.append(f"active: {user.active} -> {active}")
         user.active = bool(active)
     if changes:
@@ -275,7 +275,7 @@ def set_language(session: Session, actor: Actor, language: str) -> UserRead:
         raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
     user = session.get(User, actor.id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(N_("User not found."))
     user.language = language
     session.commit()
     return _read(user)

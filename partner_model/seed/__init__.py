@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
-from partner_model.errors import Conflict, ValidationError
+from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
 from partner_model.seed.clock import Clock
@@ -53,10 +53,10 @@ def seed(
     """
     plan = SCALES.get(scale)
     if plan is None:
-        raise ValidationError("scale", f"Scale must be one of: {', '.join(SCALES)}.")
+        raise ValidationError("scale", N_("Scale must be one of: {choices}."), choices=", ".join(SCALES))
     if not is_empty(engine):
-        raise Conflict("The database already holds data; seeding writes only into an empty database. "
-                       "Point DATABASE_URL at a new database (or delete the SQLite file) and seed again.")
+        raise Conflict(N_("The database already holds data; seeding writes only into an empty database. "
+                          "Point DATABASE_URL at a new database (or delete the SQLite file) and seed again."))
     clock = Clock.for_date(today or dt.date.today(), plan.history_days)
     rng = np.random.default_rng(random_seed)
     days = DayText(clock.today - plan.history_days - 1000, clock.today + 400)
