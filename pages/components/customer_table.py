@@ -213,4 +213,4 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     shown = frame.assign(state_in_words=state_words_column(frame),
                          state=frame["state"].map(lambda v: states.get(str(v), v)))
     shown = shown.rename(columns={column: _(header) for column, header in CSV_HEADERS.items()})
-    return shown.to_csv(index=False).encode("utf-8")
+    return shown.to_csv(index=False).encode("utf-8-sig")  # with a byte order mark: spreadsheets read letters right
