@@ -53,5 +53,5 @@ PAGE_RUNS: list[tuple[str, str, Callable[[Context], dict[str, Any]] | None, floa
     ("deal board, search", "deal_board", _search, 500.0),
     ("review queue", "review_queue", None, 500.0),
     ("commissions, week review", "commissions", None, 300.0),
-    ("commissions, 26-week reports", "commissions", lambda ctx: {"commissions_tab": "Reports"}, 500.0),
+    ("commissions, 26-week reports", "commissions", lambda ctx: {"commissions_tab": "reports"}, 500.0),
 ]

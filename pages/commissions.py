@@ -15,11 +15,28 @@ from pages.components import commission_review as review
 from pages.components.commission_report_section import reports
 from pages.components.commission_statements import staff_partner_pick, statement, year_to_date
 from pages.components.commission_tables import line_counts, lines_table, show_table, totals_table
+from pages.components.translate import N_, _
 from partner_model import commission_queries, commissions, rules
 from partner_model.models import UserRead
 
 user = guard("commissions")
 FINANCE = user.role in rules.FINANCE_ROLES
+
+# The open tab is kept as a stable code under TAB_KEY (the same in every language; set it to open a tab, e.g.
+# "reports"). st.tabs keeps the open tab's *label* under its own key, and a label changes with the language
+# (and a changed label list makes a new widget, which would fall back to the first tab): so before drawing the
+# tabs their state is set to the label of the kept code, and a click stores the clicked tab's code.
+TAB_KEY = "commissions_tab"
+TAB_LABEL_KEY = "commissions_tab_label"
+TAB_NAMES = {
+    "week_review": N_("Week review"),
+    # TRANSLATORS: a tab with charts (a noun).
+    "reports": N_("Reports"),
+    "statements": N_("Statements"),
+    "week": N_("Week"),
+    "year_to_date": N_("Year to date"),
+}
+STAFF_TABS, PARTNER_TABS = ["week_review", "reports", "statements"], ["week", "year_to_date", "statements", "reports"]
 
 
 def week_lines(user: UserRead, week: str) -> None:
@@ -31,11 +48,11 @@ def week_lines(user: UserRead, week: str) -> None:
         return
     lines, totals = result
     if lines.empty:
-        st.info(f"No commission lines in week {week}.")
+        st.info(_("No commission lines in week {week}.").format(week=week))
         return
     st.caption(line_counts(lines, user.is_staff))
     show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
-    st.markdown("**Totals per partner**" if user.is_staff else "**Your totals**")
+    st.markdown(_("**Totals per partner**") if user.is_staff else _("**Your totals**"))
     shown = totals_table(totals)
     show_table(shown if user.is_staff else shown.drop(columns=["Partner"]), key="week_totals")
 
@@ -47,11 +64,11 @@ def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
     if not FINANCE:
         return
     if not approved:
-        st.markdown("##### Approve the week")
+        st.markdown(f"##### {_('Approve the week')}")
         review.approve_control(user, week, this_week)
-    with st.expander("Clawback: reverse a won deal refunded in its first year", icon=":material/undo:"):
-        st.caption("The deal's commission is reversed with a negative line in the next open week; an approved "
-                   "week never changes.")
+    with st.expander(_("Clawback: reverse a won deal refunded in its first year"), icon=":material/undo:"):
+        st.caption(_("The deal's commission is reversed with a negative line in the next open week; an approved "
+                     "week never changes."))
         review.reverse_control(user, week)
 
 
@@ -69,26 +86,37 @@ def statements_tab(user: UserRead, this_week: str, open_week: str) -> None:
 today = dt.date.today()
 this_week = rules.iso_week(today)
 open_week, error = attempt(lambda s: commissions.next_open_week(s, this_week))
-st.title("Commissions")
+st.title(_("Commissions"))
 if error is not None:
     show_error(error)
     st.stop()
 review.flash()
 
-STAFF_TABS, PARTNER_TABS = ["Week review", "Reports", "Statements"], ["Week", "Year to date", "Statements", "Reports"]
-names = STAFF_TABS if user.is_staff else PARTNER_TABS
-tabs = dict(zip(names, st.tabs(names, key="commissions_tab", on_change="rerun"), strict=True))
+codes = STAFF_TABS if user.is_staff else PARTNER_TABS
+labels = {code: _(TAB_NAMES[code]) for code in codes}
+if st.session_state.get(TAB_KEY) not in codes:
+    st.session_state[TAB_KEY] = codes[0]
+if st.session_state.get(TAB_LABEL_KEY) != labels[st.session_state[TAB_KEY]]:
+    st.session_state[TAB_LABEL_KEY] = labels[st.session_state[TAB_KEY]]
+
+
+def tab_clicked() -> None:
+    clicked = st.session_state.get(TAB_LABEL_KEY)
+    st.session_state[TAB_KEY] = next((code for code, text in labels.items() if text == clicked), codes[0])
+
+
+tabs = dict(zip(codes, st.tabs(list(labels.values()), key=TAB_LABEL_KEY, on_change=tab_clicked), strict=True))
 # Only the open tab runs: each reads its own data, so the others cost nothing. Week and Statements each draw
 # the week picker (one key: the chosen week stays when switching between them).
-for name, tab in tabs.items():
+for code, tab in tabs.items():
     if not tab.open:
         continue
     with tab:
-        if name in ("Week review", "Week"):
+        if code in ("week_review", "week"):
             week_tab(user, this_week, open_week)
-        elif name == "Year to date":
+        elif code == "year_to_date":
             year_to_date(user, today.isocalendar()[0])
-        elif name == "Statements":
+        elif code == "statements":
             statements_tab(user, this_week, open_week)
         else:
             reports(user, this_week)

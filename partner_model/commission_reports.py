@@ -1,9 +1,12 @@
-"""Commission reports over many weeks and partner statements (CSV and PDF). Sums run in SQL, in cents."""
+"""Commission reports over many weeks and partner statements (CSV and PDF, in the reader's language).
+
+Sums run in SQL, in cents.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -11,9 +14,10 @@ import sqlalchemy as sa
 from fpdf import FPDF
 from sqlmodel import Session
 
-from partner_model import rules
+from partner_model import i18n, rules
 from partner_model.access import Actor, require_role, scope_partner
 from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query, week_totals
+from partner_model.errors import N_
 from partner_model.models import CommissionLine, Partner, PartnerRead, Role
 from partner_model.partners import get_partner
 
@@ -100,61 +104,174 @@ def statement(session: Session, actor: Actor, partner_id: int, week: str) -> tup
     return partner, lines, week_totals(lines)
 
 
-def statement_csv(lines: pd.DataFrame) -> bytes:
-    """The lines as CSV; amounts written exactly as their decimals."""
+# The product's words in downloads, written in the statement's language.
+WORDS = {"credit_card": N_("Credit card"), "invoice": N_("Invoice"), "via_partner": N_("Via partner"),
+         "payable": N_("Payable"), "netted": N_("Netted"), "commission": N_("Commission"),
+         "adjustment": N_("Adjustment"), "reversal": N_("Reversal")}
+# The CSV's column headings: in English the data field names, as the CSV always had them (spreadsheets and
+# scripts read them); translated for the other languages.
+CSV_HEADINGS = {
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the line's number.
+    "line_id": N_("line_id"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the ISO week.
+    "week": N_("week"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the deal's number.
+    "deal_id": N_("deal_id"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the partner's number.
+    "partner_id": N_("partner_id"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the partner's name.
+    "partner_name": N_("partner_name"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the customer company.
+    "company_name": N_("company_name"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): commission,
+    # adjustment or reversal.
+    "kind": N_("kind"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the number of the
+    # line an adjustment or reversal corrects.
+    "adjusts_line_id": N_("adjusts_line_id"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): credit card,
+    # invoice or via partner.
+    "billing_option": N_("billing_option"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): payable or netted.
+    "direction": N_("direction"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the deal's value.
+    "value": N_("value"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the currency code.
+    "currency": N_("currency"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the commission rate.
+    "rate": N_("rate"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the commission amount.
+    "commission": N_("commission"),
+    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): what to invoice the
+    # partner for a via-partner deal.
+    "partner_invoice": N_("partner_invoice"),
+}
+AMOUNT_COLUMNS = ("value", "rate", "commission", "partner_invoice")
+
+
+def statement_csv(lines: pd.DataFrame, *, language: str = "en") -> bytes:
+    """The lines as CSV for a spreadsheet, headings and words in `language`; amounts written exactly as their
+    decimals (not grouped, so they stay numbers). Where the language writes a decimal comma the amounts have
+    one and the columns are separated by semicolons (what spreadsheets there expect); outside English the file
+    starts with a UTF-8 byte order mark, so spreadsheets read its letters right."""
+    gettext = i18n.translations(language).gettext
+    decimal = i18n.Formats(language).locale.number_symbols["latn"]["decimal"]
     frame = lines.loc[:, list(LINE_COLUMNS)].copy()
+    frame["adjusts_line_id"] = frame["adjusts_line_id"].astype("Int64")  # a line number, never "7.0"
     for column in ("kind", "billing_option", "direction"):
-        frame[column] = frame[column].map(lambda v: WORDS.get(v, v))
-    return frame.to_csv(index=False).encode("utf-8")
+        frame[column] = frame[column].map(lambda v: gettext(WORDS[v]) if v in WORDS else v)
+    if decimal != ".":
+        for column in AMOUNT_COLUMNS:
+            frame[column] = frame[column].map(lambda v: "" if v is None or pd.isna(v) else
+                                              str(v).replace(".", decimal))
+    frame = frame.rename(columns={column: gettext(heading) for column, heading in CSV_HEADINGS.items()})
+    text = frame.to_csv(index=False, sep=";" if decimal == "," else ",")
+    return text.encode("utf-8" if language == i18n.DEFAULT_LANGUAGE else "utf-8-sig")
 
 
-# The product's words in downloads (the pages translate their own; statements go out in English).
-WORDS = {"credit_card": "Credit card", "invoice": "Invoice", "via_partner": "Via partner", "payable": "Payable",
-         "netted": "Netted", "commission": "Commission", "adjustment": "Adjustment", "reversal": "Reversal"}
+STATEMENT_HEADERS = (N_("Deal"), N_("Company"), N_("Kind"), N_("Billing"), N_("Value"), N_("Rate"), N_("Commission"),
+                     N_("Payable / netted"))
+STATEMENT_WIDTHS = (18, 70, 28, 28, 36, 18, 36, 36)
+STATEMENT_ALIGN = "LLLLRRRL"  # amounts and rates right-aligned
+TOTALS_HEADERS = (N_("Currency"), N_("Payable to the partner"), N_("Netted on the partner's invoice"),
+                  N_("To invoice the partner (via partner)"))
+TOTALS_WIDTHS = (30, 70, 70, 70)
+TOTALS_ALIGN = "LRRR"
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
-
-
-def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: pd.DataFrame) -> bytes:
-    """A one-document PDF statement with the partner's billing information, its lines and totals."""
+def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: pd.DataFrame, *,
+                  language: str = "en") -> bytes:
+    """A one-document PDF statement with the partner's billing information, its lines and totals, written in
+    `language`: headings and words translated, money, rates and the week's dates in its locale formats."""
+    gettext = i18n.translations(language).gettext
+    formats = i18n.Formats(language)
     pdf = FPDF(orientation="landscape")
+    # The core fonts are declared WinAnsiEncoding: cp1252 is Latin-1 plus the en dash, euro sign and quotes.
+    pdf.core_fonts_encoding = "cp1252"
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, f"Commission statement {week}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, _pdf_text(gettext("Commission statement {week}").format(week=week)), new_x="LMARGIN",
+             new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    for label, value in (("Partner", partner.legal_name or partner.name), ("VAT id", partner.vat_id),
-                         ("Billing email", partner.billing_email), ("Address", partner.address)):
-        pdf.cell(0, 6, _latin1(f"{label}: {value or '-'}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _pdf_text(formats.week(week)), new_x="LMARGIN", new_y="NEXT")
+    for text in (gettext("Partner: {name}").format(name=partner.legal_name or partner.name),
+                 gettext("VAT id: {vat_id}").format(vat_id=partner.vat_id or "-"),
+                 gettext("Billing email: {email}").format(email=partner.billing_email or "-"),
+                 gettext("Address: {address}").format(address=partner.address or "-")):
+        pdf.cell(0, 6, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    headers = ("Deal", "Company", "Kind", "Billing", "Value", "Rate", "Commission", "Payable / netted")
-    widths = (18, 70, 28, 28, 36, 18, 36, 36)
-    pdf.set_font("Helvetica", "B", 9)
-    for header, width in zip(headers, widths, strict=True):
-        pdf.cell(width, 7, header, border=1)
-    pdf.ln()
+    _header_row(pdf, [gettext(h) for h in STATEMENT_HEADERS], STATEMENT_WIDTHS)
     pdf.set_font("Helvetica", size=9)
     for line in lines.itertuples():
-        cells = (str(line.deal_id), str(line.company_name)[:40], WORDS[line.kind], WORDS[line.billing_option],
-                 _money(line.value, line.currency), f"{line.rate * 100:.2f} %",
-                 _money(line.commission, line.currency), WORDS[line.direction])
-        for cell, width in zip(cells, widths, strict=True):
-            pdf.cell(width, 6, _latin1(cell), border=1)
+        cells = (str(line.deal_id), str(line.company_name)[:40], gettext(WORDS[line.kind]),
+                 gettext(WORDS[line.billing_option]), formats.money(line.value, line.currency),
+                 formats.percent(line.rate, decimals=2), formats.money(line.commission, line.currency),
+                 gettext(WORDS[line.direction]))
+        for cell, width, align in zip(cells, STATEMENT_WIDTHS, STATEMENT_ALIGN, strict=True):
+            pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
         pdf.ln()
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 10)
     if lines.empty:
-        pdf.cell(0, 6, "No commission lines this week.", new_x="LMARGIN", new_y="NEXT")
-    for total in totals.itertuples():
-        pdf.cell(0, 6, _latin1(
-            f"Payable to the partner: {_money(total.payable, total.currency)}   "
-            f"Netted on the partner's invoice: {_money(total.netted, total.currency)}   "
-            f"To invoice the partner: {_money(total.partner_invoice, total.currency)}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, _pdf_text(gettext("No commission lines this week.")), new_x="LMARGIN", new_y="NEXT")
+    if not totals.empty:
+        _header_row(pdf, [gettext(h) for h in TOTALS_HEADERS], TOTALS_WIDTHS)
+        pdf.set_font("Helvetica", "B", 9)
+        for total in totals.itertuples():
+            cells = (total.currency, formats.money(total.payable, total.currency),
+                     formats.money(total.netted, total.currency), formats.money(total.partner_invoice, total.currency))
+            for cell, width, align in zip(cells, TOTALS_WIDTHS, TOTALS_ALIGN, strict=True):
+                pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
+            pdf.ln()
     return bytes(pdf.output())
 
 
-def _latin1(text: str) -> str:
-    # The core PDF fonts speak Latin-1; Nordic and German letters are in it, anything else is replaced.
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _header_row(pdf: FPDF, headers: list[str], widths: tuple[int, ...]) -> None:
+    """Bold headings, each made smaller where a language's word is wider than its column."""
+    for header, width in zip(headers, widths, strict=True):
+        text, size = _pdf_text(header), 9.0
+        pdf.set_font("Helvetica", "B", size)
+        while size > 6 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
+            size -= 0.5
+            pdf.set_font("Helvetica", "B", size)
+        pdf.cell(width, 7, _fit(pdf, text, width), border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", size=9)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut with an ellipsis where it is wider than a cell of `width` (the cell would spill over)."""
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(text) <= room:
+        return text
+    while text and pdf.get_string_width(text + "\u2026") > room:
+        text = text[:-1]
+    return text + "\u2026"
+
+
+# Characters Babel writes in numbers and dates that the core fonts lack: the narrow no-break space (grouping in
+# some locales), thin spaces around an en dash in date ranges, and the minus sign.
+_PDF_REPLACEMENTS = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u200a": " ", "\u2007": "\u00a0",
+                                   "\u2212": "-", "\u2011": "-", "\u00ad": ""})
+
+
+def _pdf_text(text: str) -> str:
+    """`text` in the characters of the PDF's core fonts (cp1252: every Nordic, German and Dutch letter, the euro
+    sign, dashes and quotes). Other spaces and minus signs become their plain kin; a letter outside cp1252
+    loses its accent when it has one (ł stays no letter: "?")."""
+    text = text.translate(_PDF_REPLACEMENTS)
+    try:
+        text.encode("cp1252")
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for char in text:
+        try:
+            char.encode("cp1252")
+            out.append(char)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", char)[:1]
+            out.append(base if base and base != char and base.isascii() else "?")
+    return "".join(out)

@@ -3,6 +3,8 @@ nothing to draw, so the page shows st.info instead: px.bar crashes on empty data
 
 Every builder draws one currency: amounts in different currencies are never added up or stacked together.
 Money stays Decimal in the frames; it becomes a float only here, to place a bar on the screen.
+Every word is in the reader's language (series names through label()), and Plotly writes numbers their way
+(plotly_layout()).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from pages.components.labels import BILLING_OPTION_LABELS, TIER_LABELS, label
+from pages.components.translate import N_, _, fmt, plotly_layout
 
-OPTION_COLOURS = {"Credit card": "#4C78A8", "Invoice": "#72B7B2", "Via partner": "#F58518"}
-DIRECTION_LABELS = {"payable": "Payable to partners", "netted": "Netted on partner invoices"}
-DIRECTION_COLOURS = {"Payable to partners": "#4C78A8", "Netted on partner invoices": "#F58518"}
-TIER_ORDER = [TIER_LABELS[t] for t in TIER_LABELS]
+# Colours and order by stored value (a billing option, a direction, a tier); the names drawn are translated.
+OPTION_COLOURS = {"credit_card": "#4C78A8", "invoice": "#72B7B2", "via_partner": "#F58518"}
+DIRECTION_LABELS = {"payable": N_("Payable to partners"), "netted": N_("Netted on partner invoices")}
+DIRECTION_COLOURS = {"payable": "#4C78A8", "netted": "#F58518"}
+TIER_ORDER = [str(tier) for tier in TIER_LABELS]
+SERIES = "series"  # the frame column naming a bar's series (its legend entry)
 
 
 def currencies(*frames: pd.DataFrame) -> list[str]:
@@ -47,10 +52,23 @@ def _week_axis(fig: go.Figure, weeks: list[str]) -> None:
                      tickvals=shown, ticktext=[w.split("-")[1] for w in shown])
 
 
+def _amount_title(currency: str) -> str:
+    return _("Commission ({currency})").format(currency=currency)
+
+
+def _money_hover(value: str, currency: str) -> str:
+    """A Plotly hover placeholder for an amount, with the currency code where the reader's locale puts it
+    ("EUR 1,234.50" or "1 234,50 EUR"); layout.separators (plotly_layout) give the marks."""
+    number = f"%{{{value}:,.2f}}"
+    if fmt().locale.currency_formats["standard"].pattern.startswith("¤"):
+        return f"{currency}\u00a0{number}"
+    return f"{number}\u00a0{currency}"
+
+
 def _style(fig: go.Figure, currency: str, *, height: int = 360) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="",
-                      legend={"orientation": "h", "y": -0.2})
-    fig.update_traces(hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {currency}<extra>%{{fullData.name}}</extra>")
+                      legend={"orientation": "h", "y": -0.2}, **plotly_layout())
+    fig.update_traces(hovertemplate=f"%{{x}}<br>{_money_hover('y', currency)}<extra>%{{fullData.name}}</extra>")
     return fig
 
 
@@ -59,11 +77,14 @@ def weekly_by_option_figure(frame: pd.DataFrame, weeks: list[str], currency: str
     data = _in(frame, currency)
     if data.empty:
         return None
-    data["Billing option"] = data["billing_option"].map(lambda v: label(BILLING_OPTION_LABELS, v))
-    data = _every(data, "Billing option", list(OPTION_COLOURS), weeks)
-    fig = px.bar(data, x="week", y="amount", color="Billing option", color_discrete_map=OPTION_COLOURS,
-                 category_orders={"week": weeks, "Billing option": list(OPTION_COLOURS)},
-                 labels={"week": "ISO week", "amount": f"Commission ({currency})"})
+    names = {option: label(BILLING_OPTION_LABELS, option) for option in OPTION_COLOURS}
+    data[SERIES] = data["billing_option"].map(lambda v: names.get(str(v)) or label(BILLING_OPTION_LABELS, v))
+    order = list(names.values())
+    data = _every(data, SERIES, order, weeks)
+    fig = px.bar(data, x="week", y="amount", color=SERIES,
+                 color_discrete_map={names[o]: colour for o, colour in OPTION_COLOURS.items()},
+                 category_orders={"week": weeks, SERIES: order},
+                 labels={"week": _("ISO week"), "amount": _amount_title(currency), SERIES: _("Billing option")})
     _week_axis(fig, weeks)
     return _style(fig, currency)
 
@@ -73,12 +94,14 @@ def payable_netted_figure(frame: pd.DataFrame, weeks: list[str], currency: str) 
     data = _in(frame, currency)
     if data.empty:
         return None
-    data["Direction"] = data["direction"].map(lambda v: DIRECTION_LABELS.get(str(v), str(v)))
-    data = _every(data, "Direction", list(DIRECTION_COLOURS), weeks)
-    fig = px.bar(data, x="week", y="amount", color="Direction", barmode="group",
-                 color_discrete_map=DIRECTION_COLOURS,
-                 category_orders={"week": weeks, "Direction": list(DIRECTION_COLOURS)},
-                 labels={"week": "ISO week", "amount": f"Commission ({currency})"})
+    names = {direction: label(DIRECTION_LABELS, direction) for direction in DIRECTION_COLOURS}
+    data[SERIES] = data["direction"].map(lambda v: names.get(str(v), str(v)))
+    order = list(names.values())
+    data = _every(data, SERIES, order, weeks)
+    fig = px.bar(data, x="week", y="amount", color=SERIES, barmode="group",
+                 color_discrete_map={names[d]: colour for d, colour in DIRECTION_COLOURS.items()},
+                 category_orders={"week": weeks, SERIES: order},
+                 labels={"week": _("ISO week"), "amount": _amount_title(currency), SERIES: _("Payable / Netted")})
     _week_axis(fig, weeks)
     return _style(fig, currency)
 
@@ -90,10 +113,10 @@ def top_partners_figure(frame: pd.DataFrame, currency: str) -> go.Figure | None:
         return None
     data = data.sort_values("amount")
     fig = px.bar(data, x="amount", y="partner_name", orientation="h",
-                 labels={"partner_name": "Partner", "amount": f"Commission ({currency})"})
-    fig.update_traces(marker_color="#4C78A8", name="Commission")
+                 labels={"partner_name": _("Partner"), "amount": _amount_title(currency)})
+    fig.update_traces(marker_color="#4C78A8", name=_("Commission"))
     fig = _style(fig, currency, height=max(240, 40 * len(data) + 80))
-    fig.update_traces(hovertemplate=f"%{{y}}<br>%{{x:,.2f}} {currency}<extra></extra>")
+    fig.update_traces(hovertemplate=f"%{{y}}<br>{_money_hover('x', currency)}<extra></extra>")
     return fig
 
 
@@ -102,9 +125,10 @@ def by_tier_figure(frame: pd.DataFrame, currency: str) -> go.Figure | None:
     data = _in(frame, currency)
     if data.empty:
         return None
-    data["Tier"] = data["tier"].map(lambda v: label(TIER_LABELS, v))
-    data = data.groupby("Tier")["amount"].sum().reindex(TIER_ORDER, fill_value=0.0).reset_index()
-    fig = px.bar(data, x="Tier", y="amount", category_orders={"Tier": TIER_ORDER},
-                 labels={"amount": f"Commission ({currency})"})
-    fig.update_traces(marker_color="#54A24B", name="Commission")
+    names = [label(TIER_LABELS, tier) for tier in TIER_ORDER]
+    data = data.groupby(data["tier"].map(str))["amount"].sum().reindex(TIER_ORDER, fill_value=0.0)
+    data = pd.DataFrame({"tier": names, "amount": data.tolist()})
+    fig = px.bar(data, x="tier", y="amount", category_orders={"tier": names},
+                 labels={"tier": _("Tier"), "amount": _amount_title(currency)})
+    fig.update_traces(marker_color="#54A24B", name=_("Commission"))
     return _style(fig, currency)

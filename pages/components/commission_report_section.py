@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.components import commission_charts as charts
 from pages.components.data import attempt, show_error
+from pages.components.translate import _, fmt, ngettext
 from partner_model import commission_reports, rules
 from partner_model.models import UserRead
 
@@ -32,6 +33,7 @@ def _read(user: UserRead, staff: bool):  # type: ignore[no-untyped-def]
 
 
 def _chart(title: str, figure, empty: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    """`title` and `empty` come translated."""
     st.markdown(f"**{title}**")
     if figure is None:
         st.info(empty)
@@ -47,28 +49,45 @@ def reports(user: UserRead, this_week: str) -> None:
         show_error(error)
         return
     weeks = rules.weeks_back(this_week, REPORT_WEEKS)
-    st.caption(f"The last {REPORT_WEEKS} ISO weeks, {weeks[0]} to {weeks[-1]}"
-               + ("" if staff else ", your own commission only") + ". Amounts are never added across currencies.")
+    count = fmt().number(REPORT_WEEKS)
+    if staff:
+        # TRANSLATORS: {first} and {last} are ISO weeks such as 2026-W22.
+        caption = ngettext("The last {count} ISO week, {first} to {last}. Amounts are never added across "
+                           "currencies.",
+                           "The last {count} ISO weeks, {first} to {last}. Amounts are never added across "
+                           "currencies.", REPORT_WEEKS)
+    else:
+        # TRANSLATORS: {first} and {last} are ISO weeks such as 2026-W22.
+        caption = ngettext("The last {count} ISO week, {first} to {last}, your own commission only. Amounts are "
+                           "never added across currencies.",
+                           "The last {count} ISO weeks, {first} to {last}, your own commission only. Amounts are "
+                           "never added across currencies.", REPORT_WEEKS)
+    st.caption(caption.format(count=count, first=weeks[0], last=weeks[-1]))
     found = charts.currencies(*frames.values())
     if not found:
-        st.info(f"No commission in the last {REPORT_WEEKS} weeks.")
+        st.info(ngettext("No commission in the last {count} week.", "No commission in the last {count} weeks.",
+                         REPORT_WEEKS).format(count=count))
         return
     currency = found[0]
-    if len(found) > 1:
-        currency = st.segmented_control("Currency", found, default=found[0], key="report_currency") or found[0]
-    none = f"No commission in {currency} in the last {REPORT_WEEKS} weeks."
+    if len(found) > 1:  # currency codes: the same in every language
+        currency = st.segmented_control(_("Currency"), found, default=found[0], key="report_currency") or found[0]
+    none = ngettext("No commission in {currency} in the last {count} week.",
+                    "No commission in {currency} in the last {count} weeks.", REPORT_WEEKS).format(
+        currency=currency, count=count)
     left, right = st.columns(2)
     with left:
-        _chart("Commission per week by billing option",
+        _chart(_("Commission per week by billing option"),
                charts.weekly_by_option_figure(frames["weekly"], weeks, currency), none, "chart_weekly")
     with right:
-        _chart("Payable to partners against netted on their invoices",
+        _chart(_("Payable to partners against netted on their invoices"),
                charts.payable_netted_figure(frames["directions"], weeks, currency), none, "chart_directions")
     if not staff:
         return
     left, right = st.columns(2)
     with left:
-        _chart(f"Top {TOP_PARTNERS} partners by commission",
+        _chart(ngettext("Top {count} partner by commission", "Top {count} partners by commission", TOP_PARTNERS)
+               .format(count=fmt().number(TOP_PARTNERS)),
                charts.top_partners_figure(frames["top"], currency), none, "chart_top")
     with right:
-        _chart("Commission by partner tier", charts.by_tier_figure(frames["tiers"], currency), none, "chart_tiers")
+        _chart(_("Commission by partner tier"), charts.by_tier_figure(frames["tiers"], currency), none,
+               "chart_tiers")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages.components.commission_tables import line_counts, lines_table, money, show_table, totals_table
 from pages.components.data import attempt, show_error
+from pages.components.translate import _, fmt, language, ngettext
 from partner_model import commission_queries, commission_reports, commissions
 from partner_model.models import PartnerRead, UserRead
 
@@ -23,18 +24,24 @@ def staff_partner_pick(user: UserRead, week: str) -> int | None:
         show_error(error)
         return None
     if not names:
-        st.info(f"No partner has commission lines in week {week}, so there is no statement to download.")
+        st.info(_("No partner has commission lines in week {week}, so there is no statement to download.")
+                .format(week=week))
         return None
-    return st.selectbox("Partner", list(names), index=None,
-                        key=f"statement_partner_{week}", format_func=names.get, placeholder="Choose a partner")
+    return st.selectbox(_("Partner"), list(names), index=None, key=f"statement_partner_{week}",
+                        format_func=names.get, placeholder=_("Choose a partner"))
 
 
 def _billing_info(partner: PartnerRead) -> None:
-    st.markdown(f"**{partner.legal_name or partner.name}**  \nVAT id: {partner.vat_id or '—'}  \n"
-                f"Billing email: {partner.billing_email or '—'}  \nAddress: {partner.address or '—'}")
+    # One message a line (the same ones as the PDF statement's), joined by Markdown line breaks.
+    st.markdown("  \n".join((
+        f"**{partner.legal_name or partner.name}**",
+        _("VAT id: {vat_id}").format(vat_id=partner.vat_id or "—"),
+        _("Billing email: {email}").format(email=partner.billing_email or "—"),
+        _("Address: {address}").format(address=partner.address or "—"),
+    )))
     if not all((partner.legal_name, partner.vat_id, partner.billing_email, partner.address)):
-        st.warning("The partner's billing information is incomplete: a partner admin keeps it on the Billing page.",
-                   icon=":material/warning:")
+        st.warning(_("The partner's billing information is incomplete: a partner admin keeps it on the Billing "
+                     "page."), icon=":material/warning:")
 
 
 def statement(user: UserRead, partner_id: int, week: str) -> None:
@@ -44,20 +51,23 @@ def statement(user: UserRead, partner_id: int, week: str) -> None:
         show_error(error)
         return
     partner, lines, totals = result
-    st.subheader(f"Statement {week}: {partner.name}")
+    st.subheader(_("Statement {week}: {partner}").format(week=week, partner=partner.name))
     _billing_info(partner)
     if lines.empty:
-        st.info(f"{partner.name} has no commission lines in week {week}.")
+        st.info(_("{partner} has no commission lines in week {week}.").format(partner=partner.name, week=week))
     else:
         show_table(lines_table(lines, with_partner=False), key="statement_lines")
         show_table(totals_table(totals).drop(columns=["Partner"]), key="statement_totals")
-    name = f"commission-statement-{_slug(partner.name)}-{week}"
+    name = f"commission-statement-{_slug(partner.name)}-{week}"  # file names stay ASCII English
+    lang = language()
     buttons = st.container(horizontal=True)
-    buttons.download_button("Download CSV", commission_reports.statement_csv(lines), file_name=f"{name}.csv",
-                         mime="text/csv", key="statement_csv", icon=":material/download:", on_click="ignore")
-    buttons.download_button("Download PDF", commission_reports.statement_pdf(partner, week, lines, totals),
-                          file_name=f"{name}.pdf", mime="application/pdf", key="statement_pdf",
-                          icon=":material/picture_as_pdf:", on_click="ignore")
+    buttons.download_button(_("Download CSV"), commission_reports.statement_csv(lines, language=lang),
+                            file_name=f"{name}.csv", mime="text/csv", key="statement_csv",
+                            icon=":material/download:", on_click="ignore")
+    buttons.download_button(_("Download PDF"),
+                            commission_reports.statement_pdf(partner, week, lines, totals, language=lang),
+                            file_name=f"{name}.pdf", mime="application/pdf", key="statement_pdf",
+                            icon=":material/picture_as_pdf:", on_click="ignore")
 
 
 def year_to_date(user: UserRead, year: int) -> None:
@@ -67,16 +77,20 @@ def year_to_date(user: UserRead, year: int) -> None:
         show_error(error)
         return
     if lines.empty:
-        st.info(f"No commission lines in {year} yet.")
+        st.info(_("No commission lines in {year} yet.").format(year=year))
         return
     totals = commissions.week_totals(lines)
     for total in totals.itertuples():
         cols = st.columns(3)
-        cols[0].metric(f"Payable to you in {year} ({total.currency})", money(total.payable, total.currency))
-        cols[1].metric(f"Netted on your invoices ({total.currency})", money(total.netted, total.currency))
-        cols[2].metric(f"Invoiced to you for via-partner deals ({total.currency})",
+        cols[0].metric(_("Payable to you in {year} ({currency})").format(year=year, currency=total.currency),
+                       money(total.payable, total.currency))
+        cols[1].metric(_("Netted on your invoices ({currency})").format(currency=total.currency),
+                       money(total.netted, total.currency))
+        cols[2].metric(_("Invoiced to you for via-partner deals ({currency})").format(currency=total.currency),
                        money(total.partner_invoice, total.currency))
-    weeks = lines["week"].nunique()
-    st.caption(f"{line_counts(lines, per_partner=False)}, in {weeks} week{'s' if weeks != 1 else ''} of {year}.")
+    weeks = int(lines["week"].nunique())
+    # TRANSLATORS: {lines} is a count of lines by kind ("3 lines: 2 commissions, 1 reversal"), {weeks} "2 weeks".
+    st.caption(_("{lines}, in {weeks} of {year}.").format(
+        lines=line_counts(lines, per_partner=False), year=year,
+        weeks=ngettext("{count} week", "{count} weeks", weeks).format(count=fmt().number(weeks))))
     show_table(lines_table(lines.iloc[::-1], with_partner=False, with_week=True), key="ytd_lines")
-

@@ -8,13 +8,15 @@ billed by invoice (2,000.00 EUR payable). Most tests add Beta's via-partner deal
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 from typing import TYPE_CHECKING
 
 import pytest
 from pages_helpers import main_text, shows_no_data
 
-from partner_model import commissions, deals, rules, users
+from partner_model import commissions, deals, i18n, rules, users
+from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # by name only: run together with tests/e2e or tests/services, "conftest" may be theirs
     from conftest import World
@@ -23,6 +25,12 @@ PAGE = "pages/commissions.py"
 THIS_WEEK = rules.iso_week(dt.date.today())
 NEXT_WEEK = rules.week_after(THIS_WEEK)
 LAST_WEEK = rules.weeks_back(THIS_WEEK, 2)[0]
+
+
+def eur(amount: str) -> str:
+    """An amount as the page writes it in English: "EUR 2,000.00", a no-break space after the code."""
+    sign, digits = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
+    return f"{sign}EUR\u00a0{digits}"
 
 
 def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]
@@ -50,10 +58,13 @@ def _winner(world: World):  # type: ignore[no-untyped-def]
     return lines[lines["company_name"] == "Winner Co"].iloc[0]
 
 
-def open_page(app, role: str, tab: str | None = None):  # type: ignore[no-untyped-def]
+def open_page(app, role: str, tab: str | None = None, language: str | None = None):  # type: ignore[no-untyped-def]
+    """The page as `role` sees it; `tab` is a stable tab code ("reports"), the same in every language."""
     at = app(role)
     if tab is not None:
         at.session_state["commissions_tab"] = tab
+    if language is not None:
+        at.session_state["language"] = language
     return at.switch_page(PAGE).run()
 
 
@@ -82,17 +93,17 @@ def test_finance_sees_the_weeks_lines_with_totals_per_partner_and_the_open_state
     lines, totals = frames(at)
     winner = lines[lines["Company"] == "Winner Co"].iloc[0]
     assert (winner["Partner"], winner["Value"], winner["Rate"], winner["Commission"]) == (
-        "Acme Consulting", "10,000.00 EUR", "20.00 %", "2,000.00 EUR")
+        "Acme Consulting", eur("10,000.00"), "20%", eur("2,000.00"))
     assert (winner["Billing option"], winner["Payable / Netted"], winner["Kind"]) == ("Invoice", "Payable",
                                                                                      "Commission")
     via = lines[lines["Company"] == "Via Co"].iloc[0]
     assert (via["Billing option"], via["Payable / Netted"], via["Commission"]) == ("Via partner", "Netted",
-                                                                                   "750.00 EUR")
+                                                                                   eur("750.00"))
     by_partner = totals.set_index("Partner")
-    assert by_partner.at["Acme Consulting", "Payable to the partner"] == "2,000.00 EUR"
-    assert by_partner.at["Acme Consulting", "Netted on the partner's invoice"] == "0.00 EUR"
-    assert by_partner.at["Beta Advisors", "Netted on the partner's invoice"] == "750.00 EUR"
-    assert by_partner.at["Beta Advisors", "To invoice the partner (via partner)"] == "4,250.00 EUR"
+    assert by_partner.at["Acme Consulting", "Payable to the partner"] == eur("2,000.00")
+    assert by_partner.at["Acme Consulting", "Netted on the partner's invoice"] == eur("0.00")
+    assert by_partner.at["Beta Advisors", "Netted on the partner's invoice"] == eur("750.00")
+    assert by_partner.at["Beta Advisors", "To invoice the partner (via partner)"] == eur("4,250.00")
     assert "2 lines from 2 partners: 2 commissions" in [c.value for c in at.caption]
 
 
@@ -116,24 +127,24 @@ def test_a_billing_change_after_approval_arrives_in_the_next_open_week_naming_th
         deals.set_billing_option(s, _actor(s, world, "partner_manager"), int(original["deal_id"]), "via_partner")
     at = open_page(app, "finance")
     picker = at.selectbox(key="commission_week")
-    assert picker.options[0].startswith(f"{NEXT_WEEK} ") and "next open week" in picker.options[0]
+    assert picker.options[0] == f"{Formats('en').week(NEXT_WEEK)} · next open week"
     assert picker.value == THIS_WEEK
     this_week_lines = frames(at)[0]
     assert list(this_week_lines["Kind"]) == ["Commission"] and list(this_week_lines["Commission"]) == [
-        "2,000.00 EUR"]
+        eur("2,000.00")]
     at = picker.select(NEXT_WEEK).run()
     assert not at.exception
     of_line = f"of line {int(original['line_id'])}"
     lines = frames(at)[0].set_index("Kind")
-    assert lines.at[f"Reversal {of_line}", "Commission"] == "-2,000.00 EUR"
+    assert lines.at[f"Reversal {of_line}", "Commission"] == eur("-2,000.00")
     adjustment = lines.loc[f"Adjustment {of_line}"]
     assert (adjustment["Commission"], adjustment["Billing option"], adjustment["Payable / Netted"]) == (
-        "2,000.00 EUR", "Via partner", "Netted")
+        eur("2,000.00"), "Via partner", "Netted")
     assert "To invoice the partner" not in lines.columns  # staff read it in the totals
     totals = frames(at)[1].iloc[0]
     assert (totals["Payable to the partner"], totals["Netted on the partner's invoice"]) == (
-        "-2,000.00 EUR", "2,000.00 EUR")
-    assert totals["To invoice the partner (via partner)"] == "8,000.00 EUR"
+        eur("-2,000.00"), eur("2,000.00"))
+    assert totals["To invoice the partner (via partner)"] == eur("8,000.00")
 
 
 def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_open_week(app, world):
@@ -149,7 +160,7 @@ def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_ope
     assert any(f"cancels line {line_id} in week {NEXT_WEEK}" in s.value for s in at.success)
     assert at.selectbox(key="commission_week").value == NEXT_WEEK
     reversal = frames(at)[0].iloc[0]
-    assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal of line {line_id}", "-2,000.00 EUR")
+    assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal of line {line_id}", eur("-2,000.00"))
     assert list(_lines(world)["line_id"]) == [line_id]  # the approved week never changes
     assert any(f"Week {NEXT_WEEK} has no commission line that can be reversed" in i.value for i in at.info)
 
@@ -168,10 +179,10 @@ def test_reversing_a_line_of_an_open_week_withdraws_it(app, world):
 def test_the_chosen_week_stays_when_finance_switches_tabs_and_back(app, world):
     at = open_page(app, "finance")
     at = at.selectbox(key="commission_week").select(LAST_WEEK).run()
-    at.session_state["commissions_tab"] = "Reports"
+    at.session_state["commissions_tab"] = "reports"
     at = at.run()
     assert not at.main.selectbox and not at.exception
-    at.session_state["commissions_tab"] = "Week review"
+    at.session_state["commissions_tab"] = "week_review"
     at = at.run()
     assert at.selectbox(key="commission_week").value == LAST_WEEK
 
@@ -186,7 +197,7 @@ def test_an_empty_week_says_so(app, world):
 
 def test_finance_chooses_a_partner_and_gets_its_statement_as_csv_and_pdf(app, world):
     _beta_via_partner_deal(world)
-    at = open_page(app, "finance", "Statements")
+    at = open_page(app, "finance", "statements")
     assert not at.exception
     at = at.selectbox(key=f"statement_partner_{THIS_WEEK}").select(world.beta_id).run()
     assert not at.exception
@@ -206,7 +217,7 @@ def _chart_titles(at) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("role", ["partner_manager", "finance", "admin"])
 def test_staff_see_four_reports_including_commission_by_tier(app, world, role):
-    at = open_page(app, role, "Reports")
+    at = open_page(app, role, "reports")
     assert not at.exception
     assert len(at.get("plotly_chart")) == 4
     assert "Commission by partner tier" in main_text(at) and "Top 10 partners by commission" in main_text(at)
@@ -230,7 +241,7 @@ def test_partner_user_sees_only_their_own_lines_and_no_approve_or_reverse_contro
     assert not at.exception
     lines, totals = frames(at)
     assert list(lines["Company"]) == ["Winner Co"] and "Partner" not in lines.columns
-    assert list(totals["Payable to the partner"]) == ["2,000.00 EUR"] and "Partner" not in totals.columns
+    assert list(totals["Payable to the partner"]) == [eur("2,000.00")] and "Partner" not in totals.columns
     assert "Via Co" not in main_text(at) and "Beta Advisors" not in main_text(at)
     assert not {"approve_week", "reverse_line"} & buttons(at)
     assert not at.checkbox
@@ -245,16 +256,16 @@ def test_beta_partner_admin_sees_only_betas_lines(app, world):
 
 
 def test_partner_sees_year_to_date_totals(app, world):
-    at = open_page(app, "partner_admin", "Year to date")
+    at = open_page(app, "partner_admin", "year_to_date")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == "2,000.00 EUR"
+    assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == eur("2,000.00")
     assert list(frames(at)[0]["Week"]) == [THIS_WEEK]
     assert not at.main.selectbox  # no week to pick for the year to date
 
 
 def test_partner_gets_their_own_statement_without_choosing_a_partner(app, world):
-    at = open_page(app, "partner_user", "Statements")
+    at = open_page(app, "partner_user", "statements")
     assert not at.exception
     assert not [s for s in at.selectbox if s.key and s.key.startswith("statement_partner")]
     assert f"Statement {THIS_WEEK}: Acme Consulting" in main_text(at)
@@ -262,11 +273,63 @@ def test_partner_gets_their_own_statement_without_choosing_a_partner(app, world)
 
 
 def test_partner_reports_show_only_their_own_two_charts(app, world):
-    at = open_page(app, "partner_user", "Reports")
+    at = open_page(app, "partner_user", "reports")
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
     assert "your own commission only" in main_text(at)
     assert "Commission by partner tier" not in main_text(at)
+
+
+# --- other languages ------------------------------------------------------------------------------
+
+
+class _SomeFinnish(gettext.NullTranslations):
+    """A Finnish catalogue with the tab names only, so the test does not wait for the translators."""
+
+    WORDS = {"Week review": "Viikon tarkastus", "Reports": "Raportit", "Statements": "Tilitykset"}
+
+    def gettext(self, message: str) -> str:
+        return self.WORDS.get(message, message)
+
+
+def test_the_open_tab_stays_open_when_the_reader_switches_language(app, world, monkeypatch):
+    real = i18n.translations
+    monkeypatch.setattr(i18n, "translations", lambda language: _SomeFinnish() if language == "fi" else real(language))
+    at = open_page(app, "finance", "reports")
+    assert [t.label for t in at.tabs] == ["Week review", "Reports", "Statements"]
+    assert len(at.get("plotly_chart")) == 4
+    at = at.selectbox(key="language_picker").select("fi").run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Viikon tarkastus", "Raportit", "Tilitykset"]
+    assert len(at.get("plotly_chart")) == 4 and at.session_state["commissions_tab"] == "reports"
+    at.session_state["commissions_tab"] = "statements"  # the stable code opens a tab in any language
+    at = at.run()
+    assert not at.get("plotly_chart") and at.selectbox(key=f"statement_partner_{THIS_WEEK}")
+    at = at.selectbox(key="language_picker").select("en").run()
+    assert at.selectbox(key=f"statement_partner_{THIS_WEEK}") and at.session_state["commissions_tab"] == "statements"
+
+
+@pytest.mark.parametrize("language", ["fi", "de"])
+@pytest.mark.parametrize(("role", "tab"), [
+    ("finance", "week_review"), ("finance", "reports"), ("partner_user", "week"), ("partner_user", "year_to_date"),
+    ("partner_user", "statements"), ("partner_user", "reports")])
+def test_every_tab_renders_in_another_language(app, world, role, tab, language):
+    at = open_page(app, role, tab, language=language)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_finance_reads_the_week_and_a_statement_in_finnish_formats(app, world):
+    _beta_via_partner_deal(world)
+    at = open_page(app, "finance", language="fi")
+    assert not at.exception
+    lines = frames(at)[0]
+    assert lines.set_index("Company").at["Via Co", "Commission"] == "750,00\u00a0EUR"
+    assert lines.set_index("Company").at["Winner Co", "Rate"] == "20\u00a0%"
+    assert at.selectbox(key="commission_week").format_func(THIS_WEEK).startswith(Formats("fi").week(THIS_WEEK))
+    at.session_state["commissions_tab"] = "statements"
+    at = at.run().selectbox(key=f"statement_partner_{THIS_WEEK}").select(world.beta_id).run()
+    assert not at.exception  # the statement and its CSV and PDF downloads were made in Finnish
+    assert len(at.get("download_button")) == 2
 
 
 def test_signed_out_visitor_sees_no_commission_data(app, world):

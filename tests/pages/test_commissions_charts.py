@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 
+from pages.components import translate
 from pages.components.commission_charts import (
     by_tier_figure,
     currencies,
@@ -14,8 +16,30 @@ from pages.components.commission_charts import (
     weekly_by_option_figure,
 )
 from pages.components.commission_review import week_options
-from pages.components.commission_tables import line_counts, lines_table, money, percent, totals_table, week_label
+from pages.components.commission_tables import (
+    line_counts,
+    lines_table,
+    money,
+    money_texts,
+    percent,
+    totals_table,
+    week_label,
+)
 from partner_model import commissions
+from partner_model.i18n import LANGUAGES, Formats
+
+
+@pytest.fixture
+def finnish(monkeypatch):  # type: ignore[no-untyped-def]
+    """The builders run as for a reader who chose Finnish (no catalogue needed: formats and fallbacks)."""
+    monkeypatch.setattr(translate, "language", lambda: "fi")
+
+
+def eur(amount: str) -> str:
+    """An amount as the page writes it in English: "EUR 800.00", a no-break space after the code."""
+    sign, digits = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
+    return f"{sign}EUR\u00a0{digits}"
+
 
 WEEKS = ["2026-W45", "2026-W46", "2026-W47"]
 WEEKLY = pd.DataFrame([
@@ -78,11 +102,28 @@ def test_payable_netted_top_partners_and_tier_figures_use_the_products_words():
     assert list(tier_fig.x) == ["Registered", "Silver", "Gold", "Platinum"] and list(tier_fig.y) == [3.0, 0, 7.0, 0]
 
 
-def test_money_and_rates_are_shown_exactly_with_two_decimals():
-    assert money(Decimal("12345.6"), "EUR") == "12,345.60 EUR"
-    assert money(Decimal("-2000.00"), "SEK") == "-2,000.00 SEK"
+def test_money_and_rates_are_shown_exactly_in_the_readers_locale():
+    assert money(Decimal("12345.6"), "EUR") == "EUR\u00a012,345.60"
+    assert money(Decimal("-2000.00"), "SEK") == "-SEK\u00a02,000.00"
     assert money(None, "EUR") == "—"
-    assert percent(Decimal("0.125")) == "12.50 %"
+    assert percent(Decimal("0.125")) == "12.5%" and percent(Decimal("0.1234")) == "12.34%"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_table_money_is_exactly_what_the_locale_formats_write(monkeypatch, language):
+    monkeypatch.setattr(translate, "language", lambda: language)
+    amounts = [Decimal(v) for v in ("0.00", "-0.01", "12.5", "-999.99", "1000.00", "-12345.67", "98765432.10")]
+    for currency in ("EUR", "SEK", "USD"):
+        expected = [Formats(language).money(a, currency) for a in amounts]
+        assert money_texts(amounts, [currency] * len(amounts)) == expected
+        assert [money(a, currency) for a in amounts] == expected
+    assert money_texts([None], ["EUR"]) == ["—"]
+
+
+def test_money_rates_and_weeks_follow_the_readers_language(finnish):
+    assert money(Decimal("12345.6"), "EUR") == "12\u00a0345,60\u00a0EUR"
+    assert percent(Decimal("0.125")) == "12,5\u00a0%"
+    assert week_label("2026-W47", "2026-W47").startswith(Formats("fi").week("2026-W47"))
 
 
 def _line(**overrides):  # type: ignore[no-untyped-def]
@@ -100,14 +141,14 @@ def test_lines_and_totals_tables_speak_the_products_words():
     table = lines_table(lines)
     assert list(table["Kind"]) == ["Commission", "Reversal of line 7"]
     assert table.iloc[0][["Billing option", "Payable / Netted", "Rate"]].tolist() == ["Via partner", "Netted",
-                                                                                       "20.00 %"]
+                                                                                       "20%"]
     assert "To invoice the partner" not in table.columns
     own = lines_table(lines, with_partner=False)
-    assert "Partner" not in own.columns and list(own["To invoice the partner"]) == ["800.00 EUR", "-800.00 EUR"]
+    assert "Partner" not in own.columns and list(own["To invoice the partner"]) == [eur("800.00"), eur("-800.00")]
     totals = totals_table(commissions.week_totals(lines))
     assert totals.iloc[0].to_dict() == {
-        "Partner": "Acme", "Currency": "EUR", "Payable to the partner": "0.00 EUR",
-        "Netted on the partner's invoice": "0.00 EUR", "To invoice the partner (via partner)": "0.00 EUR",
+        "Partner": "Acme", "Currency": "EUR", "Payable to the partner": eur("0.00"),
+        "Netted on the partner's invoice": eur("0.00"), "To invoice the partner (via partner)": eur("0.00"),
         "Lines": 2}
     assert line_counts(lines) == "2 lines from 1 partner: 1 commission, 1 reversal"
 
@@ -117,6 +158,22 @@ def test_week_picker_lists_the_open_week_ahead_then_this_week_and_51_before():
     assert options[0] == "2026-W47" and len(options) == 52 and options[-1] == "2025-W48"
     ahead = week_options("2026-W52", "2027-W02")
     assert ahead[:4] == ["2027-W02", "2027-W01", "2026-W53", "2026-W52"]
-    assert week_label("2026-W47", "2026-W47").endswith("this week")
-    assert "16 Nov – 22 Nov 2026" in week_label("2026-W47", "2026-W47")
+    assert week_label("2026-W47", "2026-W47") == "Week 47, 2026 (Nov 16\u2009–\u200922) · this week"
     assert week_label("2026-W48", "2026-W47", "2026-W48").endswith("next open week")
+    assert week_label("2026-W46", "2026-W47", "2026-W48") == "Week 46, 2026 (Nov 9\u2009–\u200915)"
+
+
+def test_figures_write_numbers_and_money_the_readers_way(finnish):
+    fig = weekly_by_option_figure(WEEKLY, WEEKS, "EUR")
+    assert fig.layout.separators == ",\u00a0"  # decimal comma, no-break space between thousands
+    assert all("%{y:,.2f}\u00a0EUR" in t.hovertemplate for t in fig.data)
+    top = top_partners_figure(pd.DataFrame([{"partner_id": 1, "partner_name": "Acme", "currency": "EUR",
+                                             "commission": Decimal("30.00")}]), "EUR")
+    assert "%{x:,.2f}\u00a0EUR" in top.data[0].hovertemplate
+
+
+def test_figures_in_english_put_the_currency_code_first():
+    fig = weekly_by_option_figure(WEEKLY, WEEKS, "EUR")
+    assert fig.layout.separators == ".,"
+    assert all("EUR\u00a0%{y:,.2f}" in t.hovertemplate for t in fig.data)
+    assert fig.layout.yaxis.title.text == "Commission (EUR)" and fig.layout.xaxis.title.text == "ISO week"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zlib
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import counts
-from partner_model import commissions, deals, rules
+from partner_model import commission_reports, commissions, deals, i18n, rules
 from partner_model.errors import NotFound, PermissionDenied, ValidationError
 
 CONTRACT_COLUMNS = {"deal_id", "partner_id", "billing_option", "value", "rate", "commission", "direction"}
@@ -287,3 +289,74 @@ def test_approving_a_week_written_with_spaces_is_refused_or_locks_that_week(sess
     late = factory.won_deal(cast.beta_user, cast.manager)
     assert late.id not in set(_lines(session, cast.finance, week)["deal_id"]), \
         "the approval was accepted, so the week is locked and a later win goes to the next week"
+
+
+# --- statements (CSV and PDF, in the reader's language) ------------------------------------------
+
+
+def _statement(session, cast, factory):  # type: ignore[no-untyped-def]
+    """Acme's statement for the week its 12,345.67 EUR deal with a Nordic company was won, the partner's
+    billing details written with German letters."""
+    won = factory.won_deal(cast.acme_user, cast.manager, annual_value="12345.67", billing_option="via_partner",
+                           company_name="Åbo Säkerhet Öy")
+    week = _week_of(won)
+    partner, lines, totals = commission_reports.statement(session, cast.finance, cast.acme.id, week)
+    partner = partner.model_copy(update={"legal_name": "Müller & Söhne GmbH", "vat_id": "DE123456789",
+                                         "billing_email": "buchhaltung@mueller.example",
+                                         "address": "Große Straße 5, 20095 Hamburg"})
+    return partner, week, lines, totals
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text an fpdf2 PDF shows: its (zlib) content streams' strings, in the core fonts' cp1252."""
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream).decode("cp1252")
+        except zlib.error:
+            continue
+        shown += [re.sub(r"\\(.)", r"\1", s) for s in re.findall(r"\(((?:[^()\\]|\\.)*)\) Tj", content)]
+    return "\n".join(shown)
+
+
+def test_statement_csv_in_english_keeps_its_field_names_and_plain_decimals(session, cast, factory):
+    partner, week, lines, totals = _statement(session, cast, factory)
+    text = commission_reports.statement_csv(lines).decode("utf-8")
+    header, row = text.splitlines()[:2]
+    assert header.split(",")[:3] == ["line_id", "week", "deal_id"] and "partner_invoice" in header
+    assert "Åbo Säkerhet Öy" in row and ",12345.67,EUR,0.2000,2469.13," in row and "Via partner,Netted" in row
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "nl", "de"])
+def test_statement_csv_in_a_decimal_comma_language_uses_semicolons_and_a_byte_order_mark(
+        session, cast, factory, language):
+    partner, week, lines, totals = _statement(session, cast, factory)
+    data = commission_reports.statement_csv(lines, language=language)
+    assert data.startswith(b"\xef\xbb\xbf")  # spreadsheets then read the letters as UTF-8
+    row = data.decode("utf-8-sig").splitlines()[1]
+    assert "Åbo Säkerhet Öy" in row and ";12345,67;EUR;0,2000;2469,13;" in row
+
+
+@pytest.mark.parametrize(("language", "amounts"), [
+    ("en", ["EUR\u00a012,345.67", "EUR\u00a02,469.13", "EUR\u00a09,876.54", "20%"]),
+    ("fi", ["12\u00a0345,67\u00a0EUR", "2\u00a0469,13\u00a0EUR", "9\u00a0876,54\u00a0EUR", "20\u00a0%"]),
+    ("de", ["12.345,67\u00a0EUR", "2.469,13\u00a0EUR", "9.876,54\u00a0EUR", "20\u00a0%"]),
+])
+def test_statement_pdf_writes_nordic_and_german_letters_and_locale_money(session, cast, factory, language, amounts):
+    partner, week, lines, totals = _statement(session, cast, factory)
+    pdf = commission_reports.statement_pdf(partner, week, lines, totals, language=language)
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "Müller & Söhne GmbH" in text and "Große Straße 5" in text and "Åbo Säkerhet Öy" in text
+    assert all(amount in text for amount in amounts), text
+    assert i18n.Formats(language).week(week).replace("\u2009", " ") in text  # the week's days in words
+    assert "?" not in text
+
+
+def test_statement_pdf_replaces_what_the_core_fonts_lack(session, cast, factory):
+    partner, week, lines, totals = _statement(session, cast, factory)
+    partner = partner.model_copy(update={"address": "ul. Łódzka 1\u202f000 − Kraków"})
+    text = _pdf_text(commission_reports.statement_pdf(partner, week, lines, totals, language="de"))
+    assert "?ódzka 1\u00a0000 - Kraków" in text  # a narrow no-break space, a minus sign; Ł has no base letter
+    empty = commission_reports.statement_pdf(partner, week, lines.iloc[0:0], totals.iloc[0:0], language="fi")
+    assert "No commission lines this week." in _pdf_text(empty)  # English until the catalogue has it
