@@ -127,6 +127,20 @@ def language_picker(user: UserRead | None) -> None:
         st.session_state[LANGUAGE_KEY] = lang
         if user is not None:
             st.session_state[_USER_LANGUAGE_KEY] = _save(user, lang)
+        _keep_widget_choices()
 
     st.selectbox(_("Language"), i18n.LANGUAGES, format_func=i18n.LANGUAGE_NAMES.get, key=PICKER_KEY,
                  on_change=picked)
+
+
+def _keep_widget_choices() -> None:
+    """A select box sends back the text of its option, and a language switch changes every text, so the
+    choice would be lost. Writing each widget's value back from the server's side makes the browser draw it
+    again with the same choice in the new words."""
+    for key in list(st.session_state.keys()):
+        if key == PICKER_KEY:
+            continue
+        try:
+            st.session_state[key] = st.session_state[key]
+        except Exception:  # noqa: BLE001, S112  (buttons, forms, uploads and selections cannot be set: they need no help)
+            continue
