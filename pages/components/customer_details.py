@@ -151,6 +151,13 @@ def _attention_list(items: pd.DataFrame) -> None:
     st.markdown("\n".join(lines))
 
 
+# The domain counts days in the plural; one day reads in the singular (all five languages have two forms).
+ONE_DAY: dict[str, str] = {
+    rules.ATTENTION_WHY["trial_ending"]: N_("The trial ends in {days} day ({date})."),
+    rules.ATTENTION_WHY["renewal_due"]: N_("The subscription renews in {days} day ({date})."),
+}
+
+
 def _why(item: Any) -> str:
     """Why an item needs attention: a derived signal's message (marked in rules.py) translated, then filled with
     its days and date the reader's way; a stored item's detail as the partner wrote it."""
@@ -158,6 +165,8 @@ def _why(item: Any) -> str:
     if not isinstance(template, str) or not template:
         return str(item.why)
     params = getattr(item, "why_params", None) or {}
+    if params.get("days") == 1:
+        template = ONE_DAY.get(template, template)
     shown = {key: fmt().date(value) if isinstance(value, dt.date) else
              fmt().number(value) if isinstance(value, int | float) else value for key, value in params.items()}
     return _(template).format(**shown)

@@ -118,3 +118,18 @@ def test_charts_write_numbers_and_days_the_readers_way(monkeypatch):
     fig = daily_activity(days, "Trial Oy")
     assert fig.layout.xaxis.tickformat == day_month_format() == "%-d.%-m."
     assert list(fig.data[0].customdata) == ["1.3.2026"]
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    (1, "The trial ends in 1 day (Nov 23, 2026)."),
+    (3, "The trial ends in 3 days (Nov 25, 2026)."),
+])
+def test_a_derived_signal_counts_one_day_in_the_singular(days, expected):
+    from types import SimpleNamespace
+
+    from pages.components.customer_details import _why
+    from partner_model import rules
+
+    item = SimpleNamespace(why="(English)", why_template=rules.ATTENTION_WHY["trial_ending"],
+                           why_params={"days": days, "date": dt.date(2026, 11, 22) + dt.timedelta(days=days)})
+    assert _why(item) == expected
