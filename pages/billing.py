@@ -52,11 +52,11 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
             current = getattr(partner, field) or ""
             values[field] = st.text_input(_(FIELDS[field]), value=current, key=f"{field}_{partner.id}")
             errors.slot(field)
-        values["address"] = st.text_area(_(FIELDS["address"]), value=partner.address or "",
+        values["address"] = st.text_area(_(FIELDS.get("address", "")), value=partner.address or "",
                                          key=f"address_{partner.id}")
         errors.slot("address")
         values["default_billing_option"] = st.selectbox(
-            _(FIELDS["default_billing_option"]), OPTIONS, index=OPTIONS.index(partner.default_billing_option),
+            _(FIELDS.get("default_billing_option", "")), OPTIONS, index=OPTIONS.index(partner.default_billing_option),
             format_func=option_label, key=f"default_billing_option_{partner.id}")
         errors.slot("default_billing_option")
         submitted = st.form_submit_button(_("Save billing information"), key="billing_save", type="primary")

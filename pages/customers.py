@@ -141,7 +141,8 @@ def csv_download(f: Filters, total: int) -> None:
                        key="customers_csv_download", on_click="ignore", icon=":material/download:", type="primary")
 
 
-st.title(_(PAGES["customers"].label))
+page_info = PAGES["customers"]
+st.title(_(page_info.label))
 show_flash()
 with session() as s:
     names = partners.partner_names(s, user) if STAFF else None

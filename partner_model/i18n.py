@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from partner_model import rules
+from partner_model.errors import N_
 
 LANGUAGES: tuple[str, ...] = ("en", "fi", "sv", "nl", "de")
 DEFAULT_LANGUAGE = "en"
@@ -30,6 +31,8 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
+# TRANSLATORS: an ISO week in words; {days} is its Monday to Sunday, e.g. "Nov 16 – 22", written by Babel.
+WEEK_LABEL = N_("Week {number}, {year} ({days})")
 
 
 def catalogue_path(language: str) -> Path:
@@ -112,4 +115,4 @@ class Formats:
         monday = rules.week_monday(week)
         iso_year, number, _ = monday.isocalendar()
         days = format_interval(monday, monday + dt.timedelta(days=6), skeleton="MMMd", locale=self.locale)
-        return self._gettext("Week {number}, {year} ({days})").format(number=number, year=iso_year, days=days)
+        return self._gettext(WEEK_LABEL).format(number=number, year=iso_year, days=days)
