@@ -9,6 +9,8 @@ translator sees the whole sentence.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import streamlit as st
@@ -135,12 +137,14 @@ def language_picker(user: UserRead | None) -> None:
 
 def _keep_widget_choices() -> None:
     """A select box sends back the text of its option, and a language switch changes every text, so the
-    choice would be lost. Writing each widget's value back from the server's side makes the browser draw it
-    again with the same choice in the new words."""
+    choice would be lost. Writing each chosen value back from the server's side makes the browser draw it
+    again with the same choice in the new words. Only plain values: buttons (booleans) and selections (dicts)
+    cannot be set, and need no help."""
     for key in list(st.session_state.keys()):
-        if key == PICKER_KEY:
+        value = st.session_state[key]
+        if key == PICKER_KEY or isinstance(value, bool) or not isinstance(value, _CHOICE_TYPES):
             continue
-        try:
-            st.session_state[key] = st.session_state[key]
-        except Exception:  # noqa: BLE001, S112  (buttons, forms, uploads and selections cannot be set: they need no help)
-            continue
+        st.session_state[key] = value
+
+
+_CHOICE_TYPES = (str, int, float, Decimal, dt.date, list, tuple)
