@@ -25,7 +25,7 @@ from pages.components.commission_tables import (
     totals_table,
     week_label,
 )
-from partner_model import commissions
+from partner_model import commissions, i18n
 from partner_model.i18n import LANGUAGES, Formats
 
 
@@ -123,7 +123,10 @@ def test_table_money_is_exactly_what_the_locale_formats_write(monkeypatch, langu
 def test_money_rates_and_weeks_follow_the_readers_language(finnish):
     assert money(Decimal("12345.6"), "EUR") == "12\u00a0345,60\u00a0EUR"
     assert percent(Decimal("0.125")) == "12,5\u00a0%"
-    assert week_label("2026-W47", "2026-W47").startswith(Formats("fi").week("2026-W47"))
+    this_week = i18n.translations("fi").gettext("{week} · this week")
+    assert this_week != "{week} · this week"
+    assert week_label("2026-W47", "2026-W47") == this_week.format(week=Formats("fi").week("2026-W47"))
+    assert not week_label("2026-W47", "2026-W47").startswith("Week ")  # the week in words is Finnish too
 
 
 def _line(**overrides):  # type: ignore[no-untyped-def]
