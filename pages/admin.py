@@ -20,6 +20,12 @@ from partner_model.models import Tier, UserRead
 TIERS = list(Tier)
 
 
+def tier_texts() -> dict[Tier, str]:
+    """The tiers' names made now, in this run's language, for a select box (a format_func that translated later,
+    as AppTest does between runs, could write them in another language)."""
+    return {t: label(TIER_LABELS, t) for t in TIERS}
+
+
 def rate_input(key: str) -> float | None:
     return st.number_input(
         _("Commission rate (%)"), min_value=0.0, max_value=100.0, value=None, step=0.5, format="%.2f", key=key,
@@ -68,7 +74,7 @@ def create_partner_form(user: UserRead) -> None:
         errors.slot("name")
         domain = st.text_input(_("Domain"), key="new_partner_domain", placeholder="example.com")
         errors.slot("domain")
-        tier = st.selectbox(_("Tier"), TIERS, format_func=lambda t: label(TIER_LABELS, t), key="new_partner_tier")
+        tier = st.selectbox(_("Tier"), TIERS, format_func=tier_texts().__getitem__, key="new_partner_tier")
         errors.slot("tier")
         percent = rate_input("new_partner_rate")
         errors.slot("commission_rate")
@@ -91,7 +97,7 @@ def commission_form(user: UserRead) -> None:
     with st.form("set_commission"):
         st.markdown(_("**Change a partner's tier and rate**"))
         partner_id = st.selectbox(_("Partner"), list(names), format_func=names.get, key="commission_partner")
-        tier = st.selectbox(_("Tier"), TIERS, format_func=lambda t: label(TIER_LABELS, t), key="commission_tier")
+        tier = st.selectbox(_("Tier"), TIERS, format_func=tier_texts().__getitem__, key="commission_tier")
         errors.slot("tier")
         percent = rate_input("commission_rate")
         errors.slot("commission_rate")

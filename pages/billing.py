@@ -55,9 +55,10 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
         values["address"] = st.text_area(_(FIELDS.get("address", "")), value=partner.address or "",
                                          key=f"address_{partner.id}")
         errors.slot("address")
+        option_texts = {o: option_label(o) for o in OPTIONS}  # in this run's language
         values["default_billing_option"] = st.selectbox(
             _(FIELDS.get("default_billing_option", "")), OPTIONS, index=OPTIONS.index(partner.default_billing_option),
-            format_func=option_label, key=f"default_billing_option_{partner.id}")
+            format_func=option_texts.__getitem__, key=f"default_billing_option_{partner.id}")
         errors.slot("default_billing_option")
         submitted = st.form_submit_button(_("Save billing information"), key="billing_save", type="primary")
     if submitted:

@@ -31,14 +31,17 @@ partner_column, review_column, search_column = st.columns([2, 2, 3])
 partner_id = None
 with partner_column:
     if staff:
-        partner_id = st.selectbox(_("Partner"), [None, *names], key="board_partner",
-                                  format_func=lambda p: _("All partners") if p is None else names[p])
+        partner_texts = {None: _("All partners"), **names}
+        partner_id = st.selectbox(_("Partner"), list(partner_texts), key="board_partner",
+                                  format_func=partner_texts.__getitem__)
     else:
         st.markdown("**{title}**  \n{names}".format(title=_("Partner"), names=", ".join(names.values()) or "—"))
 with review_column:
+    # Option texts made in this run's language: a format_func that translated later (AppTest between runs) could
+    # write them in another one.
+    review_texts = {r: _("Pending and accepted") if r == OPEN else label(REVIEW_LABELS, r) for r in REVIEW_FILTERS}
     chosen_status = st.selectbox(
-        _("Review status"), REVIEW_FILTERS, key="board_review",
-        format_func=lambda r: _("Pending and accepted") if r == OPEN else label(REVIEW_LABELS, r),
+        _("Review status"), REVIEW_FILTERS, key="board_review", format_func=review_texts.__getitem__,
         help=_("Denied deals leave the board; choose Denied to see them with their reason."))
     review_status = None if chosen_status == OPEN else chosen_status
 with search_column:
@@ -62,10 +65,10 @@ else:
     shown = board.shown_cards(columns)
     view_column, card_column = st.columns([2, 3], vertical_alignment="bottom")
     with view_column:
+        view_texts = {"drag": _("Drag and drop"), "cards": _("Cards with controls")}
         # TRANSLATORS: how the board is shown (a noun).
-        view = st.segmented_control(_("View"), ["drag", "cards"], key="board_view", default="drag", required=True,
-                                    format_func=lambda v: _("Drag and drop") if v == "drag"
-                                    else _("Cards with controls"))
+        view = st.segmented_control(_("View"), list(view_texts), key="board_view", default="drag", required=True,
+                                    format_func=view_texts.__getitem__)
     with card_column:
         board.card_picker(shown)
     if view == "cards":

@@ -22,8 +22,9 @@ names, error = attempt(lambda s: partners.partner_names(s, user))
 if error is not None:
     show_error(error)
     st.stop()
-partner_id = st.selectbox(_("Partner"), [None, *names], key="review_partner",
-                          format_func=lambda p: _("All partners") if p is None else names[p])
+partner_texts = {None: _("All partners"), **names}
+partner_id = st.selectbox(_("Partner"), list(partner_texts), key="review_partner",
+                          format_func=partner_texts.__getitem__)
 
 
 def read_page(page: int):  # type: ignore[no-untyped-def]

@@ -19,6 +19,12 @@ def _role_label(role: object) -> str:
     return label(ROLE_LABELS, role)
 
 
+def _role_texts() -> dict[Role, str]:
+    """The roles' names made now, in this run's language, for a select box (a format_func that translated
+    later, as AppTest does between runs, could write them in another language)."""
+    return {r: _role_label(r) for r in ROLES}
+
+
 def _language_name(code: object) -> str:
     """A user's language named in itself ("Suomi"); none picked yet: their browser's language applies."""
     if code is None or pd.isna(code):
@@ -27,10 +33,11 @@ def _language_name(code: object) -> str:
 
 
 def _partner_picker(names: dict[int, str], key: str, current: int | None = None) -> int | None:
-    options = [None, *names]
+    texts = {None: _("None (vendor staff)"), **names}  # in this run's language
+    options = list(texts)
     return st.selectbox(
         _("Partner"), options, index=options.index(current) if current in options else 0, key=key,
-        format_func=lambda p: _("None (vendor staff)") if p is None else names[p],
+        format_func=texts.__getitem__,
         help=_("Partner users and partner admins belong to a partner; vendor staff to none."))
 
 
@@ -42,7 +49,7 @@ def create_user_form(user: UserRead, names: dict[int, str]) -> None:
         errors.slot("email")
         name = st.text_input(_("Name"), key="new_user_name")
         errors.slot("name")
-        role = st.selectbox(_("Role"), ROLES, format_func=_role_label, key="new_user_role")
+        role = st.selectbox(_("Role"), ROLES, format_func=_role_texts().__getitem__, key="new_user_role")
         partner_id = _partner_picker(names, "new_user_partner")
         errors.slot("partner_id")
         password = st.text_input(_("First password"), type="password", key="new_user_password",
@@ -64,7 +71,8 @@ def change_user_form(user: UserRead, row: pd.Series, names: dict[int, str]) -> N
     partner_now = None if pd.isna(row["partner_id"]) else int(row["partner_id"])
     errors = FieldErrors()
     with st.form(f"change_user_{uid}"):
-        role = st.selectbox(_("Role"), ROLES, index=ROLES.index(Role(row["role"])), format_func=_role_label,
+        role = st.selectbox(_("Role"), ROLES, index=ROLES.index(Role(row["role"])),
+                            format_func=_role_texts().__getitem__,
                             key=f"role_{uid}")
         partner_id = _partner_picker(names, f"partner_{uid}", partner_now)
         errors.slot("partner_id")

@@ -60,8 +60,9 @@ def _card(user: UserRead, card: dict[str, Any]) -> None:
         found = markers(card)
         if found:  # coloured text rather than badges: it wraps in a narrow column instead of being cut off
             st.markdown("  \n".join(f":{m.color}[{m.icon} {m.text}]" for m in found))
-        st.selectbox(_("Move to"), [s for s in STAGES if s != card["stage"]], index=None,
-                     key=moves.target_key(deal_id), format_func=lambda s: label(STAGE_LABELS, s),
+        targets = {s: label(STAGE_LABELS, s) for s in STAGES if s != card["stage"]}  # in this run's language
+        st.selectbox(_("Move to"), list(targets), index=None,
+                     key=moves.target_key(deal_id), format_func=targets.__getitem__,
                      placeholder=_("Choose a stage"))
         with st.container(horizontal=True, gap="small"):
             # TRANSLATORS: a button: move the deal to the stage chosen above.

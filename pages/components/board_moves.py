@@ -131,9 +131,10 @@ def _ask(user: UserRead, pending: dict[str, Any]) -> None:
     if target == Stage.closed_won.value:
         options = [option.value for option in BillingOption]
         current = pending.get("billing_option")
+        texts = {o: label(BILLING_OPTION_LABELS, o) for o in options}  # in this run's language
         billing_option = st.selectbox(
             _("Billing option"), options, index=options.index(current) if current in options else None,
-            format_func=lambda o: label(BILLING_OPTION_LABELS, o), key=f"board_move_billing_{deal_id}",
+            format_func=texts.__getitem__, key=f"board_move_billing_{deal_id}",
             placeholder=_("Choose how the customer is billed"),
             help=_("Who bills the customer decides the commission."))
     else:

@@ -51,7 +51,8 @@ def filter_bar(partner_id: int | None, staff: bool) -> Filters:
     """Draw the list's filters and sort; `partner_id` comes from the staff partner filter (None: all)."""
     cols = st.columns([3, 2, 3])
     with cols[0]:
-        state = st.segmented_control(_("State"), list(STATE_FILTERS), format_func=lambda k: _(STATE_FILTERS[k]),
+        states = {k: _(word) for k, word in STATE_FILTERS.items()}  # in this run's language
+        state = st.segmented_control(_("State"), list(states), format_func=states.__getitem__,
                                      default="all", required=True, key="customers_state")
     with cols[1]:
         st.write("")  # line the toggle up with the labelled inputs
@@ -69,11 +70,14 @@ def filter_bar(partner_id: int | None, staff: bool) -> Filters:
 
 def sort_picker(staff: bool) -> str | None:
     """Column and direction, as the service's sort key ("-" in front for descending)."""
-    columns = [c for c in SORT_COLUMNS if staff or c != "partner_name"]
+    # Option texts made now, in this run's language (a format_func translating later, as AppTest does between
+    # runs, could write them in another one).
+    columns = {c: _(word) for c, word in SORT_COLUMNS.items() if staff or c != "partner_name"}
+    directions = {d: _(word) for d, word in SORT_DIRECTIONS.items()}
     left, right, __ = st.columns([3, 3, 5])
     with left:
-        column = st.selectbox(_("Sort by"), columns, format_func=lambda c: _(SORT_COLUMNS[c]), key="customers_sort")
+        column = st.selectbox(_("Sort by"), list(columns), format_func=columns.__getitem__, key="customers_sort")
     with right:
-        direction = st.segmented_control(_("Order"), list(SORT_DIRECTIONS), default="asc", required=True,
-                                         format_func=lambda d: _(SORT_DIRECTIONS[d]), key="customers_sort_dir")
+        direction = st.segmented_control(_("Order"), list(directions), default="asc", required=True,
+                                         format_func=directions.__getitem__, key="customers_sort_dir")
     return f"-{column}" if direction == "desc" else column

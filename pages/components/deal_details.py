@@ -134,8 +134,9 @@ def _history(user: UserRead, deal: DealRead) -> None:
 def _billing(user: UserRead, deal: DealRead) -> None:
     options = [option.value for option in BillingOption]
     current = getattr(deal.billing_option, "value", deal.billing_option)
+    texts = {o: label(BILLING_OPTION_LABELS, o) for o in options}  # in this run's language
     st.selectbox(_("Billing option"), options, index=options.index(current) if current in options else None,
-                 key=billing_key(deal.id), format_func=lambda o: label(BILLING_OPTION_LABELS, o),
+                 key=billing_key(deal.id), format_func=texts.__getitem__,
                  placeholder=_("Not set"))
     st.button(_("Save billing option"), key="board_billing_save", on_click=_set_billing, args=(user, deal))
 

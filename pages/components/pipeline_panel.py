@@ -22,8 +22,8 @@ def partner_filter(user: UserRead, names: dict[int, str]) -> int | None:
         st.caption(_("Your deals at {partner} (denied deals left out).").format(partner=partner) if partner
                    else _("Your partner's deals (denied deals left out)."))
         return user.partner_id
-    return st.selectbox(_("Partner"), [None, *names], key=PARTNER_KEY,
-                        format_func=lambda p: _("All partners") if p is None else names[p],
+    partner_texts = {None: _("All partners"), **names}
+    return st.selectbox(_("Partner"), list(partner_texts), key=PARTNER_KEY, format_func=partner_texts.__getitem__,
                         help=_("Every figure below is for this partner, or for the whole program."))
 
 

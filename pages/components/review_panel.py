@@ -101,15 +101,15 @@ def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
     if st.session_state.get(DEAL_KEY) is not None and st.session_state[DEAL_KEY] not in rows:
         st.session_state[DEAL_KEY] = None  # reviewed by someone, or on another page now
 
-    def describe(deal_id: int) -> str:
-        r = rows[deal_id]
-        late = "⚠ " if r["overdue"] else ""
-        # TRANSLATORS: a deal in the "Deal to review" list; "d" abbreviates days.
-        text = _("{company} · {partner} · waiting {days} d").format(
-            company=r["company_name"], partner=r["partner_name"], days=fmt().number(r["age_days"]))
-        return f"{late}{text}"
+    # The option texts are made now, in this run's language (a format_func translating later, as AppTest does
+    # between runs, could write them in another one).
+    # TRANSLATORS: a deal in the "Deal to review" list; "d" abbreviates days.
+    template = _("{company} · {partner} · waiting {days} d")
+    texts = {deal_id: ("⚠ " if r["overdue"] else "") + template.format(
+        company=r["company_name"], partner=r["partner_name"], days=fmt().number(r["age_days"]))
+        for deal_id, r in rows.items()}
 
-    chosen = st.selectbox(_("Deal to review"), list(rows), index=None, key=DEAL_KEY, format_func=describe,
+    chosen = st.selectbox(_("Deal to review"), list(rows), index=None, key=DEAL_KEY, format_func=texts.__getitem__,
                           placeholder=_("Choose a deal (or click its row above)"))
     return rows.get(chosen) if chosen is not None else None
 
@@ -165,8 +165,8 @@ def decision(user: UserRead, row: dict[str, Any]) -> None:
     deal["deal_id"], deal["version"] = int(deal["deal_id"]), int(deal["version"])
     with st.container(border=True):
         st.markdown(_("**Decision**"))
-        st.selectbox(_("Reason to deny"), list(DenialReason), index=None, key=REASON_KEY,
-                     format_func=lambda r: label(DENIAL_REASON_LABELS, r),
+        reasons = {r: label(DENIAL_REASON_LABELS, r) for r in DenialReason}
+        st.selectbox(_("Reason to deny"), list(reasons), index=None, key=REASON_KEY, format_func=reasons.__getitem__,
                      placeholder=_("Choose a reason (needed to deny)"))
         st.text_area(_("Note (optional)"), key=NOTE_KEY, max_chars=2000, height=80,
                      help=_("Kept on the deal with the decision; the partner reads it on the deal board."))

@@ -20,7 +20,7 @@ from pages_helpers import all_text, main_text
 from streamlit.testing.v1 import AppTest
 
 from pages.components.customer_table import SORT_COLUMNS
-from partner_model import customers, db, deals, rules, users
+from partner_model import customers, db, deals, i18n, rules, users
 from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/e2e, "conftest" may be that folder's module
@@ -444,6 +444,15 @@ def test_the_page_runs_in_finnish_with_finnish_numbers_and_dates(world):
     at.session_state["language"] = "fi"
     at.switch_page(PAGE).run()
     assert not at.exception
+    words = i18n.translations("fi").gettext
+    assert at.title[0].value == words("Customers")
+    assert at.selectbox(key="customers_sort").options[0] == words(SORT_COLUMNS["name"])  # "Nimi"
+    assert at.segmented_control(key="customers_sort_dir").options == [words("Ascending"), words("Descending")]
+    at.selectbox(key="customers_sort").select("name")  # a choice made outside the run keeps working
+    at.segmented_control(key="customers_sort_dir").set_value("desc").run()
+    assert not at.exception
+    assert names(at) == sorted(names(at), reverse=True)
+    at.segmented_control(key="customers_sort_dir").set_value("asc")
     fi = Formats("fi")
     at = open_by_name(at, "Active Analytics")
     renews = rules.renewal_after(TODAY, TODAY + dt.timedelta(days=1))

@@ -304,6 +304,10 @@ def test_a_drop_moves_the_card_in_another_language_too(app, world):
     at.session_state["language"] = "fi"
     at.switch_page(PAGE).run()
     assert not at.exception
+    words = i18n.translations("fi").gettext
+    assert at.title[0].value == words("Deal board")
+    assert at.selectbox(key="board_review").value == "open"
+    assert at.selectbox(key="board_review").options[0] == words("Pending and accepted")
     key = at.session_state[moves.DRAG_KEY_KEY]
     items = json.loads(at.get("component_instance")[0].proto.json_args)["items"]
     label = next(item for box in items for item in box["items"] if f"#{pending_id}" in item)
@@ -323,8 +327,13 @@ def test_the_board_its_cards_and_dialogs_draw_in_another_language(app, world, la
     at.session_state["language"] = language
     at.switch_page(PAGE).run()
     assert not at.exception
+    words = i18n.translations(language).gettext
+    assert at.title[0].value == words("Deal board")
+    assert at.segmented_control(key="board_view").options == [words("Drag and drop"), words("Cards with controls")]
     at.segmented_control(key="board_view").set_value("cards").run()
     assert not at.exception
+    assert at.segmented_control(key="board_view").value == "cards"
+    assert words(STAGE_LABELS["closed_lost"]) in at.selectbox(key=moves.target_key(deal_id)).options
     _details(at, won_id)
     assert not at.exception
     assert at.dataframe  # the card's history

@@ -6,7 +6,7 @@ import contextlib
 from decimal import Decimal
 
 from pages_world import PASSWORD, World
-from partner_model import partners, rules, users
+from partner_model import i18n, partners, rules, users
 from partner_model.errors import AuthError
 
 
@@ -189,12 +189,21 @@ def test_the_admin_page_works_in_another_language(app, world):
     at = at.switch_page("pages/admin.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert set(at.dataframe[0].value["commission_rate"]) == {"20\xa0%", "15\xa0%"}
+    words = i18n.translations("de").gettext
+    assert at.title[0].value == words("Admin")
+    assert at.selectbox(key="new_partner_tier").options[0] == words("Registered")  # "Registriert"
+    assert words("Finance") in at.selectbox(key="new_user_role").options
+    assert at.selectbox(key="new_user_partner").options[0] == words("None (vendor staff)")
     at = pick_user(at, world, "finance")
     assert not at.exception
     assert at.warning  # locked, with the moment in German
+    assert at.selectbox(key=f"role_{world.user_ids['finance']}").value == "finance"
     at.number_input(key="new_partner_rate").set_value(22.5)
     at.text_input(key="new_partner_name").input("Gamma Security")
     at.text_input(key="new_partner_domain").input("gamma-security.example")
+    at.selectbox(key="new_partner_tier").select("gold")  # chosen outside the run, drawn in German
     at = at.button(key="create_partner_submit").click().run()
     assert not at.exception
     assert "22,5\xa0%" in at.success[0].value
+    frame, _ = as_admin(world, lambda s, a: partners.list_partners(s, a, search="gamma"))
+    assert frame.loc[0, "tier"] == "gold"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partner_model import partners, users
+from partner_model import i18n, partners, users
 
 VALID = {
     "legal_name": "Acme Consulting Oy",
@@ -96,7 +96,12 @@ def test_admin_edits_any_partners_billing_information(app, world):
 def test_the_billing_page_works_in_another_language(app, world):
     at = app("partner_admin")
     at.session_state["language"] = "fi"
-    at = fill(at.switch_page("pages/billing.py").run(), world.acme_id, VALID, option="invoice")
+    at = at.switch_page("pages/billing.py").run()
+    words = i18n.translations("fi").gettext
+    options = at.selectbox(key=f"default_billing_option_{world.acme_id}").options
+    assert words("Invoice") in options and words("Not chosen") in options  # "Lasku"
+    at = fill(at, world.acme_id, VALID, option="invoice")
     assert not at.exception, [e.value for e in at.exception]
-    assert at.success
+    assert at.success[0].value == words("Billing information saved.")
+    assert partner_and_history(world, world.acme_id)[0].default_billing_option == "invoice"
     assert len(at.dataframe[0].value) == 5  # the change history, under its Finnish headings

@@ -287,12 +287,22 @@ def test_the_queue_works_in_another_language(app, world, language):
     assert not at.exception, [e.value for e in at.exception]
     values = at.dataframe[0].value.iloc[:, 4]  # the Value column, under its name in the language
     assert i18n.Formats(language).money(Decimal("5000"), "EUR") in set(values)
-    at = _choose(at, _pending_id(world, "Gmail Person"))
+    words = i18n.translations(language).gettext
+    assert at.title[0].value == words("Review queue")
+    template = words("{company} · {partner} · waiting {days} d")
+    assert template.format(company="Gmail Person", partner="Acme Consulting", days=0) in at.selectbox(
+        key="review_deal").options
+    deal_id = _pending_id(world, "Gmail Person")
+    at = _choose(at, deal_id)
     assert not at.exception
+    assert at.selectbox(key="review_deal").value == deal_id
+    assert words(DENIAL_REASON_LABELS[DenialReason.duplicate]) in at.selectbox(key="review_reason").options
     at.selectbox(key="review_reason").select(DenialReason.duplicate)
     at = at.button(key="review_deny").click().run()
     assert not at.exception
     assert at.success
+    assert _deal(world, deal_id).review_status == "denied"
+    assert _deal(world, deal_id).denial_reason == "duplicate"
     at = at.button(key="review_bulk").click().run()
     at = at.button(key="review_bulk_confirm").click().run()
     assert not at.exception
