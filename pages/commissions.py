@@ -64,7 +64,8 @@ def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
     if not FINANCE:
         return
     if not approved:
-        st.markdown(f"##### {_('Approve the week')}")
+        heading = _("Approve the week")
+        st.markdown(f"##### {heading}")
         review.approve_control(user, week, this_week)
     with st.expander(_("Clawback: reverse a won deal refunded in its first year"), icon=":material/undo:"):
         st.caption(_("The deal's commission is reversed with a negative line in the next open week; an approved "

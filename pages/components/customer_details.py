@@ -132,7 +132,8 @@ def _act(action: Any, done: str) -> None:
 
 
 def _attention_list(items: pd.DataFrame) -> None:
-    st.markdown(f"**{_('Needs attention')}**")
+    heading = _("Needs attention")
+    st.markdown(f"**{heading}**")
     if items.empty:
         st.info(_("Nothing needs attention on this account now."), icon=":material/task_alt:")
         return
@@ -173,7 +174,8 @@ def _why(item: Any) -> str:
 
 
 def _deals_table(deals: pd.DataFrame) -> None:
-    st.markdown(f"**{_('Deals')}**")
+    heading = _("Deals")
+    st.markdown(f"**{heading}**")
     if deals.empty:
         st.info(_("No deals for this account."), icon=":material/handshake:")
         return

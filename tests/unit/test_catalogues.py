@@ -50,6 +50,17 @@ def test_the_source_marks_the_interface_text():
         assert expected in messages
 
 
+def test_no_message_hides_inside_an_f_string():
+    """pybabel cannot see a literal inside an f-string on Python 3.11: f"**{_('Deals')}**" is never extracted."""
+    hidden = re.compile(r"""f(["'])[^"']*\{\s*(_|N_|ngettext)\(\s*["']""")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in ("pages", "partner_model") for path in sorted((ROOT / folder).rglob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if hidden.search(line)]
+    found += [f"dashboard.py:{n}" for n, line in enumerate((ROOT / "dashboard.py").read_text().splitlines(), 1)
+              if hidden.search(line)]
+    assert not found, "\n".join(found)
+
+
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 def test_every_message_is_in_the_catalogue(language):
     entries = catalogue(language)
