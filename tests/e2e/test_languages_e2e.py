@@ -46,14 +46,16 @@ def finnish_page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def sign_in_in_finnish(page: Page, base: str, role: str) -> None:
+def sign_in(page: Page, base: str, role: str, language: str = "en") -> None:
+    """Sign in through the form, whose words are the browser's language until the user picks one."""
+    words = i18n.translations(language).gettext
     page.goto(base)
-    expect(page.get_by_role("button", name=fi("Sign in"), exact=True)).to_be_visible()
-    page.get_by_role("textbox", name=fi("Email")).fill(email(role))
-    page.get_by_role("textbox", name=fi("Email")).press("Enter")
-    page.get_by_role("textbox", name=fi("Password")).fill(PASSWORD)
-    page.get_by_role("button", name=fi("Sign in"), exact=True).click()
-    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=fi("Sign out"))).to_be_visible()
+    expect(page.get_by_role("button", name=words("Sign in"), exact=True)).to_be_visible()
+    page.get_by_role("textbox", name=words("Email")).fill(email(role))
+    page.get_by_role("textbox", name=words("Email")).press("Enter")
+    page.get_by_role("textbox", name=words("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=words("Sign in"), exact=True).click()
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=words("Sign out"))).to_be_visible()
     settle(page)
 
 
@@ -66,7 +68,7 @@ def open_in_sidebar(page: Page, label: str, path: str) -> None:
 
 def test_the_deal_board_in_finnish(server, finnish_page):
     page = finnish_page
-    sign_in_in_finnish(page, server.url, "partner_manager")
+    sign_in(page, server.url, "partner_manager", "fi")
     open_in_sidebar(page, "Deal board", "deal_board")
     board = page.frame_locator('iframe[title="streamlit_sortables.sortable_items"]')
     for stage in ("New", "Trial", "Closed won"):  # the drag board's column headers start with the stage
@@ -78,7 +80,7 @@ def test_the_deal_board_in_finnish(server, finnish_page):
 
 def test_the_commission_review_in_finnish(server, finnish_page, finnish_week):
     page = finnish_page
-    sign_in_in_finnish(page, server.url, "finance")
+    sign_in(page, server.url, "finance", "fi")
     open_in_sidebar(page, "Commissions", "commissions")
     week_number = int(finnish_week.split("W")[1])
     page.get_by_test_id("stSelectbox").filter(has_text=fi("ISO week")).click()
@@ -112,12 +114,7 @@ def _pick_swedish_and_come_back(server, browser) -> None:  # type: ignore[no-unt
         context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="en-GB")
         page = context.new_page()
         if attempt == 0:
-            page.goto(server.url)
-            page.get_by_role("textbox", name="Email").fill(email("partner_admin"))
-            page.get_by_role("textbox", name="Email").press("Enter")
-            page.get_by_role("textbox", name="Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in", exact=True).click()
-            settle(page)
+            sign_in(page, server.url, "partner_admin")
             page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
             page.get_by_role("option", name="Svenska").click()
             settle(page)
@@ -137,12 +134,7 @@ def test_choices_on_a_page_survive_a_language_switch(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="en-US")
     page = context.new_page()
     try:
-        page.goto(server.url)
-        page.get_by_role("textbox", name="Email").fill(email("partner_admin"))
-        page.get_by_role("textbox", name="Email").press("Enter")
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in", exact=True).click()
-        settle(page)
+        sign_in(page, server.url, "partner_admin")
         page.get_by_test_id("stSidebar").get_by_role("link", name="Customers", exact=True).click()
         page.wait_for_url("**/customers")
         settle(page)
