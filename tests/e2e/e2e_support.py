@@ -52,3 +52,38 @@ class Server:
     database: Path
     log: Path
     user_ids: dict[str, int] = field(default_factory=dict)
+
+
+def sign_in(page, base_url: str, role: str, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the form as `role`'s test user; the form speaks the browser's language until the user
+    picks one, so `language` names the words to look for."""
+    from playwright.sync_api import expect
+
+    from partner_model import i18n
+
+    words = i18n.translations(language).gettext
+    page.goto(base_url)
+    expect(page.get_by_role("button", name=words("Sign in"), exact=True)).to_be_visible()
+    page.get_by_role("textbox", name=words("Email")).fill(email(role))
+    page.get_by_role("textbox", name=words("Email")).press("Enter")  # commit the value before the next field
+    page.get_by_role("textbox", name=words("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=words("Sign in"), exact=True).click()
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=words("Sign out"))).to_be_visible()
+    settle(page)
+
+
+def open_page(page, label: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow the sidebar link `label` to the page at `path`."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
+    page.wait_for_url(f"**/{path}*")
+    settle(page)
+
+
+def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option of the select box labelled `label` by (part of) its visible text."""
+    import re
+
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    page.get_by_role("option", name=re.compile(re.escape(option))).click()
+    settle(page)

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e_support import PASSWORD, Server, email, save_shot, settle
+from e2e_support import Server, choose, open_page, save_shot, settle, sign_in
 from partner_model import db, deals, users
 
 COMPANY = "Kestrel Analytics Oy"
@@ -22,33 +22,10 @@ SORTABLES = 'iframe[title="streamlit_sortables.sortable_items"]'
 def shot(page: Page, name: str) -> None:
     save_shot(page, f"deals_{name}")
 
-def sign_in(page: Page, server: Server, role: str) -> None:
-    page.goto(server.url)
-    page.get_by_role("textbox", name="Email").fill(email(role))
-    page.get_by_role("textbox", name="Email").press("Enter")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
-    settle(page)
-
-
-def open_page(page: Page, label: str, path: str) -> None:
-    page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
-    page.wait_for_url(f"**/{path}*")
-    settle(page)
-
-
 def fill(page: Page, label: str, value: str) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(value)
     box.press("Tab")  # commit the value (and let the live preview rerun)
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.locator("input").click()
-    page.get_by_role("option", name=re.compile(re.escape(option))).click()
-    settle(page)
 
 
 def column_body(page: Page, column: str):  # type: ignore[no-untyped-def]
@@ -88,7 +65,7 @@ def stored_deal(server: Server):  # type: ignore[no-untyped-def]
 
 
 def register(partner: Page, server: Server) -> None:
-    sign_in(partner, server, "partner_user")
+    sign_in(partner, server.url, "partner_user")
     open_page(partner, "Register a deal", "register_deal")
     expect(partner.get_by_text("never your own").first).to_be_visible()
     fill(partner, "Contact name", "Kaisa Kestrel")
@@ -114,7 +91,7 @@ def register(partner: Page, server: Server) -> None:
 
 
 def accept(manager: Page, server: Server) -> None:
-    sign_in(manager, server, "partner_manager")
+    sign_in(manager, server.url, "partner_manager")
     open_page(manager, "Review queue", "review_queue")
     choose(manager, "Deal to review", COMPANY)
     manager.get_by_role("button", name="Accept", exact=True).click()

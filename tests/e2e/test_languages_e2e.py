@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e_support import PASSWORD, email, save_shot, settle
+from e2e_support import save_shot, settle, sign_in
 from partner_model import db, deals, i18n, rules, users
 
 WON_ON = dt.date.today() - dt.timedelta(days=35)  # a week no other e2e test shows or approves
@@ -44,19 +44,6 @@ def finnish_page(browser):  # type: ignore[no-untyped-def]
     context.set_default_timeout(30_000)
     yield context.new_page()
     context.close()
-
-
-def sign_in(page: Page, base: str, role: str, language: str = "en") -> None:
-    """Sign in through the form, whose words are the browser's language until the user picks one."""
-    words = i18n.translations(language).gettext
-    page.goto(base)
-    expect(page.get_by_role("button", name=words("Sign in"), exact=True)).to_be_visible()
-    page.get_by_role("textbox", name=words("Email")).fill(email(role))
-    page.get_by_role("textbox", name=words("Email")).press("Enter")
-    page.get_by_role("textbox", name=words("Password")).fill(PASSWORD)
-    page.get_by_role("button", name=words("Sign in"), exact=True).click()
-    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=words("Sign out"))).to_be_visible()
-    settle(page)
 
 
 def open_in_sidebar(page: Page, label: str, path: str) -> None:

@@ -8,71 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
 
+import e2e_support
+from e2e_support import choose, open_page, save_shot, settle
 from partner_model import db, deals, partners, users
 
 if TYPE_CHECKING:
     from conftest import Server
 
-# As in tests/e2e/conftest.py; not imported from it, since "conftest" names tests/pages' module too when both
-# folders run in one pytest session.
-PASSWORD = "correct horse battery"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
-
-def email(role: str) -> str:
-    return f"{role.replace('_', '.')}@vendor-e2e.example"
-
-
 ACCEPT, DENY, OVERDUE = "Eetu Accept Oy", "Dora Deny AB", "Olga Overdue GmbH"
 
 
-def settle(page: Page) -> None:
-    """Wait until the script run is over, then fail on any Streamlit exception box.
-
-    A table draws on a canvas a moment after the run ends; its cells exist as hidden DOM text once drawn, so
-    wait for a cell's text (to_be_attached) before a screenshot or an assertion about a table.
-    """
-    ready = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    expect(ready).to_be_attached()
-    page.wait_for_timeout(300)  # a rerun the last run asked for starts right after
-    expect(ready).to_be_attached()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    save_shot(page, name)
 
 
 def sign_in(page: Page, server: Server, role: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})  # the app scrolls inside: a tall window shows it all
-    page.goto(server.url)
-    page.get_by_role("textbox", name="Email").fill(email(role))
-    page.get_by_role("textbox", name="Email").press("Enter")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
-    settle(page)
-
-
-def open_page(page: Page, label: str, path: str) -> None:
-    page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
-    page.wait_for_url(f"**/{path}")
-    settle(page)
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a selectbox by its label and the option's visible text."""
-    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.locator("input").click()
-    page.get_by_role("option", name=re.compile(re.escape(option))).click()
-    settle(page)
+    e2e_support.sign_in(page, server.url, role)
 
 
 def _deal(server: Server, company: str):  # type: ignore[no-untyped-def]
