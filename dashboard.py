@@ -8,10 +8,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from pages.components import attempt, auth, home, page_frame, show_error
-from pages.components.frame import APP_NAME, open_next_page
-from pages.components.labels import ROLE_LABELS, label
-from pages.components.translate import _, fmt
+from pages.components.frame import attempt, auth, page_frame, show_error
+from pages.components.frame.guard import APP_NAME, open_next_page
+from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.translate import _, fmt
+from pages.components.inbox import home
 from partner_model import partners, rules
 from partner_model.errors import AuthError
 from partner_model.models import UserRead

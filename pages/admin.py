@@ -10,10 +10,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from pages.components import FieldErrors, attempt, guard, show_error
-from pages.components.admin_users import users_section
-from pages.components.labels import AUDIT_LABELS, TIER_LABELS, label
-from pages.components.translate import _, date_column_format, fmt, ngettext
+from pages.components.admin.users import users_section
+from pages.components.frame import FieldErrors, attempt, guard, show_error
+from pages.components.frame.labels import AUDIT_LABELS, TIER_LABELS, label
+from pages.components.frame.translate import _, date_column_format, fmt, ngettext
 from partner_model import deals, partners, users
 from partner_model.models import Tier, UserRead
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.components import FieldErrors, attempt, guard, show_error
-from pages.components.access import BILLING_EDITORS
-from pages.components.labels import BILLING_OPTION_LABELS, label
-from pages.components.translate import N_, _, date_column_format
+from pages.components.frame import FieldErrors, attempt, guard, show_error
+from pages.components.frame.access import BILLING_EDITORS
+from pages.components.frame.labels import BILLING_OPTION_LABELS, label
+from pages.components.frame.translate import N_, _, date_column_format
 from partner_model import deals, partners
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
 

@@ -10,12 +10,12 @@ import datetime as dt
 
 import streamlit as st
 
-from pages.components import attempt, guard, show_error
-from pages.components import commission_review as review
-from pages.components.commission_report_section import reports
-from pages.components.commission_statements import staff_partner_pick, statement, year_to_date
-from pages.components.commission_tables import line_counts, lines_table, show_table, totals_table
-from pages.components.translate import N_, _
+from pages.components.commissions import review
+from pages.components.commissions.report_section import reports
+from pages.components.commissions.statements import staff_partner_pick, statement, year_to_date
+from pages.components.commissions.tables import line_counts, lines_table, show_table, totals_table
+from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.translate import N_, _
 from partner_model import commission_queries, commissions, rules
 from partner_model.models import UserRead
 

@@ -11,14 +11,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages.components import attempt, guard, session, show_error
-from pages.components.access import PAGES
-from pages.components.customer_charts import accounts_by_state_and_framework
-from pages.components.customer_details import account_details, open_account, show_flash
-from pages.components.customer_filters import Filters, filter_bar, partner_filter
-from pages.components.customer_forms import create_trial_form, may_create
-from pages.components.customer_table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
-from pages.components.translate import N_, _, fmt, ngettext
+from pages.components.customers.charts import accounts_by_state_and_framework
+from pages.components.customers.details import account_details, open_account, show_flash
+from pages.components.customers.filters import Filters, filter_bar, partner_filter
+from pages.components.customers.forms import create_trial_form, may_create
+from pages.components.customers.table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
+from pages.components.frame import attempt, guard, session, show_error
+from pages.components.frame.access import PAGES
+from pages.components.frame.translate import N_, _, fmt, ngettext
 from partner_model import customers, partners, rules
 
 user = guard("customers")

@@ -5,12 +5,12 @@ Counts, value sums and the first cards per column come from deals.board (SQL); e
 
 import streamlit as st
 
-from pages.components import attempt, guard, show_error
-from pages.components import board_columns as board
-from pages.components import board_moves as moves
-from pages.components import deal_details as details
-from pages.components.labels import REVIEW_LABELS, label
-from pages.components.translate import _
+from pages.components.deals import board_columns as board
+from pages.components.deals import board_moves as moves
+from pages.components.deals import details
+from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.labels import REVIEW_LABELS, label
+from pages.components.frame.translate import _
 from partner_model import deals, partners, rules
 
 OPEN = "open"  # the default: pending and accepted deals (denied ones leave the board)

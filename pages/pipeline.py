@@ -7,11 +7,10 @@ Every figure is an SQL aggregate from partner_model.pipeline; the charts are pur
 
 import streamlit as st
 
-from pages.components import attempt, guard, show_error
-from pages.components import pipeline_charts as charts
-from pages.components import pipeline_panel as panel
-from pages.components.access import PAGES
-from pages.components.translate import _, fmt, ngettext
+from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.access import PAGES
+from pages.components.frame.translate import _, fmt, ngettext
+from pages.components.pipeline import charts, panel
 from partner_model import partners, pipeline
 
 STALE_LIMIT = 50

@@ -5,11 +5,11 @@ Every rule runs in deals.register_deal; a refused registration writes nothing an
 
 import streamlit as st
 
-from pages.components import attempt, guard, show_error
-from pages.components import deal_form as form
-from pages.components.labels import REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.review_labels import md
-from pages.components.translate import _, fmt, ngettext
+from pages.components.deals import form
+from pages.components.deals.review_labels import md
+from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import partners, rules
 
 user = guard("register_deal")

@@ -5,9 +5,9 @@ The queue is paged in SQL (50 a page); hints, age and the overdue marker come fr
 
 import streamlit as st
 
-from pages.components import attempt, guard, show_error
-from pages.components import review_panel as panel
-from pages.components.translate import _, fmt, ngettext
+from pages.components.deals import review_panel as panel
+from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import deals, partners
 
 PAGE_SIZE = 50

@@ -1,16 +1,42 @@
-"""Customer accounts: the overview (filtered, sorted and paged in SQL), trials, extensions, attention."""
+"""Customer accounts, the write side: trials, extensions, attention items and activities.
+
+The overview and every other read live in customer_queries, the derived per-day values in customer_derived;
+both are re-exported here, so `customers.customer_overview` stays the one name callers use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import pandas as pd
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import rules, text_search
-from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
+from partner_model import rules
+from partner_model.access import Actor, is_staff, require_role, scope_partner, write_service
+from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
+    ACTIVITY_COUNTS_KEY,
+    DERIVED_KEY,
+    attention_expr,
+    next_renewal,
+    rederive,
+    refresh_activity_counts,
+    refresh_day_caches,
+    refresh_derived,
+    renewal_due_expr,
+    state_expr,
+)
+from partner_model.customer_queries import (  # noqa: F401  (part of the customers API)
+    ATTENTION_COLUMNS,
+    OVERVIEW_COLUMNS,
+    _customer_for,
+    accounts_by_state_and_framework,
+    activity_by_day,
+    attention,
+    customer_deals,
+    customer_overview,
+    get_customer,
+    overview_metrics,
+    read,
+)
 from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
 from partner_model.models import (
     AccountState,
@@ -19,163 +45,13 @@ from partner_model.models import (
     AttentionItem,
     Customer,
     CustomerRead,
-    Deal,
     Partner,
     Role,
 )
 
-C = Customer.__table__.c
-ACTIVITY_COUNTS_KEY = "activity_counts_on"
-DERIVED_KEY = "derived_on"
-OVERVIEW_COLUMNS = (
-    "customer_id", "name", "domain", "partner_id", "partner_name", "state", "framework", "framework_progress",
-    "users", "activities_90d", "attention_items", "trial_days_left", "trial_ends_on", "subscription_started_on",
-    "renewal_on", "last_activity_on", "extension_requested_on", "extension_granted_on",
-)
-
-
-# --- SQL expressions that mirror rules.account_state and rules.derived_attention ----------------
-
-
-def state_expr(today: dt.date) -> sa.ColumnElement[str]:
-    return sa.case(
-        (_subscribed(today), AccountState.active.value),
-        (C.trial_ends_on >= today, AccountState.trial.value),
-        else_=AccountState.closed.value,
-    )
-
-
-def _subscribed(today: dt.date) -> sa.ColumnElement[bool]:
-    return sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
-
-
-def _month_day(column: Any, dialect: str) -> sa.ColumnElement[str]:
-    return sa.func.strftime("%m-%d", column) if dialect == "sqlite" else sa.func.to_char(column, "MM-DD")
-
-
-def _year_before(day: dt.date) -> dt.date:
-    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
-
-
-def renewal_due_expr(today: dt.date, dialect: str) -> sa.ColumnElement[bool]:
-    """An active subscription whose next yearly renewal (rules.renewal_after) falls within 30 days."""
-    end = today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
-    month_day = _month_day(C.subscription_started_on, dialect)
-    first, last = f"{today:%m-%d}", f"{end:%m-%d}"
-    in_window = month_day.between(first, last) if first <= last else sa.or_(month_day >= first, month_day <= last)
-    # the first renewal is a full year after the start
-    return sa.and_(_subscribed(today), in_window, C.subscription_started_on <= _year_before(end))
-
-
-def _renewal_sort(today: dt.date, dialect: str) -> list[sa.ColumnElement[Any]]:
-    """Order by the next renewal: anniversaries still ahead this year first, then the ones of next year."""
-    month_day = _month_day(C.subscription_started_on, dialect)
-    active = _subscribed(today)
-    return [sa.case((active, sa.case((month_day >= f"{today:%m-%d}", 0), else_=1))),
-            sa.case((active, month_day))]
-
-
-def attention_expr(today: dt.date, dialect: str) -> sa.ColumnElement[int]:
-    """Stored open items plus the derived signals, counted per account."""
-    active = _subscribed(today)
-    in_trial = sa.and_(sa.not_(active), C.trial_ends_on >= today)
-    trial_ending = sa.and_(in_trial, C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS))
-    inactive = sa.and_(
-        sa.or_(active, in_trial),
-        sa.or_(C.last_activity_on.is_(None), C.last_activity_on < today - dt.timedelta(days=rules.INACTIVE_DAYS)),
-    )
-    return (
-        C.open_attention_items
-        + sa.case((trial_ending, 1), else_=0)
-        + sa.case((inactive, 1), else_=0)
-        + sa.case((renewal_due_expr(today, dialect), 1), else_=0)
-    )
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def next_renewal(subscription_started_on: dt.date | None, today: dt.date) -> dt.date | None:
-    """The next yearly renewal of an active subscription, else None."""
-    if subscription_started_on is None or subscription_started_on > today:
-        return None
-    return rules.renewal_after(subscription_started_on, today)
-
 
 def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
-
-
-# --- activity counts ---------------------------------------------------------------------
-
-
-def _stale(session: Session, key: str, today: dt.date) -> AppState | None:
-    """The app_state row for `key` when it is not for `today` (a new one, not yet added, when missing)."""
-    state = session.get(AppState, key)
-    if state is not None and state.value == today.isoformat():
-        return None
-    return state or AppState(key=key, value="")
-
-
-def refresh_activity_counts(session: Session, today: dt.date | None = None) -> bool:
-    """Recount every account's activities in the 90 days up to `today`, once per day.
-
-    The overview sorts and filters on the count, so it is kept on the account; returns True when recounted.
-    """
-    today = _today(today)
-    state = _stale(session, ACTIVITY_COUNTS_KEY, today)
-    if state is None:
-        return False
-    a = ActivityEvent.__table__.c
-    counted = (
-        sa.select(sa.func.count())
-        .where(a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
-               a.occurred_on <= today)
-        .scalar_subquery()
-    )
-    session.execute(sa.update(Customer.__table__).values(activities_90d=counted))
-    state.value = today.isoformat()
-    session.add(state)
-    session.commit()
-    return True
-
-
-def refresh_derived(session: Session, today: dt.date | None = None) -> bool:
-    """Store every account's state and attention count for `today`, once per day (one UPDATE).
-
-    They are what the overview filters, sorts and counts on; returns True when re-derived.
-    """
-    today = _today(today)
-    state = _stale(session, DERIVED_KEY, today)
-    if state is None:
-        return False
-    session.execute(sa.update(Customer.__table__).values(
-        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
-    state.value = today.isoformat()
-    session.add(state)
-    session.commit()
-    return True
-
-
-def refresh_day_caches(session: Session, today: dt.date | None = None) -> None:
-    """Bring the per-day caches (activity counts, state and attention) to `today`; cheap when they are."""
-    refresh_activity_counts(session, today)
-    refresh_derived(session, today)
-
-
-def rederive(session: Session, customer_id: int) -> None:
-    """Re-derive one account's stored state and attention after a write changed their inputs; no commit."""
-    day = session.get(AppState, DERIVED_KEY)
-    if day is None or not day.value:
-        return  # nothing derived yet: the next overview derives every account
-    today = dt.date.fromisoformat(day.value)
-    session.flush()
-    session.execute(sa.update(Customer.__table__).where(C.id == customer_id).values(
-        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
-    customer = session.get(Customer, customer_id)
-    if customer is not None:
-        session.refresh(customer, ["derived_state", "derived_attention"])
 
 
 @write_service
@@ -195,229 +71,6 @@ def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date,
             customer.activities_90d += 1
     rederive(session, customer_id)
     session.commit()
-
-
-# --- the overview ------------------------------------------------------------------------
-
-
-def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
-    # State and attention are the stored ones, derived for `today` by refresh_day_caches.
-    state_col = C.derived_state
-    return {
-        "customer_id": C.id, "name": C.name, "domain": C.domain, "partner_id": C.partner_id,
-        "partner_name": Partner.__table__.c.name, "state": state_col, "framework": C.framework,
-        "framework_progress": C.framework_progress, "users": C.users, "activities_90d": C.activities_90d,
-        "attention_items": C.derived_attention,
-        "trial_days_left": sa.case((state_col == AccountState.trial.value, C.trial_ends_on)),
-        "trial_ends_on": C.trial_ends_on, "subscription_started_on": C.subscription_started_on,
-        "renewal_on": sa.case((_subscribed(today), C.subscription_started_on)),  # made the next renewal below
-        "last_activity_on": C.last_activity_on,
-        "extension_requested_on": C.extension_requested_on, "extension_granted_on": C.extension_granted_on,
-    }
-
-
-def _overview_filters(
-    actor: Actor, columns: dict[str, sa.ColumnElement[Any]], *, state: str | None, needs_attention: bool | None,
-    search: str | None, partner_id: int | None, dialect: str,
-) -> list[sa.ColumnElement[bool]]:
-    filters: list[sa.ColumnElement[bool]] = []
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        filters.append(C.partner_id == scoped)
-    if state:
-        filters.append(columns["state"] == rules.choice(AccountState, state, "state", N_("Account state")).value)
-    if needs_attention is not None:
-        attention_col = columns["attention_items"]
-        filters.append(attention_col > 0 if needs_attention else attention_col == 0)
-    found = text_search.matches(dialect, Customer.__table__, search)
-    if found is not None:
-        filters.append(found)
-    return filters
-
-
-_WITH_PARTNER = Customer.__table__.outerjoin(Partner.__table__, Partner.__table__.c.id == C.partner_id)
-
-
-def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]], today: dt.date,
-           dialect: str) -> list[sa.ColumnElement[Any]]:
-    if not sort:
-        return [C.name.asc(), C.id.asc()]
-    name = sort.removeprefix("-") if isinstance(sort, str) else sort
-    if name not in columns:
-        raise ValidationError("sort", N_("Cannot sort by {name}: choose one of {choices}."), name=str(name),
-                              choices=", ".join(OVERVIEW_COLUMNS))
-    keys = _renewal_sort(today, dialect) if name == "renewal_on" else [columns[name]]
-    descending = sort.startswith("-")
-    return [(key.desc() if descending else key.asc()).nulls_last() for key in keys] + [C.id.asc()]
-
-
-def _trials_first(session: Session, filters: list[Any], descending: bool, offset: int, limit: int) -> list[int]:
-    """Ids ordered by trial days left: running trials by their end date (on an index), then every other account.
-
-    The same order as sorting on the CASE expression with NULLs last, without sorting 200,000 rows.
-    """
-    trial = C.derived_state == AccountState.trial.value
-    ends = C.trial_ends_on.desc() if descending else C.trial_ends_on.asc()
-    trials = session.execute(sa.select(sa.func.count()).select_from(Customer.__table__)
-                             .where(*filters, trial)).scalar_one()
-    ids: list[int] = []
-    if offset < trials:
-        query = sa.select(C.id).where(*filters, trial).order_by(ends, C.id.asc()).offset(offset).limit(limit)
-        ids = list(session.execute(query).scalars())
-    if len(ids) < limit:
-        rest = sa.select(C.id).where(*filters, sa.or_(C.derived_state.is_(None), sa.not_(trial))).order_by(C.id)
-        rest = rest.offset(max(0, offset - trials)).limit(limit - len(ids))
-        ids += list(session.execute(rest).scalars())
-    return ids
-
-
-def customer_overview(
-    session: Session,
-    actor: Actor,
-    *,
-    state: AccountState | str | None = None,
-    needs_attention: bool | None = None,
-    search: str | None = None,
-    partner_id: int | None = None,
-    sort: str | None = None,
-    limit: int | None = 50,
-    offset: int = 0,
-    today: dt.date | None = None,
-) -> tuple[pd.DataFrame, int]:
-    """One page of the accounts the actor may see, and how many match in all. Filters, sort and paging run in SQL.
-
-    Partners see their own accounts only; staff all, or one partner's. `sort` is a column, "-" for descending;
-    `limit=None` returns every matching row (the CSV download).
-    Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
-    """
-    today = _today(today)
-    refresh_day_caches(session, today)
-    dialect = _dialect(session)
-    columns = _overview_columns(today)
-    filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
-                                partner_id=partner_id, dialect=dialect)
-    order = _order(sort, columns, today, dialect)
-    page = sa.select(*(col.label(name) for name, col in columns.items())).select_from(_WITH_PARTNER)
-    if limit is None:  # the whole list, for a download: one pass
-        rows = session.execute(page.where(*filters).order_by(*order).offset(max(0, offset))).mappings().all()
-        total = len(rows) + max(0, offset)
-    else:
-        # Count, then sort narrow rows (ids) and read only the page's rows: SQLite sorts 200,000 ids
-        # far faster than 200,000 wide joined rows, and a plain count can use the smallest index.
-        counted = sa.select(sa.func.count()).select_from(Customer.__table__).where(*filters)
-        total = session.execute(counted).scalar_one()
-        if not total:
-            ids: list[int] = []
-        elif sort and sort.removeprefix("-") == "trial_days_left":
-            ids = _trials_first(session, filters, sort.startswith("-"), max(0, offset), max(0, limit))
-        else:
-            ranked = sa.select(C.id).where(*filters).order_by(*order)
-            if sort and sort.removeprefix("-") == "partner_name":
-                ranked = ranked.select_from(_WITH_PARTNER)
-            ids = list(session.execute(ranked.offset(max(0, offset)).limit(max(0, limit))).scalars())
-        position = {customer_id: i for i, customer_id in enumerate(ids)}
-        hits = ids
-        found = session.execute(page.where(C.id.in_(list(position)))).mappings().all() if hits else []
-        rows = sorted(found, key=lambda r: position[r["customer_id"]])
-    frame = pd.DataFrame([dict(r) for r in rows], columns=list(OVERVIEW_COLUMNS))
-    frame["state"] = frame["state"].map(lambda v: getattr(v, "value", v))
-    frame["trial_days_left"] = [
-        (ends - today).days if isinstance(ends, dt.date) else None for ends in frame["trial_days_left"]
-    ]
-    frame["trial_days_left"] = frame["trial_days_left"].astype("Int64")
-    frame["renewal_on"] = [next_renewal(start, today) for start in frame["renewal_on"]]
-    return frame, total
-
-
-def overview_metrics(
-    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
-) -> dict[str, int]:
-    """Accounts by state, needing attention, trials ending this week, renewals within 30 days."""
-    today = _today(today)
-    refresh_day_caches(session, today)
-    scope = [C.partner_id == scoped] if (scoped := scope_partner(actor, partner_id)) is not None else []
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-
-    def count(*conditions: Any) -> int:
-        query = sa.select(sa.func.count()).select_from(Customer.__table__).where(*scope, *conditions)
-        return int(session.execute(query).scalar_one())
-
-    by_state = dict(session.execute(sa.select(C.derived_state, sa.func.count()).where(*scope)
-                                    .group_by(C.derived_state)).all())
-    states = {getattr(k, "value", k): v for k, v in by_state.items()}
-    trial, active = AccountState.trial.value, AccountState.active.value
-    return {
-        "accounts": sum(states.values()),
-        "trial": states.get(trial, 0), "active": states.get(active, 0),
-        "closed": states.get(AccountState.closed.value, 0),
-        "needs_attention": count(C.derived_attention > 0),
-        "trials_ending_this_week": count(C.derived_state == trial, C.trial_ends_on >= today,
-                                         C.trial_ends_on <= week_end),
-        "renewals_30d": count(C.derived_state == active, renewal_due_expr(today, _dialect(session))),
-    }
-
-
-def accounts_by_state_and_framework(
-    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
-) -> pd.DataFrame:
-    """Account counts per state and main framework, for the overview's chart."""
-    refresh_day_caches(session, _today(today))
-    query = sa.select(C.derived_state.label("state"), C.framework, sa.func.count().label("accounts"))
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        query = query.where(C.partner_id == scoped)
-    rows = session.execute(query.group_by(C.derived_state, C.framework).order_by(C.framework)).mappings().all()
-    frame = pd.DataFrame([dict(r) for r in rows], columns=["state", "framework", "accounts"])
-    frame["state"] = frame["state"].map(lambda v: getattr(v, "value", v))
-    return frame
-
-
-# --- one account ---------------------------------------------------------------------------
-
-
-def _customer_for(session: Session, actor: Actor, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(N_("Customer not found."))
-    check_owns(actor, customer.partner_id, "Customer")
-    return customer
-
-
-def read(customer: Customer, today: dt.date | None = None) -> CustomerRead:
-    data = customer.model_dump()
-    data["state"] = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, _today(today))
-    data["renewal_on"] = next_renewal(customer.subscription_started_on, _today(today))
-    return CustomerRead.model_validate(data)
-
-
-def get_customer(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> CustomerRead:
-    """An account the actor may see. Raises NotFound (also for another partner's account)."""
-    return read(_customer_for(session, actor, customer_id), today)
-
-
-ATTENTION_COLUMNS = ("id", "kind", "why", "since", "source", "why_template", "why_params")
-
-
-def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> pd.DataFrame:
-    """Everything that needs attention on an account now, stored and derived, each with why.
-
-    `why` is English text. A derived signal also has `why_template`, a message marked for the catalogue, and
-    `why_params` (`days` an int, `date` a dt.date) to fill into it after translating; a stored item's why is
-    the text someone stored (not translated): its template is None and its parameters empty.
-    """
-    today = _today(today)
-    customer = _customer_for(session, actor, customer_id)
-    state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
-    items = session.exec(
-        select(AttentionItem).where(AttentionItem.customer_id == customer_id, AttentionItem.resolved_on.is_(None))
-    ).all()
-    rows = [{"id": i.id, "kind": i.kind, "why": i.detail or i.kind.replace("_", " "), "since": i.opened_on,
-             "source": "stored", "why_template": None, "why_params": {}} for i in items]
-    signals = rules.attention_signals(state, customer.trial_ends_on, customer.last_activity_on,
-                                      next_renewal(customer.subscription_started_on, today), today)
-    rows += [{"id": None, "kind": code, "why": template.format(**params), "since": None, "source": "derived",
-              "why_template": template, "why_params": params} for code, template, params in signals]
-    return pd.DataFrame(rows, columns=list(ATTENTION_COLUMNS))
 
 
 @write_service
@@ -450,44 +103,6 @@ def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, toda
     customer.open_attention_items = max(0, customer.open_attention_items - 1)
     rederive(session, customer.id)
     session.commit()
-
-
-def activity_by_day(
-    session: Session, actor: Actor, customer_id: int, *, days: int = rules.ACTIVITY_WINDOW_DAYS,
-    today: dt.date | None = None,
-) -> pd.DataFrame:
-    """Activities per day over the last `days` days, zero-filled, for the account's chart."""
-    today = _today(today)
-    _customer_for(session, actor, customer_id)
-    start = today - dt.timedelta(days=days - 1)
-    a = ActivityEvent.__table__.c
-    query = (
-        sa.select(a.occurred_on, sa.func.count().label("activities"))
-        .where(a.customer_id == customer_id, a.occurred_on >= start, a.occurred_on <= today)
-        .group_by(a.occurred_on)
-    )
-    counts = {row.occurred_on: row.activities for row in session.execute(query)}
-    calendar = [start + dt.timedelta(days=i) for i in range(days)]
-    return pd.DataFrame({"day": calendar, "activities": [counts.get(d, 0) for d in calendar]})
-
-
-def customer_deals(session: Session, actor: Actor, customer_id: int) -> pd.DataFrame:
-    """The deals linked to an account or registered for its domain, newest first."""
-    customer = _customer_for(session, actor, customer_id)
-    d = Deal.__table__.c
-    query = sa.select(d.id.label("deal_id"), d.company_name, d.stage, d.review_status, d.value_cents, d.currency,
-                      d.partner_id, d.created_at).where(
-        sa.or_(d.customer_id == customer_id, d.customer_domain == customer.domain))
-    if not is_staff(actor):
-        query = query.where(d.partner_id == actor.partner_id)
-    rows = session.execute(query.order_by(d.created_at.desc())).mappings().all()
-    frame = pd.DataFrame([dict(r) for r in rows], columns=[
-        "deal_id", "company_name", "stage", "review_status", "value_cents", "currency", "partner_id", "created_at"])
-    frame.insert(4, "value", [rules.from_cents(c) for c in frame.pop("value_cents")])
-    return frame
-
-
-# --- trials and extensions ----------------------------------------------------------------
 
 
 def new_trial(

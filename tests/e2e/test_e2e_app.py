@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e_support import PASSWORD, ROLES, email, save_shot, settle
-from pages.components.access import PAGES, may_see
+from pages.components.frame.access import PAGES, may_see
 
 
 def shot(page: Page, name: str) -> None:

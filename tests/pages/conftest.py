@@ -40,7 +40,7 @@ def world(world_template: tuple[Path, World], tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PARTNER_COOKIE_SECRET", "page-tests-secret")
     yield World(url=url, acme_id=built.acme_id, beta_id=built.beta_id, user_ids=dict(built.user_ids))
-    from pages.components.data import _engine_for
+    from pages.components.frame.data import _engine_for
 
     _engine_for.clear()  # disposes the app's engine on this test's file (on_release)
 

@@ -1,0 +1,1 @@
+"""The admin page's sections: users (create, change, reset, unlock)."""

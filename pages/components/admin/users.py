@@ -1,0 +1,137 @@
+"""The admin page's users tab: list, create, change role / partner / active, reset password, unlock."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.components.frame.data import FieldErrors, attempt, show_error
+from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.translate import _, date_column_format, fmt
+from partner_model import partners, users
+from partner_model.i18n import LANGUAGE_NAMES
+from partner_model.models import Role, UserRead
+
+ROLES = list(Role)
+
+
+def _role_label(role: object) -> str:
+    return label(ROLE_LABELS, role)
+
+
+def _role_texts() -> dict[Role, str]:
+    """The roles' names made now, in this run's language, for a select box (a format_func that translated
+    later, as AppTest does between runs, could write them in another language)."""
+    return {r: _role_label(r) for r in ROLES}
+
+
+def _language_name(code: object) -> str:
+    """A user's language named in itself ("Suomi"); none picked yet: their browser's language applies."""
+    if code is None or pd.isna(code):
+        return _("Browser's language")
+    return LANGUAGE_NAMES.get(str(code), str(code))
+
+
+def _partner_picker(names: dict[int, str], key: str, current: int | None = None) -> int | None:
+    texts = {None: _("None (vendor staff)"), **names}  # in this run's language
+    options = list(texts)
+    return st.selectbox(
+        _("Partner"), options, index=options.index(current) if current in options else 0, key=key,
+        format_func=texts.__getitem__,
+        help=_("Partner users and partner admins belong to a partner; vendor staff to none."))
+
+
+def create_user_form(user: UserRead, names: dict[int, str]) -> None:
+    errors = FieldErrors()
+    with st.form("create_user"):
+        st.markdown(_("**Add a user**"))
+        email = st.text_input(_("Email"), key="new_user_email")
+        errors.slot("email")
+        name = st.text_input(_("Name"), key="new_user_name")
+        errors.slot("name")
+        role = st.selectbox(_("Role"), ROLES, format_func=_role_texts().__getitem__, key="new_user_role")
+        partner_id = _partner_picker(names, "new_user_partner")
+        errors.slot("partner_id")
+        password = st.text_input(_("First password"), type="password", key="new_user_password",
+                                 help=_("Give it to the user in person; an admin can reset it later."))
+        errors.slot("password")
+        submitted = st.form_submit_button(_("Add user"), key="create_user_submit", type="primary")
+    if submitted:
+        created, error = attempt(lambda s: users.create_user(
+            s, email=email, name=name, role=role, password=password, partner_id=partner_id, actor=user))
+        if error is not None:
+            errors.show(error)
+        else:
+            st.success(_("User {email} added as {role}.").format(email=created.email,
+                                                                 role=_role_label(created.role)))
+
+
+def change_user_form(user: UserRead, row: pd.Series, names: dict[int, str]) -> None:
+    uid = int(row["id"])
+    partner_now = None if pd.isna(row["partner_id"]) else int(row["partner_id"])
+    errors = FieldErrors()
+    with st.form(f"change_user_{uid}"):
+        role = st.selectbox(_("Role"), ROLES, index=ROLES.index(Role(row["role"])),
+                            format_func=_role_texts().__getitem__,
+                            key=f"role_{uid}")
+        partner_id = _partner_picker(names, f"partner_{uid}", partner_now)
+        errors.slot("partner_id")
+        active = st.checkbox(_("Active (may sign in)"), value=bool(row["active"]), key=f"active_{uid}")
+        errors.slot("active")
+        submitted = st.form_submit_button(_("Save user"), key="change_user_submit")
+    if submitted:
+        __, error = attempt(lambda s: users.update_user(s, user, uid, role=role, partner_id=partner_id,
+                                                        active=active))
+        errors.show(error) if error is not None else st.success(_("User saved."))
+
+
+def password_and_lock(user: UserRead, row: pd.Series) -> None:
+    uid = int(row["id"])
+    errors = FieldErrors()
+    with st.form(f"reset_password_{uid}", clear_on_submit=True):
+        password = st.text_input(_("New password"), type="password", key=f"new_password_{uid}")
+        errors.slot("password")
+        reset = st.form_submit_button(_("Reset password"), key="reset_password_submit")
+    if reset:
+        __, error = attempt(lambda s: users.reset_password(s, user, uid, password))
+        errors.show(error) if error is not None else st.success(_("Password reset; any lock is cleared."))
+    if pd.notna(row["locked_until"]):
+        st.warning(_("Locked until {moment} UTC after repeated failed sign-ins.").format(
+            moment=fmt().datetime(row["locked_until"].to_pydatetime(), format="short")))
+    # TRANSLATORS: a button: unlock a user locked out after failed sign-ins.
+    if st.button(_("Unlock"), key="unlock_user", disabled=pd.isna(row["locked_until"])):
+        __, error = attempt(lambda s: users.unlock(s, user, uid))
+        show_error(error) if error is not None else st.success(_("Unlocked."))
+
+
+def users_section(user: UserRead) -> None:
+    names, error = attempt(lambda s: partners.partner_names(s, user))
+    if error is not None:
+        show_error(error)
+        return
+    left, right = st.columns(2)
+    with left:
+        create_user_form(user, names)
+    frame, error = attempt(lambda s: users.list_users(s, user))
+    if error is not None:
+        show_error(error)
+        return
+    with right:
+        st.markdown(_("**Change a user**"))
+        picked = st.selectbox(_("User"), frame["id"].tolist(), key="picked_user", index=None,
+                              placeholder=_("Choose a user"),
+                              format_func=lambda i: "{name} <{email}>".format(**frame.set_index("id").loc[i]))
+        if picked is not None:
+            row = frame.set_index("id").loc[picked].copy()
+            row["id"] = picked
+            change_user_form(user, row, names)
+            password_and_lock(user, row)
+    shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name))
+    st.dataframe(shown.drop(columns=["partner_id"]), hide_index=True, width="stretch", column_config={
+        "id": _("Id"), "email": _("Email"), "name": _("Name"), "role": _("Role"), "partner_name": _("Partner"),
+        # TRANSLATORS: a column heading: whether the user may sign in.
+        "active": _("Active"),
+        "locked_until": st.column_config.DatetimeColumn(_("Locked until"), format=date_column_format() + " HH:mm",
+                                                        help=_("UTC")),
+        "language": st.column_config.TextColumn(
+            _("Language"), help=_("The language the user picked; until they pick one, their browser's."))})

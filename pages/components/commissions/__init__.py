@@ -1,0 +1,1 @@
+"""Commissions: the weekly review, statements, tables, and the Plotly reports."""

@@ -1,0 +1,195 @@
+"""One customer account, opened from the overview: its state, attention items, activity, deals and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pages.components.customers.charts import daily_activity
+from pages.components.customers.table import account_words
+from pages.components.frame import attempt, show_error
+from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
+from partner_model import customers, rules
+from partner_model.models import AccountState, CustomerRead, UserRead
+
+OPEN_KEY = "customers_open"  # the id of the account whose details are shown
+FLASH_KEY = "customers_flash"  # a success message to show after the rerun that follows an action
+
+# The words for the attention signals the dashboard derives (rules.derived_attention); a stored item's kind is
+# the partner's own code, shown as written.
+ATTENTION_KINDS: dict[str, str] = {
+    "trial_ending": N_("Trial ending"),
+    "no_activity": N_("No activity"),
+    "renewal_due": N_("Renewal due"),
+}
+
+
+def open_account(customer_id: int | None) -> None:
+    st.session_state[OPEN_KEY] = customer_id
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def _read(s: Any, user: UserRead, customer_id: int) -> tuple[CustomerRead, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return (customers.get_customer(s, user, customer_id), customers.attention(s, user, customer_id),
+            customers.activity_by_day(s, user, customer_id), customers.customer_deals(s, user, customer_id))
+
+
+def account_details(user: UserRead, partner_names: dict[int, str] | None) -> None:
+    """The panel for the opened account, if any (all its reads in one short session)."""
+    customer_id = st.session_state.get(OPEN_KEY)
+    if customer_id is None:
+        return
+    result, error = attempt(lambda s: _read(s, user, customer_id))
+    if error is not None or result is None:
+        if error is not None:
+            show_error(error)
+        return
+    customer, items, activity, deals = result
+    with st.container(border=True, key="customers_details"):
+        head, close = st.columns([8, 1])
+        head.subheader(customer.name)
+        # TRANSLATORS: a button that closes the account's details panel (a verb).
+        if close.button(_("Close"), key="customers_close", icon=":material/close:"):
+            open_account(None)
+            st.rerun()
+        st.markdown(_summary_line(customer, partner_names))
+        _extension_line(customer)
+        _actions(user, customer)
+        left, right = st.columns(2)
+        with left:
+            _attention_list(items)
+        with left.container(key="customers_deals"):
+            _deals_table(deals)
+        with right:
+            if int(activity["activities"].sum()) == 0:
+                quiet = ngettext("No activity in the last {count} day.", "No activity in the last {count} days.",
+                                 len(activity)).format(count=fmt().number(len(activity)))
+                st.info(quiet, icon=":material/bedtime:")
+            else:
+                st.plotly_chart(daily_activity(activity, customer.name), key="customers_activity_chart")
+
+
+def _summary_line(customer: CustomerRead, partner_names: dict[int, str] | None) -> str:
+    """The account's state in words, then its facts, each between middle dots."""
+    facts = [f"**{account_words(customer)}**", customer.domain]
+    if partner_names and customer.partner_id:
+        facts.append(partner_names.get(customer.partner_id, ""))
+    facts.append(_("{framework}, {progress} done").format(
+        framework=customer.framework, progress=fmt().percent(customer.framework_progress / 100)))
+    facts.append(ngettext("{count} user", "{count} users", customer.users).format(count=fmt().number(customer.users)))
+    return " · ".join(facts)
+
+
+def _extension_line(customer: CustomerRead) -> None:
+    if customer.extension_granted_on:
+        st.caption(_("The 30-day extension was granted on {granted}; the trial ends on {ends}.").format(
+            granted=fmt().date(customer.extension_granted_on), ends=fmt().date(customer.trial_ends_on)))
+    elif customer.extension_requested_on:
+        st.caption(_("The 30-day extension was requested on {requested}.").format(
+            requested=fmt().date(customer.extension_requested_on)))
+    elif customer.state == AccountState.trial:
+        st.caption(_("The trial ends on {ends}.").format(ends=fmt().date(customer.trial_ends_on)))
+
+
+def _actions(user: UserRead, customer: CustomerRead) -> None:
+    # Which buttons to offer is a courtesy: the services check the role and the account's state again.
+    not_extended = customer.extension_granted_on is None
+    may_request = (user.role in rules.PARTNER_ROLES and customer.state == AccountState.trial and not_extended
+                   and customer.extension_requested_on is None)
+    if may_request and st.button(_("Request the 30-day extension"), key="customers_request_extension",
+                                 icon=":material/more_time:"):
+        _act(lambda s: customers.request_extension(s, user, customer.id),
+             _("The 30-day extension of {name}'s trial was requested.").format(name=customer.name))
+    may_grant = (user.role in rules.REVIEWER_ROLES and not_extended and customer.state != AccountState.active
+                 and customer.trial_ends_on is not None)
+    asked = customer.extension_requested_on is not None
+    if may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
+                               icon=":material/more_time:", type="primary" if asked else "secondary"):
+        _act(lambda s: customers.grant_extension(s, user, customer.id),
+             _("{name}'s trial was extended by 30 days.").format(name=customer.name))
+
+
+def _act(action: Any, done: str) -> None:
+    __, error = attempt(action)
+    if error is not None:
+        show_error(error)
+        return
+    flash(done)
+    st.rerun()
+
+
+def _attention_list(items: pd.DataFrame) -> None:
+    heading = _("Needs attention")
+    st.markdown(f"**{heading}**")
+    if items.empty:
+        st.info(_("Nothing needs attention on this account now."), icon=":material/task_alt:")
+        return
+    lines = []
+    for item in items.itertuples():
+        kind = str(item.kind)
+        what = _(ATTENTION_KINDS[kind]) if kind in ATTENTION_KINDS else kind.replace("_", " ").capitalize()
+        if item.source != "stored":
+            line = _("**{what}** (signal): {why}")
+        elif item.since:
+            line = _("**{what}** (open item): {why} (open since {since})")
+        else:
+            line = _("**{what}** (open item): {why}")
+        since = fmt().date(item.since) if isinstance(item.since, dt.date) else item.since
+        lines.append("- " + line.format(what=what, why=_why(item), since=since))
+    st.markdown("\n".join(lines))
+
+
+# The domain counts days in the plural; one day reads in the singular (all five languages have two forms).
+ONE_DAY: dict[str, str] = {
+    rules.ATTENTION_WHY["trial_ending"]: N_("The trial ends in {days} day ({date})."),
+    rules.ATTENTION_WHY["renewal_due"]: N_("The subscription renews in {days} day ({date})."),
+}
+
+
+def _why(item: Any) -> str:
+    """Why an item needs attention: a derived signal's message (marked in rules.py) translated, then filled with
+    its days and date the reader's way; a stored item's detail as the partner wrote it."""
+    template = getattr(item, "why_template", None)
+    if not isinstance(template, str) or not template:
+        return str(item.why)
+    params = getattr(item, "why_params", None) or {}
+    if params.get("days") == 1:
+        template = ONE_DAY.get(template, template)
+    shown = {key: fmt().date(value) if isinstance(value, dt.date) else
+             fmt().number(value) if isinstance(value, int | float) else value for key, value in params.items()}
+    return _(template).format(**shown)
+
+
+def _deals_table(deals: pd.DataFrame) -> None:
+    heading = _("Deals")
+    st.markdown(f"**{heading}**")
+    if deals.empty:
+        st.info(_("No deals for this account."), icon=":material/handshake:")
+        return
+    registered = _("Registered")
+    shown = pd.DataFrame({
+        _("Deal"): deals["deal_id"],
+        _("Company"): deals["company_name"],
+        # TRANSLATORS: a column header: the deal's stage in the sales pipeline.
+        _("Stage"): [label(STAGE_LABELS, v) for v in deals["stage"]],
+        # TRANSLATORS: a column header: the vendor's review of the deal (pending, accepted, denied).
+        _("Review"): [label(REVIEW_LABELS, v) for v in deals["review_status"]],
+        # Decimal shown as text: exact cents, never a float.
+        _("Value"): [fmt().money(v, c) for v, c in zip(deals["value"], deals["currency"], strict=True)],
+        registered: pd.to_datetime(deals["created_at"], utc=True).dt.date,
+    })
+    st.dataframe(shown, hide_index=True,
+                 column_config={registered: st.column_config.DateColumn(registered, format=date_column_format())})

@@ -1,0 +1,158 @@
+"""The review queue's words: hint codes and denial reasons as people say them, deal events as sentences.
+
+Pure functions over plain values, so they are tested without Streamlit. The words are marked for the
+catalogue here (N_) and translated when shown, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from babel.dates import format_time
+
+from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.translate import N_, _, fmt, ngettext
+from partner_model.models import DenialReason, EventRead
+
+
+@dataclass(frozen=True)
+class Hint:
+    short: str  # the badge
+    meaning: str  # what the reviewer should know, in words
+    color: str
+    icon: str
+
+
+HINTS: dict[str, Hint] = {
+    "existing_customer": Hint(N_("Existing customer"), N_("The domain already belongs to a customer"), "red",
+                              ":material/apartment:"),
+    "other_partner_open_deal": Hint(N_("Other partner's deal"),
+                                    N_("Another partner has an open deal for this domain"),
+                                    "orange", ":material/group:"),
+    "free_mail": Hint(N_("Free mail"), N_("Free-mail domain (gmail.com and the like)"), "violet",
+                      ":material/mail:"),
+    "registered_before": Hint(N_("Registered before"), N_("This partner registered the domain before"), "blue",
+                              ":material/history:"),
+}
+
+# Translated where shown: label(DENIAL_REASON_LABELS, reason) or _(DENIAL_REASON_LABELS[reason]).
+DENIAL_REASON_LABELS: dict[str, str] = {
+    DenialReason.existing_customer: N_("Already a customer"),
+    DenialReason.invalid_lead: N_("Not a valid lead"),
+    DenialReason.duplicate: N_("Duplicate registration"),
+    DenialReason.other: N_("Other reason (say why in the note)"),
+}
+
+
+def hint(code: str) -> Hint:
+    """The hint for a code in the reader's language; an unknown code (a newer service) still shows, as itself."""
+    known = HINTS.get(code)
+    if known is None:
+        return Hint(code, code, "gray", ":material/info:")
+    return replace(known, short=_(known.short), meaning=_(known.meaning))
+
+
+def hint_names(codes: list[str] | None) -> list[str]:
+    return [hint(code).short for code in codes or []]
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$"})
+
+
+def md(text: object) -> str:
+    """Text a partner typed (company, note), escaped so st.markdown shows it as written."""
+    return str(text).translate(_MARKDOWN)
+
+
+def money(value: Decimal | None, currency: str) -> str:
+    """An amount with its currency code in the reader's format ("EUR 5,000.00"); "—" for None."""
+    return fmt().money(value, currency)
+
+
+# The counted words pages use, each a whole message with its plural forms (ngettext, so the catalogue has
+# both forms and each language applies its own plural rule).
+_PLURALS: dict[str, Callable[[int], str]] = {
+    "deal": lambda n: ngettext("{count} deal", "{count} deals", n),
+    "card": lambda n: ngettext("{count} card", "{count} cards", n),
+    "day": lambda n: ngettext("{count} day", "{count} days", n),
+    "business day": lambda n: ngettext("{count} business day", "{count} business days", n),
+}
+
+
+def plural(n: int, word: str) -> str:
+    """'1 deal', '3 deals', in the reader's language. `word` is one of "deal", "card", "day", "business day";
+    another word is shown in English with an 's' (add it to _PLURALS to translate it)."""
+    count = fmt().number(n)
+    message = _PLURALS.get(word)
+    if message is None:
+        return f"{count} {word}{'' if n == 1 else 's'}"
+    return message(n).format(count=count)
+
+
+def waiting(age_days: int, business_days: int) -> str:
+    """'3 days (2 business days)'."""
+    return f"{plural(age_days, 'day')} ({plural(business_days, 'business day')})"
+
+
+def when(at: dt.datetime) -> str:
+    """A moment to the minute in the reader's format: "May 4, 2026, 9:30 AM", "4.5.2026 9.30"."""
+    formats = fmt()
+    time = format_time(at, format="short", locale=formats.locale)
+    return formats.locale.datetime_formats["medium"].format(time, formats.date(at))
+
+
+def _day(value: str | None) -> str:
+    """An ISO date stored in an event ('2026-03-02') in the reader's format; anything else as it is."""
+    try:
+        return fmt().date(dt.date.fromisoformat(value or ""))
+    except ValueError:
+        return value or "—"
+
+
+def _review_outcome(to_value: str | None) -> str:
+    """'denied: duplicate' -> 'Denied: Duplicate registration'."""
+    status, __, reason = (to_value or "").partition(":")
+    status, reason = status.strip(), reason.strip()
+    if not reason:
+        return label(REVIEW_LABELS, status)
+    if status == "denied":
+        return _("Denied: {reason}").format(reason=label(DENIAL_REASON_LABELS, reason))
+    return f"{label(REVIEW_LABELS, status)}: {label(DENIAL_REASON_LABELS, reason)}"
+
+
+def _registered(to_value: str | None) -> str:
+    stage, __, status = (to_value or "").partition("/")
+    return _("Registered (stage {stage}, {status})").format(stage=label(STAGE_LABELS, stage.strip()),
+                                                             status=label(REVIEW_LABELS, status.strip()))
+
+
+def event_text(kind: str, from_value: str | None, to_value: str | None) -> str:
+    """One history line's sentence, in the product's words."""
+    if kind == "registered":
+        return _registered(to_value)
+    if kind == "reviewed":
+        return _review_outcome(to_value)
+    if kind == "moved":
+        return _("Moved from {old} to {new}").format(old=label(STAGE_LABELS, from_value),
+                                                     new=label(STAGE_LABELS, to_value))
+    if kind == "note":
+        # TRANSLATORS: a line of a deal's history; {text} is the note as its writer typed it.
+        return _("Note: {text}").format(text=to_value or "")
+    if kind == "billing":
+        # TRANSLATORS: a line of a deal's history: the billing option changed from {old} to {new}.
+        return _("Billing option {old} → {new}").format(
+            # TRANSLATORS: the billing option before anyone chose one.
+            old=label(BILLING_OPTION_LABELS, from_value, _("not set")), new=label(BILLING_OPTION_LABELS, to_value))
+    if kind == "protection":
+        return _("Registration protection extended from {old} to {new}").format(old=_day(from_value),
+                                                                                new=_day(to_value))
+    return f"{kind.capitalize()}: {from_value or '—'} → {to_value or '—'}"  # a newer service's event, as stored
+
+
+def history_lines(events: list[EventRead], names: dict[int, str]) -> list[tuple[str, str, str]]:
+    """(when, who, what) per event, oldest first; when in UTC to the minute."""
+    return [(when(e.at), names.get(e.actor_id, "—") if e.actor_id is not None else _("System"),
+             event_text(e.kind, e.from_value, e.to_value)) for e in events]

@@ -1,0 +1,1 @@
+"""The home page when signed in: each user's own summary and work."""

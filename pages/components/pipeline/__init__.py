@@ -1,0 +1,1 @@
+"""The pipeline page's charts and panels: value by stage, funnel, registrations, stale deals."""

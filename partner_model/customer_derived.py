@@ -1,0 +1,164 @@
+"""What the dashboard derives for each account, and the stored copies the overview filters and sorts on.
+
+The SQL expressions mirror rules.account_state and rules.attention_signals; the per-day caches (activity counts
+over 90 days, state and attention count) are refreshed once per day and re-derived for one account after a write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from partner_model import rules
+from partner_model.models import AccountState, ActivityEvent, AppState, Customer
+
+C = Customer.__table__.c
+ACTIVITY_COUNTS_KEY = "activity_counts_on"
+DERIVED_KEY = "derived_on"
+
+
+def state_expr(today: dt.date) -> sa.ColumnElement[str]:
+    return sa.case(
+        (_subscribed(today), AccountState.active.value),
+        (C.trial_ends_on >= today, AccountState.trial.value),
+        else_=AccountState.closed.value,
+    )
+
+
+def _subscribed(today: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
+
+
+def _month_day(column: Any, dialect: str) -> sa.ColumnElement[str]:
+    return sa.func.strftime("%m-%d", column) if dialect == "sqlite" else sa.func.to_char(column, "MM-DD")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+
+
+def renewal_due_expr(today: dt.date, dialect: str) -> sa.ColumnElement[bool]:
+    """An active subscription whose next yearly renewal (rules.renewal_after) falls within 30 days."""
+    end = today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
+    month_day = _month_day(C.subscription_started_on, dialect)
+    first, last = f"{today:%m-%d}", f"{end:%m-%d}"
+    in_window = month_day.between(first, last) if first <= last else sa.or_(month_day >= first, month_day <= last)
+    # the first renewal is a full year after the start
+    return sa.and_(_subscribed(today), in_window, C.subscription_started_on <= _year_before(end))
+
+
+def _renewal_sort(today: dt.date, dialect: str) -> list[sa.ColumnElement[Any]]:
+    """Order by the next renewal: anniversaries still ahead this year first, then the ones of next year."""
+    month_day = _month_day(C.subscription_started_on, dialect)
+    active = _subscribed(today)
+    return [sa.case((active, sa.case((month_day >= f"{today:%m-%d}", 0), else_=1))),
+            sa.case((active, month_day))]
+
+
+def attention_expr(today: dt.date, dialect: str) -> sa.ColumnElement[int]:
+    """Stored open items plus the derived signals, counted per account."""
+    active = _subscribed(today)
+    in_trial = sa.and_(sa.not_(active), C.trial_ends_on >= today)
+    trial_ending = sa.and_(in_trial, C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS))
+    inactive = sa.and_(
+        sa.or_(active, in_trial),
+        sa.or_(C.last_activity_on.is_(None), C.last_activity_on < today - dt.timedelta(days=rules.INACTIVE_DAYS)),
+    )
+    return (
+        C.open_attention_items
+        + sa.case((trial_ending, 1), else_=0)
+        + sa.case((inactive, 1), else_=0)
+        + sa.case((renewal_due_expr(today, dialect), 1), else_=0)
+    )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def next_renewal(subscription_started_on: dt.date | None, today: dt.date) -> dt.date | None:
+    """The next yearly renewal of an active subscription, else None."""
+    if subscription_started_on is None or subscription_started_on > today:
+        return None
+    return rules.renewal_after(subscription_started_on, today)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _stale(session: Session, key: str, today: dt.date) -> AppState | None:
+    """The app_state row for `key` when it is not for `today` (a new one, not yet added, when missing)."""
+    state = session.get(AppState, key)
+    if state is not None and state.value == today.isoformat():
+        return None
+    return state or AppState(key=key, value="")
+
+
+def refresh_activity_counts(session: Session, today: dt.date | None = None) -> bool:
+    """Recount every account's activities in the 90 days up to `today`, once per day.
+
+    The overview sorts and filters on the count, so it is kept on the account; returns True when recounted.
+    """
+    today = _today(today)
+    state = _stale(session, ACTIVITY_COUNTS_KEY, today)
+    if state is None:
+        return False
+    a = ActivityEvent.__table__.c
+    counted = (
+        sa.select(sa.func.count())
+        .where(a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
+               a.occurred_on <= today)
+        .scalar_subquery()
+    )
+    session.execute(sa.update(Customer.__table__).values(activities_90d=counted))
+    state.value = today.isoformat()
+    session.add(state)
+    session.commit()
+    return True
+
+
+def refresh_derived(session: Session, today: dt.date | None = None) -> bool:
+    """Store every account's state and attention count for `today`, once per day (one UPDATE).
+
+    They are what the overview filters, sorts and counts on; returns True when re-derived.
+    """
+    today = _today(today)
+    state = _stale(session, DERIVED_KEY, today)
+    if state is None:
+        return False
+    session.execute(sa.update(Customer.__table__).values(
+        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
+    state.value = today.isoformat()
+    session.add(state)
+    session.commit()
+    return True
+
+
+def refresh_day_caches(session: Session, today: dt.date | None = None) -> None:
+    """Bring the per-day caches (activity counts, state and attention) to `today`; cheap when they are."""
+    refresh_activity_counts(session, today)
+    refresh_derived(session, today)
+
+
+def rederive(session: Session, customer_id: int) -> None:
+    """Re-derive one account's stored state and attention after a write changed their inputs; no commit."""
+    day = session.get(AppState, DERIVED_KEY)
+    if day is None or not day.value:
+        return  # nothing derived yet: the next overview derives every account
+    today = dt.date.fromisoformat(day.value)
+    session.flush()
+    session.execute(sa.update(Customer.__table__).where(C.id == customer_id).values(
+        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
+    customer = session.get(Customer, customer_id)
+    if customer is not None:
+        session.refresh(customer, ["derived_state", "derived_attention"])
+
+

@@ -1,0 +1,88 @@
+"""The review queue's words (pages/components/review_labels.py): pure functions, no Streamlit run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pages.components.deals.review_labels import (
+    DENIAL_REASON_LABELS,
+    HINTS,
+    event_text,
+    hint,
+    hint_names,
+    history_lines,
+    md,
+    money,
+    plural,
+    waiting,
+    when,
+)
+from partner_model.deal_queries import HINT_CODES
+from partner_model.models import DenialReason, EventRead
+
+
+def test_every_hint_code_of_the_service_has_words():
+    assert set(HINTS) == set(HINT_CODES)
+    assert HINTS["existing_customer"].meaning == "The domain already belongs to a customer"
+    assert HINTS["other_partner_open_deal"].meaning == "Another partner has an open deal for this domain"
+    assert HINTS["free_mail"].meaning == "Free-mail domain (gmail.com and the like)"
+    assert HINTS["registered_before"].meaning == "This partner registered the domain before"
+
+
+def test_an_unknown_hint_code_still_shows_as_itself():
+    assert hint("new_code").short == "new_code"
+    assert hint_names(["free_mail", "new_code"]) == ["Free mail", "new_code"]
+    assert hint_names(None) == []
+
+
+def test_every_denial_reason_has_words():
+    assert set(DENIAL_REASON_LABELS) == set(DenialReason)
+
+
+@pytest.mark.parametrize(("kind", "before", "after", "text"), [
+    ("registered", None, "new / pending", "Registered (stage New, Pending)"),
+    ("reviewed", "pending", "accepted", "Accepted"),
+    ("reviewed", "pending", "denied: existing_customer", "Denied: Already a customer"),
+    ("reviewed", "pending", "denied: duplicate", "Denied: Duplicate registration"),
+    ("moved", "new", "closed_won", "Moved from New to Closed won"),
+    ("note", None, "Call back in May", "Note: Call back in May"),
+    ("billing", None, "invoice", "Billing option not set → Invoice"),
+    ("protection", "2026-01-01", "2026-03-02", "Registration protection extended from Jan 1, 2026 to Mar 2, 2026"),
+    ("renamed", "a", None, "Renamed: a → —"),
+])
+def test_history_events_read_as_sentences(kind, before, after, text):
+    assert event_text(kind, before, after) == text
+
+
+def test_history_lines_name_who_did_it_and_when():
+    at = dt.datetime(2026, 5, 4, 9, 30)
+    events = [EventRead(id=1, deal_id=1, kind="registered", actor_id=7, at=at, from_value=None,
+                        to_value="new / pending"),
+              EventRead(id=2, deal_id=1, kind="reviewed", actor_id=None, at=at, from_value="pending",
+                        to_value="accepted")]
+    assert history_lines(events, {7: "Alice"}) == [
+        ("May 4, 2026, 9:30\u202fAM", "Alice", "Registered (stage New, Pending)"),
+        ("May 4, 2026, 9:30\u202fAM", "System", "Accepted"),
+    ]
+
+
+def test_waiting_says_days_and_business_days():
+    assert waiting(1, 1) == "1 day (1 business day)"
+    assert waiting(4, 2) == "4 days (2 business days)"
+
+
+def test_partner_text_is_escaped_for_markdown():
+    assert md("**Big** [deal](http://x) :material/home:") == (
+        "\\*\\*Big\\*\\* \\[deal\\]\\(http\\://x\\) \\:material/home\\:")
+
+
+def test_counted_words_money_and_moments_use_the_readers_formats():
+    assert plural(1, "deal") == "1 deal"
+    assert plural(1234, "card") == "1,234 cards"
+    assert plural(2, "widget") == "2 widgets"  # a word without a message still shows
+    assert money(Decimal("12345.6"), "EUR") == "EUR\xa012,345.60"
+    assert money(None, "EUR") == "—"
+    assert when(dt.datetime(2026, 12, 24, 18, 5)) == "Dec 24, 2026, 6:05\u202fPM"
