@@ -36,7 +36,8 @@ def _overview_columns(ctx: Context, c: pd.DataFrame) -> pd.DataFrame:
     ending = trial & (c["trial_ends_on"] <= _day(ctx, rules.TRIAL_ENDING_DAYS))
     inactive = (active | trial) & (c["last_activity_on"].isna()
                                    | (c["last_activity_on"] < _day(ctx, -rules.INACTIVE_DAYS)))
-    renewal = active & (c["renewal_on"] >= today) & (c["renewal_on"] <= _day(ctx, rules.RENEWAL_DUE_DAYS))
+    renewal_on = c["subscription_started_on"].map(lambda d: rules.renewal_after(d, today) if pd.notna(d) else None)
+    renewal = active & (renewal_on >= today) & (renewal_on <= _day(ctx, rules.RENEWAL_DUE_DAYS))
     c["attention_items"] = c["open_attention_items"] + ending.astype(int) + inactive.astype(int) + renewal.astype(int)
     left = (pd.to_datetime(c["trial_ends_on"]) - pd.Timestamp(ctx.today)).dt.days
     c["trial_days_left"] = left.where(trial)

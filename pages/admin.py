@@ -13,6 +13,7 @@ import streamlit as st
 from pages.components.admin.users import users_section
 from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.labels import AUDIT_LABELS, TIER_LABELS, label
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
 from partner_model import deals, partners, users
 from partner_model.models import Tier, UserRead
@@ -90,13 +91,10 @@ def create_partner_form(user: UserRead) -> None:
 
 
 def commission_form(user: UserRead) -> None:
-    names, error = attempt(lambda s: partners.partner_names(s, user))
-    if error is not None or not names:
-        return
     errors = FieldErrors()
     with st.form("set_commission"):
         st.markdown(_("**Change a partner's tier and rate**"))
-        partner_id = st.selectbox(_("Partner"), list(names), format_func=names.get, key="commission_partner")
+        partner_id = partner_choice(user, key="commission_partner", preselect=True)
         tier = st.selectbox(_("Tier"), TIERS, format_func=tier_texts().__getitem__, key="commission_tier")
         errors.slot("tier")
         percent = rate_input("commission_rate")

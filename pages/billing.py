@@ -11,6 +11,7 @@ import streamlit as st
 from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.access import BILLING_EDITORS
 from pages.components.frame.labels import BILLING_OPTION_LABELS, label
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import N_, _, date_column_format
 from partner_model import deals, partners
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
@@ -29,14 +30,14 @@ def pick_partner(user: UserRead) -> int | None:
     """A partner's admin sees their own firm; staff choose one."""
     if not user.is_staff:
         return user.partner_id
-    names, error = attempt(lambda s: partners.partner_names(s, user))
+    count, error = attempt(lambda s: partners.count_partners(s, user))
     if error is not None:
         show_error(error)
         return None
-    if not names:
+    if not count:
         st.info(_("There are no partners yet."))
         return None
-    return st.selectbox(_("Partner"), list(names), format_func=names.get, key="billing_partner")
+    return partner_choice(user, key="billing_partner", preselect=True)
 
 
 def option_label(option: object) -> str:

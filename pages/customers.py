@@ -16,10 +16,10 @@ from pages.components.customers.details import account_details, open_account, sh
 from pages.components.customers.filters import Filters, filter_bar, partner_filter
 from pages.components.customers.forms import create_trial_form, may_create
 from pages.components.customers.table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
-from pages.components.frame import attempt, guard, session, show_error
+from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.access import PAGES
 from pages.components.frame.translate import N_, _, fmt, ngettext
-from partner_model import customers, partners, rules
+from partner_model import customers, rules
 
 user = guard("customers")
 STAFF = user.role in rules.STAFF_ROLES
@@ -86,7 +86,7 @@ def accounts(partner_id: int | None) -> None:
         accounts_table(rows)
         pager(rows, total, filters.page_key())
         csv_download(filters, total)
-    account_details(user, names)
+    account_details(user)
 
 
 def metrics_row(m: dict[str, int]) -> None:
@@ -144,10 +144,8 @@ def csv_download(f: Filters, total: int) -> None:
 page_info = PAGES["customers"]
 st.title(_(page_info.label))
 show_flash()
-with session() as s:
-    names = partners.partner_names(s, user) if STAFF else None
 if may_create(user):
-    create_trial_form(user, names)
-chosen_partner = partner_filter(names) if names is not None else None
+    create_trial_form(user)
+chosen_partner = partner_filter(user) if STAFF else None
 summary(chosen_partner)
 accounts(chosen_partner)

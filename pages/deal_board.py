@@ -10,8 +10,9 @@ from pages.components.deals import board_moves as moves
 from pages.components.deals import details
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.labels import REVIEW_LABELS, label
+from pages.components.frame.partner_picker import partner_choice, partner_name
 from pages.components.frame.translate import _
-from partner_model import deals, partners, rules
+from partner_model import deals, rules
 
 OPEN = "open"  # the default: pending and accepted deals (denied ones leave the board)
 REVIEW_FILTERS = [OPEN, "pending", "accepted", "denied"]
@@ -20,22 +21,16 @@ user = guard("deal_board")
 staff = user.role in rules.STAFF_ROLES
 st.title(_("Deal board"))
 
-names, error = attempt(lambda s: partners.partner_names(s, user))
-if error is not None:
-    show_error(error)
-    st.stop()
-
 details.open_linked_card(user)
 
 partner_column, review_column, search_column = st.columns([2, 2, 3])
 partner_id = None
 with partner_column:
     if staff:
-        partner_texts = {None: _("All partners"), **names}
-        partner_id = st.selectbox(_("Partner"), list(partner_texts), key="board_partner",
-                                  format_func=partner_texts.__getitem__)
+        partner_id = partner_choice(user, key="board_partner", everyone=_("All partners"))
     else:
-        st.markdown("**{title}**  \n{names}".format(title=_("Partner"), names=", ".join(names.values()) or "—"))
+        st.markdown("**{title}**  \n{names}".format(title=_("Partner"),
+                                                      names=partner_name(user, user.partner_id) or "—"))
 with review_column:
     # Option texts made in this run's language: a format_func that translated later (AppTest between runs) could
     # write them in another one.
@@ -80,4 +75,4 @@ else:
 if moves.PENDING_KEY in st.session_state:
     moves.move_dialog(user)
 elif st.session_state.get(board.CARD_KEY) is not None:
-    details.details_dialog(user, names)
+    details.details_dialog(user)

@@ -9,20 +9,17 @@ import streamlit as st
 
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.access import PAGES
+from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.translate import _, fmt, ngettext
 from pages.components.pipeline import charts, panel
-from partner_model import partners, pipeline
+from partner_model import pipeline
 
 STALE_LIMIT = 50
 
 user = guard("pipeline")
 st.title(_("Pipeline"))
 
-names, error = attempt(lambda s: partners.partner_names(s, user))
-if error is not None:
-    show_error(error)
-    st.stop()
-partner_id = panel.partner_filter(user, names)
+partner_id = panel.partner_filter(user)
 
 
 def read(s):  # type: ignore[no-untyped-def]
@@ -44,7 +41,7 @@ if figures["stats"]["deals"] == 0:
     if partner_id is None:
         empty = _("No deals registered for the program yet: the pipeline fills as deals are registered.")
     else:
-        partner = names.get(partner_id) or _("Partner #{id}").format(id=partner_id)
+        partner = partner_name(user, partner_id) or _("Partner #{id}").format(id=partner_id)
         empty = _("No deals registered for {partner} yet: the pipeline fills as deals are registered.").format(
             partner=partner)
     st.info(empty, icon=":material/monitoring:")

@@ -7,10 +7,10 @@ import streamlit as st
 
 from pages.components.deals import form
 from pages.components.deals.review_labels import md
-from pages.components.frame import attempt, guard, show_error
+from pages.components.frame import guard
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import partners, rules
+from partner_model import rules
 
 user = guard("register_deal")
 staff = user.role in rules.STAFF_ROLES
@@ -23,13 +23,6 @@ st.markdown(ngettext(
     "email, never your own: the email's domain identifies the customer. Vendor staff review each registration; "
     "an accepted one protects your claim for {count} days.",
     rules.PROTECTION_DAYS).format(count=fmt().number(rules.PROTECTION_DAYS)))
-
-names = None
-if staff:  # staff register on a partner's behalf and must say which
-    names, error = attempt(lambda s: partners.partner_names(s, user))
-    if error is not None:
-        show_error(error)
-        st.stop()
 
 created = form.created_deal()
 if created is not None:
@@ -47,4 +40,4 @@ if created is not None:
 
 left, __ = st.columns([3, 2])
 with left:
-    form.registration_form(user, names)
+    form.registration_form(user)

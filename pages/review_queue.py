@@ -7,8 +7,9 @@ import streamlit as st
 
 from pages.components.deals import review_panel as panel
 from pages.components.frame import attempt, guard, show_error
+from pages.components.frame.partner_picker import partner_choice, partner_name
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import deals, partners
+from partner_model import deals
 
 PAGE_SIZE = 50
 PAGE_KEY = "review_page"
@@ -18,13 +19,7 @@ st.title(_("Review queue"))
 st.caption(_("Pending deal registrations, oldest first. A deal waiting more than 2 business days is overdue. "
              "Accepting protects the partner's registration for 90 days; a denial shows the partner its reason."))
 
-names, error = attempt(lambda s: partners.partner_names(s, user))
-if error is not None:
-    show_error(error)
-    st.stop()
-partner_texts = {None: _("All partners"), **names}
-partner_id = st.selectbox(_("Partner"), list(partner_texts), key="review_partner",
-                          format_func=partner_texts.__getitem__)
+partner_id = partner_choice(user, key="review_partner", everyone=_("All partners"))
 
 
 def read_page(page: int):  # type: ignore[no-untyped-def]
@@ -47,7 +42,7 @@ frame, total = result
 if total == 0:
     panel.show_flash()
     st.info(_("No deals are waiting for review.") if partner_id is None
-            else _("No deals from {partner} are waiting for review.").format(partner=names[partner_id]),
+            else _("No deals from {partner} are waiting for review.").format(partner=partner_name(user, partner_id)),
             icon=":material/inbox:")
     st.stop()
 

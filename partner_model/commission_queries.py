@@ -5,6 +5,8 @@ lines across weeks.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -23,15 +25,19 @@ def _scoped(query: sa.Select, actor: Actor) -> sa.Select:
     return query if is_staff(actor) else query.where(L.partner_id == actor.partner_id)
 
 
-def week_partner_totals(session: Session, actor: Actor, week: str) -> pd.DataFrame:
-    """commissions.week_totals for a whole week, summed in SQL (a busy week has thousands of lines): per partner
-    and currency the commission payable, the commission netted, and the via-partner invoice amount (value minus
-    commission of netted lines), as Decimal; partners by name. A partner's users get their own row(s) only.
+def period_totals(
+    session: Session, actor: Actor, first_week: str, last_week: str, *, partner_id: int | None = None
+) -> pd.DataFrame:
+    """The one way to total commission lines, summed in SQL over the ISO weeks `first_week`..`last_week`: per
+    partner and currency the commission payable, the commission netted, and the via-partner invoice amount (value
+    minus commission of netted lines), as Decimal, and the count of lines; partners by name. A partner's users get
+    their own row(s) only; staff may name one partner.
 
+    Columns: partner_id, partner_name, currency, payable, netted, partner_invoice, lines.
     Raises PermissionDenied, ValidationError (week).
     """
     require_role(actor, READER_ROLES, "see commissions")
-    rules.week_monday(week)
+    first, last = rules.week_label(first_week), rules.week_label(last_week)
     netted = L.direction == Direction.netted
 
     def total(condition: sa.ColumnElement[bool], amount: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
@@ -41,10 +47,30 @@ def week_partner_totals(session: Session, actor: Actor, week: str) -> pd.DataFra
         L.partner_id, P.name, L.currency,
         total(L.direction == Direction.payable, L.commission_cents), total(netted, L.commission_cents),
         total(netted, L.value_cents - L.commission_cents), sa.func.count(),
-    ).join(Partner.__table__, P.id == L.partner_id).where(L.week == week), actor)
+    ).join(Partner.__table__, P.id == L.partner_id).where(L.week >= first, L.week <= last), actor)
+    if partner_id is not None and is_staff(actor):
+        query = query.where(L.partner_id == partner_id)
     rows = session.execute(query.group_by(L.partner_id, P.name, L.currency).order_by(P.name, L.currency)).all()
     records = [(*row[:3], *(rules.from_cents(cents) for cents in row[3:6]), row[6]) for row in rows]
     return pd.DataFrame(records, columns=TOTAL_COLUMNS)
+
+
+def week_partner_totals(session: Session, actor: Actor, week: str, *, partner_id: int | None = None) -> pd.DataFrame:
+    """period_totals for one ISO week ("2026-W47"). Raises PermissionDenied, ValidationError (week)."""
+    return period_totals(session, actor, week, week, partner_id=partner_id)
+
+
+def currency_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """period_totals summed over partners: one row per currency (payable, netted, partner_invoice, lines)."""
+    columns = ["currency", "payable", "netted", "partner_invoice", "lines"]
+    records: dict[str, dict] = {}
+    for row in totals.itertuples(index=False):
+        into = records.setdefault(row.currency, {"currency": row.currency, "payable": Decimal("0.00"),
+                                                 "netted": Decimal("0.00"), "partner_invoice": Decimal("0.00"),
+                                                 "lines": 0})
+        for name in columns[1:]:
+            into[name] += getattr(row, name)
+    return pd.DataFrame([records[c] for c in sorted(records)], columns=columns)
 
 
 def week_partners(session: Session, actor: Actor, week: str) -> dict[int, str]:

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from partner_model import i18n, rules
 from partner_model.access import Actor, require_role, scope_partner
-from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query, week_totals
+from partner_model.commission_queries import week_partner_totals
+from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query
 from partner_model.errors import N_
 from partner_model.models import CommissionLine, Partner, PartnerRead, Role
 from partner_model.partners import get_partner
@@ -101,7 +102,7 @@ def statement(session: Session, actor: Actor, partner_id: int, week: str) -> tup
     partner = get_partner(session, actor, partner_id)
     lines = lines_frame(session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.id))
                    .mappings().all())
-    return partner, lines, week_totals(lines)
+    return partner, lines, week_partner_totals(session, actor, week, partner_id=partner_id)
 
 
 # The product's words in downloads, written in the statement's language.

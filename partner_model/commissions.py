@@ -8,7 +8,6 @@ line plus, where the deal still earns commission, a new adjustment line naming t
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pandas as pd
 import sqlalchemy as sa
@@ -162,28 +161,6 @@ def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | N
     week = rules.week_label(week)
     rows = session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
     return lines_frame(rows.mappings().all())
-
-
-def week_totals(lines: pd.DataFrame) -> pd.DataFrame:
-    """Per partner and currency: commission payable, commission netted, and the via-partner invoice amount.
-
-    Plain Decimal sums in one pass (pandas' groupby over Decimal objects is orders of magnitude slower).
-    """
-    columns = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
-    totals: dict[tuple, dict] = {}
-    zero = Decimal("0.00")
-    for line in lines.itertuples(index=False):
-        key = (line.partner_id, line.partner_name, line.currency)
-        row = totals.setdefault(key, {"payable": zero, "netted": zero, "partner_invoice": zero, "lines": 0})
-        if line.direction == "netted":
-            row["netted"] += line.commission
-            row["partner_invoice"] += line.partner_invoice
-        else:
-            row["payable"] += line.commission
-        row["lines"] += 1
-    records = [dict(zip(columns[:3], key, strict=True), **row) for key, row in sorted(
-        totals.items(), key=lambda item: (str(item[0][1]), item[0][2]))]
-    return pd.DataFrame(records, columns=columns)
 
 
 def week_state(session: Session, week: str) -> CommissionWeek:

@@ -1,6 +1,7 @@
-"""Deal registration, review, stage moves, notes and history. Every change writes a deal event.
+"""Deal registration, review, notes and history. Every change writes a deal event.
 
-The read side (board, review queue, review hints, pipeline) lives in deal_queries and is re-exported here.
+Moves and billing live in deal_moves, the read side (board, review queue, hints) in deal_queries; both are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -10,18 +11,24 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, rules, versioning
-from partner_model.access import Actor, check_owns, is_staff, require_role, scope_partner, write_service
+from partner_model import rules, versioning
+from partner_model.access import Actor, is_staff, require_role, scope_partner, write_service
+from partner_model.deal_moves import (  # noqa: F401  (part of the deals API)
+    DEFAULT_FRAMEWORK,
+    MOVE_ROLES,
+    REGISTER_ROLES,
+    move_deal,
+    set_billing_option,
+)
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
     board,
     review_hints,
     review_queue,
 )
-from partner_model.errors import N_, Conflict, NotFound, ValidationError
+from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read  # noqa: F401
+from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.models import (
-    BillingOption,
-    Customer,
     Deal,
     DealEvent,
     DealNote,
@@ -31,62 +38,15 @@ from partner_model.models import (
     NoteRead,
     Partner,
     ReviewStatus,
-    Role,
     Stage,
     User,
-    utcnow,
 )
 
-REGISTER_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}
-MOVE_ROLES = REGISTER_ROLES
-DEFAULT_FRAMEWORK = rules.FRAMEWORKS[0]
 # One whole sentence per review status a deal can already have (the status is not a word glued in).
 ALREADY_REVIEWED: dict[ReviewStatus, str] = {
     ReviewStatus.accepted: N_("This deal was already reviewed: it is accepted."),
     ReviewStatus.denied: N_("This deal was already reviewed: it is denied."),
 }
-
-
-def read(deal: Deal) -> DealRead:
-    data = deal.model_dump()
-    data["value"] = rules.from_cents(deal.value_cents)
-    return DealRead.model_validate(data)
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
-
-
-def _now(today: dt.date | None) -> dt.datetime:
-    """The current instant, moved onto `today` when a test or import gives one."""
-    now = utcnow()
-    return now if today is None else dt.datetime.combine(today, now.timetz())
-
-
-def _event(session: Session, deal: Deal, actor: Actor, kind: str, from_value: object, to_value: object,
-           at: dt.datetime) -> None:
-    def text(value: object) -> str | None:
-        return None if value is None else str(getattr(value, "value", value))[:2000]
-
-    session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=at, kind=kind,
-                          from_value=text(from_value), to_value=text(to_value)))
-
-
-def _note(session: Session, deal: Deal, actor: Actor, body: str, at: dt.datetime) -> DealNote:
-    note = DealNote(deal_id=deal.id, author_id=actor.id, at=at, body=body)
-    session.add(note)
-    _event(session, deal, actor, "note", None, body[:200], at)
-    return note
-
-
-def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: int | None = None) -> Deal:
-    deal = session.get(Deal, deal_id, populate_existing=True)  # fresh, not what this session saw earlier
-    if deal is None:
-        raise NotFound(N_("Deal not found."))
-    check_owns(actor, deal.partner_id, "Deal")
-    if expected_version is not None and deal.version != expected_version:
-        raise Conflict(versioning.CHANGED_MEANWHILE)
-    return deal
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -250,121 +210,6 @@ def extend_protection(session: Session, actor: Actor, deal_id: int, *, today: dt
     deal.protection_extended = True
     versioning.claim(session, deal)
     _event(session, deal, actor, "protection", before.isoformat(), deal.protected_until.isoformat(), _now(today))
-    session.commit()
-    return read(deal)
-
-
-# --- moves --------------------------------------------------------------------------------------
-
-
-def _account_for(session: Session, deal: Deal, today: dt.date) -> Customer:
-    """The deal's customer account: linked, found by domain (the same partner's), or created as a trial now."""
-    customer = session.get(Customer, deal.customer_id) if deal.customer_id else None
-    if customer is None:
-        customer = session.exec(select(Customer).where(Customer.domain == deal.customer_domain)).first()
-    if customer is None:
-        return customers.new_trial(session, partner_id=deal.partner_id, company_name=deal.company_name,
-                                   domain=deal.customer_domain, framework=deal.framework or DEFAULT_FRAMEWORK,
-                                   today=today)
-    if customer.partner_id not in (None, deal.partner_id):
-        raise ValidationError("stage", N_("{domain} already has an account with another partner."),
-                              domain=deal.customer_domain)
-    customer.partner_id = deal.partner_id
-    return customer
-
-
-def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) -> None:
-    if deal.stage == Stage.closed_won:  # reopened: the subscription this deal started is undone
-        customer = session.get(Customer, deal.customer_id) if deal.customer_id else None
-        if customer is not None and customer.subscription_started_on == deal.won_on:
-            customer.subscription_started_on = customer.renewal_on = customer.annual_value_cents = None
-        deal.won_on = None
-    if deal.stage == Stage.closed_lost:
-        deal.lost_on = None
-    if target == Stage.trial:
-        deal.customer_id = _account_for(session, deal, today).id
-    elif target == Stage.closed_won:
-        customer = _account_for(session, deal, today)
-        deal.customer_id = customer.id
-        customer.subscription_started_on = today
-        customer.renewal_on = rules.renewal_after(today, today + dt.timedelta(days=1))
-        customer.annual_value_cents, customer.currency = deal.value_cents, deal.currency
-        customer.billing_option = deal.billing_option
-        deal.won_on = today
-    elif target == Stage.closed_lost:
-        deal.lost_on = today
-    deal.stage = target
-    if deal.customer_id is not None:
-        customers.rederive(session, deal.customer_id)
-
-
-@write_service
-def move_deal(
-    session: Session,
-    actor: Actor,
-    deal_id: int,
-    *,
-    stage: Stage | str,
-    billing_option: BillingOption | str | None = None,
-    note: str | None = None,
-    expected_version: int | None = None,
-    today: dt.date | None = None,
-) -> DealRead:
-    """Move a deal to another stage; its partner's users and partner managers/admins may.
-
-    Closed won needs an accepted deal and a billing option; Closed lost needs a note; Trial links the customer's
-    trial account or creates one; denied deals do not move; only staff reopen closed deals.
-    Raises PermissionDenied, NotFound, ValidationError (stage, billing_option, note, review_status), Conflict.
-    """
-    require_role(actor, MOVE_ROLES, "move deals")
-    target = rules.choice(Stage, stage, "stage", N_("Stage"))
-    option = rules.choice(BillingOption, billing_option, "billing_option", N_("Billing option")) if billing_option \
-        else None
-    note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
-    deal = _deal_for(session, actor, deal_id, expected_version)
-    rules.check_move(current=deal.stage, target=target, review_status=deal.review_status,
-                     billing_option=option or deal.billing_option, note=note_text, is_staff=is_staff(actor))
-    now, day = _now(today), _today(today)
-    previous = deal.stage
-    if option is not None and option != deal.billing_option:
-        _event(session, deal, actor, "billing", deal.billing_option, option, now)
-        deal.billing_option = option
-    _apply_stage(session, deal, target, day)
-    deal.stage_entered_at = now
-    versioning.claim(session, deal)
-    _event(session, deal, actor, "moved", previous, target, now)
-    if note_text:
-        _note(session, deal, actor, note_text, now)
-    commissions.sync_deal(session, deal, day)
-    session.commit()
-    return read(deal)
-
-
-@write_service
-def set_billing_option(
-    session: Session, actor: Actor, deal_id: int, billing_option: BillingOption | str, *,
-    expected_version: int | None = None, today: dt.date | None = None,
-) -> DealRead:
-    """Change how a deal is billed (its partner, partner managers, finance, admins); a won deal's commission
-    follows (approved weeks are adjusted, not rewritten).
-
-    Raises PermissionDenied, NotFound, ValidationError (billing_option, review_status), Conflict.
-    """
-    require_role(actor, MOVE_ROLES | {Role.finance}, "change billing options")  # finance fixes how won deals bill
-    option = rules.choice(BillingOption, billing_option, "billing_option", N_("Billing option"))
-    deal = _deal_for(session, actor, deal_id, expected_version)
-    if deal.review_status == ReviewStatus.denied:
-        raise ValidationError("review_status", N_("A denied deal cannot be changed."))
-    if deal.stage in rules.CLOSED_STAGES and not is_staff(actor):
-        raise ValidationError("stage", N_("Only vendor staff can change a closed deal."))
-    if option != deal.billing_option:
-        now = _now(today)
-        _event(session, deal, actor, "billing", deal.billing_option, option, now)
-        deal.billing_option = option
-        if deal.stage == Stage.closed_won and deal.customer_id:
-            session.get(Customer, deal.customer_id).billing_option = option
-        versioning.claim(session, deal)
-        commissions.sync_deal(session, deal, _today(today))
     session.commit()
     return read(deal)
 

@@ -1,5 +1,7 @@
 """SQLModel tables, the product's enums, and the Read schemas services return.
 
+Long because the project keeps one models file, tables and their Read schemas side by side (ARCHITECTURE).
+
 Money is stored as integer cents plus a currency code; commission rates as basis
 points of a percent (1 = 0.01 %). Timestamps are timezone-aware UTC; calendar facts are dates.
 """
@@ -151,7 +153,6 @@ class Customer(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_customer_partner_name", "partner_id", "name"),
         sa.Index("ix_customer_trial_ends_on", "trial_ends_on"),
-        sa.Index("ix_customer_renewal_on", "renewal_on"),
         sa.Index("ix_customer_derived_state_name", "derived_state", "name"),
         sa.Index("ix_customer_derived_state_framework", "derived_state", "framework"),
         sa.Index("ix_customer_derived_attention", "derived_attention"),
@@ -176,7 +177,6 @@ class Customer(SQLModel, table=True):
     extension_requested_on: dt.date | None = None
     extension_granted_on: dt.date | None = None
     subscription_started_on: dt.date | None = None
-    renewal_on: dt.date | None = None
     annual_value_cents: int | None = Field(default=None, sa_type=sa.BigInteger)
     currency: str = Field(default="EUR", max_length=3)
     billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))

@@ -72,12 +72,35 @@ def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:
     return read(partner)
 
 
-def partner_names(session: Session, actor: Actor) -> dict[int, str]:
-    """Partner id -> name, for pickers: staff get all, a partner's users their own."""
-    query = select(Partner.id, Partner.name).order_by(Partner.name)
+def partner_names(
+    session: Session, actor: Actor, *, search: str | None = None, ids: list[int] | None = None,
+    limit: int | None = None,
+) -> dict[int, str]:
+    """Partner id -> name by name, for pickers: staff get all, a partner's users their own.
+
+    `search` keeps the partners whose name or domain contains it (any case), `ids` only those partners, and
+    `limit` at most that many: a staff picker over thousands of partners asks for what it shows, in SQL.
+    Raises ValidationError (search).
+    """
+    query = select(Partner.id, Partner.name).order_by(Partner.name, Partner.id)
     if not is_staff(actor):
         query = query.where(Partner.id == actor.partner_id)
+    pattern = rules.search_pattern(search)
+    if pattern is not None:
+        query = query.where(func.lower(Partner.name).like(pattern, escape="\\")
+                            | Partner.domain.like(pattern, escape="\\"))
+    if ids is not None:
+        query = query.where(Partner.id.in_([i for i in ids if isinstance(i, int)]))
+    if limit is not None:
+        query = query.limit(max(0, limit))
     return {row.id: row.name for row in session.exec(query).all()}
+
+
+def count_partners(session: Session, actor: Actor) -> int:
+    """How many partners the actor may see (a partner's users: their own, 1)."""
+    if not is_staff(actor):
+        return 1
+    return int(session.exec(select(func.count()).select_from(Partner)).one())
 
 
 def list_partners(

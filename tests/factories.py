@@ -144,3 +144,25 @@ class Factory:
 
         deal = self.accepted_deal(actor, reviewer, **kwargs)
         return deals.move_deal(self.session, actor, deal.id, stage="closed_won", billing_option=billing_option)
+
+
+def python_week_totals(lines):  # type: ignore[no-untyped-def]
+    """An oracle for commission_queries.period_totals, summed in plain Python from a week_lines frame: per partner
+    and currency the commission payable, netted, the via-partner invoice amount, and the count of lines."""
+    import pandas as pd
+
+    columns = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
+    totals: dict[tuple, dict] = {}
+    zero = Decimal("0.00")
+    for line in lines.itertuples(index=False):
+        row = totals.setdefault((line.partner_id, line.partner_name, line.currency),
+                                {"payable": zero, "netted": zero, "partner_invoice": zero, "lines": 0})
+        if line.direction == "netted":
+            row["netted"] += line.commission
+            row["partner_invoice"] += line.partner_invoice
+        else:
+            row["payable"] += line.commission
+        row["lines"] += 1
+    records = [dict(zip(columns[:3], key, strict=True), **row)
+               for key, row in sorted(totals.items(), key=lambda item: (str(item[0][1]), item[0][2]))]
+    return pd.DataFrame(records, columns=columns)

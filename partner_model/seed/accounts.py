@@ -6,7 +6,6 @@ account's dates are drawn to land in the state it was meant to have on `today`.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,13 +64,6 @@ def _trial_dates(rng: np.random.Generator, state: np.ndarray, clock: Clock) -> d
             "subscription_started_on": subscribed}
 
 
-def _renewals(subscribed: np.ndarray, today: dt.date) -> np.ndarray:
-    """rules.renewal_after per subscription; computed once per distinct start day."""
-    days = np.unique(subscribed[subscribed > 0])
-    renewal = {d: rules.renewal_after(dt.date.fromordinal(d), today).toordinal() for d in days.tolist()}
-    return np.array([renewal.get(d, 0) for d in subscribed.tolist()], dtype=np.int64)
-
-
 def _money(rng: np.random.Generator, countries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Annual values in the customer's currency (sometimes EUR), whole hundreds, as cents."""
     local = np.array([names.COUNTRIES[c][3] for c in countries.tolist()], dtype=object)
@@ -115,7 +107,6 @@ def customers(
         "id": np.arange(1, n + 1), "name": firms.names, "domain": firms.domains,
         "partner_id": np.where(partner >= 0, partner + 1, -1), "framework": framework,
         "framework_progress": progress, "users": users, **dates,
-        "renewal_on": _renewals(dates["subscription_started_on"], clock.date),
         "annual_value_cents": np.where(active, value, -1), "currency": currency,
         "billing_option": [BILLING[b].value if a else None for b, a in zip(billing.tolist(), active.tolist(),
                                                                           strict=True)],

@@ -3,10 +3,10 @@
 Each example builds its own SQLite file (a copy of one migrated template) through the public services:
 partners with random rates win random deals in one ISO week, finance approves that week, then some deals
 change billing option and some are clawed back. Whatever the draw:
-- the week's lines sum to week_totals, per partner and currency;
+- the week's lines sum to python_week_totals (an oracle in factories), per partner and currency;
 - commission = value x rate, rounded half-up to cents; netted lines invoice value - commission; all Decimal;
 - the approved week's lines never change;
-- commission_queries.week_partner_totals (summed in SQL) equals week_totals;
+- commission_queries.week_partner_totals (summed in SQL) equals python_week_totals;
 - a clawed-back deal's lines cancel exactly (they sum to 0); a re-billed deal still sums to its commission,
   and every reversal and adjustment names the line it corrects.
 """
@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import cheap_hashing
+from factories import cheap_hashing, python_week_totals
 from partner_model import commission_queries, commissions, db, deals, partners, rules, users
 from partner_model.errors import PermissionDenied
 
@@ -118,7 +118,7 @@ def _check_line_maths(lines: pd.DataFrame) -> None:
 
 
 def _check_totals(lines: pd.DataFrame) -> None:
-    totals = commissions.week_totals(lines)
+    totals = python_week_totals(lines)
     assert int(totals["lines"].sum()) == len(lines)
     for total in totals.itertuples():
         mine = lines[(lines["partner_id"] == total.partner_id) & (lines["currency"] == total.currency)]
@@ -136,7 +136,7 @@ def _check_sql_totals(s, finance, sellers, week: str) -> None:  # type: ignore[n
     """commission_queries sums in SQL exactly what commissions.week_totals sums in Python, for staff and partners."""
     for actor in (finance, *sellers):
         lines = commissions.week_lines(s, actor, week)
-        expected = commissions.week_totals(lines).sort_values(["partner_id", "currency"]).to_dict("records")
+        expected = python_week_totals(lines).sort_values(["partner_id", "currency"]).to_dict("records")
         summed = commission_queries.week_partner_totals(s, actor, week)
         assert summed.sort_values(["partner_id", "currency"]).to_dict("records") == expected
         assert all(isinstance(v, Decimal) for c in ("payable", "netted", "partner_invoice") for v in summed[c])

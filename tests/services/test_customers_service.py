@@ -28,10 +28,10 @@ def _overview(session, actor, **kwargs):  # type: ignore[no-untyped-def]
     return frame, total
 
 
-def _subscribe(session, customer_id: int, started_on: dt.date, renewal_on: dt.date) -> None:  # type: ignore[no-untyped-def]
+def _subscribe(session, customer_id: int, started_on: dt.date) -> None:  # type: ignore[no-untyped-def]
     """Test setup: make an account a paying subscription (no public service sets one apart from winning a deal)."""
     customer = session.get(Customer, customer_id)
-    customer.subscription_started_on, customer.renewal_on = started_on, renewal_on
+    customer.subscription_started_on = started_on
     session.add(customer)
     session.commit()
 
@@ -202,7 +202,7 @@ def accounts(session, cast, make_trial):  # type: ignore[no-untyped-def]
                         today=TODAY - dt.timedelta(days=40))
     active = make_trial(cast.acme_user, company_name="Active Customer GmbH", domain="active.de",
                         today=TODAY - dt.timedelta(days=300))
-    _subscribe(session, active.id, TODAY - dt.timedelta(days=280), TODAY + dt.timedelta(days=85))
+    _subscribe(session, active.id, TODAY - dt.timedelta(days=280))
     for c in (fresh, ending, closed, active):
         _active_recently(session, c.id, TODAY - dt.timedelta(days=1))
     return {"fresh": fresh, "ending": ending, "closed": closed, "active": active}
@@ -426,7 +426,7 @@ def test_property_any_search_text_gives_matching_own_rows_or_a_validation_error(
 
 def test_the_renewal_date_shown_is_the_next_one_even_years_after_the_subscription_started(session, cast, make_trial):
     trial = make_trial(cast.acme_user, today=dt.date(2024, 2, 1))
-    _subscribe(session, trial.id, dt.date(2024, 3, 1), dt.date(2025, 3, 1))  # as stored when it started
+    _subscribe(session, trial.id, dt.date(2024, 3, 1))
     _active_recently(session, trial.id, TODAY)
     row = _overview(session, cast.acme_user)[0].set_index("customer_id").loc[trial.id]
     assert row["state"] == "active"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.components.frame.data import FieldErrors, attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _, date_column_format, fmt
-from partner_model import partners, users
+from partner_model import users
 from partner_model.i18n import LANGUAGE_NAMES
 from partner_model.models import Role, UserRead
 
@@ -32,16 +34,12 @@ def _language_name(code: object) -> str:
     return LANGUAGE_NAMES.get(str(code), str(code))
 
 
-def _partner_picker(names: dict[int, str], key: str, current: int | None = None) -> int | None:
-    texts = {None: _("None (vendor staff)"), **names}  # in this run's language
-    options = list(texts)
-    return st.selectbox(
-        _("Partner"), options, index=options.index(current) if current in options else 0, key=key,
-        format_func=texts.__getitem__,
-        help=_("Partner users and partner admins belong to a partner; vendor staff to none."))
+def _partner_picker(user: UserRead, key: str, current: int | None = None) -> int | None:
+    return partner_choice(user, key=key, everyone=_("None (vendor staff)"), current=current,
+                          help=_("Partner users and partner admins belong to a partner; vendor staff to none."))
 
 
-def create_user_form(user: UserRead, names: dict[int, str]) -> None:
+def create_user_form(user: UserRead) -> None:
     errors = FieldErrors()
     with st.form("create_user"):
         st.markdown(_("**Add a user**"))
@@ -50,7 +48,7 @@ def create_user_form(user: UserRead, names: dict[int, str]) -> None:
         name = st.text_input(_("Name"), key="new_user_name")
         errors.slot("name")
         role = st.selectbox(_("Role"), ROLES, format_func=_role_texts().__getitem__, key="new_user_role")
-        partner_id = _partner_picker(names, "new_user_partner")
+        partner_id = _partner_picker(user, "new_user_partner")
         errors.slot("partner_id")
         password = st.text_input(_("First password"), type="password", key="new_user_password",
                                  help=_("Give it to the user in person; an admin can reset it later."))
@@ -66,7 +64,7 @@ def create_user_form(user: UserRead, names: dict[int, str]) -> None:
                                                                  role=_role_label(created.role)))
 
 
-def change_user_form(user: UserRead, row: pd.Series, names: dict[int, str]) -> None:
+def change_user_form(user: UserRead, row: pd.Series) -> None:
     uid = int(row["id"])
     partner_now = None if pd.isna(row["partner_id"]) else int(row["partner_id"])
     errors = FieldErrors()
@@ -74,7 +72,7 @@ def change_user_form(user: UserRead, row: pd.Series, names: dict[int, str]) -> N
         role = st.selectbox(_("Role"), ROLES, index=ROLES.index(Role(row["role"])),
                             format_func=_role_texts().__getitem__,
                             key=f"role_{uid}")
-        partner_id = _partner_picker(names, f"partner_{uid}", partner_now)
+        partner_id = _partner_picker(user, f"partner_{uid}", partner_now)
         errors.slot("partner_id")
         active = st.checkbox(_("Active (may sign in)"), value=bool(row["active"]), key=f"active_{uid}")
         errors.slot("active")
@@ -105,13 +103,9 @@ def password_and_lock(user: UserRead, row: pd.Series) -> None:
 
 
 def users_section(user: UserRead) -> None:
-    names, error = attempt(lambda s: partners.partner_names(s, user))
-    if error is not None:
-        show_error(error)
-        return
     left, right = st.columns(2)
     with left:
-        create_user_form(user, names)
+        create_user_form(user)
     frame, error = attempt(lambda s: users.list_users(s, user))
     if error is not None:
         show_error(error)
@@ -124,7 +118,7 @@ def users_section(user: UserRead) -> None:
         if picked is not None:
             row = frame.set_index("id").loc[picked].copy()
             row["id"] = picked
-            change_user_form(user, row, names)
+            change_user_form(user, row)
             password_and_lock(user, row)
     shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name))
     st.dataframe(shown.drop(columns=["partner_id"]), hide_index=True, width="stretch", column_config={

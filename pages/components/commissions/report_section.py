@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.components.commissions import charts
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import commission_reports, rules
 from partner_model.models import UserRead

@@ -7,9 +7,10 @@ import re
 import streamlit as st
 
 from pages.components.commissions.tables import line_counts, lines_table, money, show_table, totals_table
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.translate import _, fmt, language, ngettext
-from partner_model import commission_queries, commission_reports, commissions
+from partner_model import commission_queries, commission_reports
 from partner_model.models import PartnerRead, UserRead
 
 
@@ -72,14 +73,19 @@ def statement(user: UserRead, partner_id: int, week: str) -> None:
 
 def year_to_date(user: UserRead, year: int) -> None:
     """The partner's own lines from week 1 of this year to this week, with their totals per currency."""
-    lines, error = attempt(lambda s: commission_reports.year_to_date(s, user))
+    def read(s):  # type: ignore[no-untyped-def]
+        lines = commission_reports.year_to_date(s, user)
+        first, last = lines["week"].min(), lines["week"].max()
+        return lines, (commission_queries.period_totals(s, user, first, last) if not lines.empty else None)
+
+    result, error = attempt(read)
     if error is not None:
         show_error(error)
         return
-    if lines.empty:
+    lines, totals = result
+    if totals is None:
         st.info(_("No commission lines in {year} yet.").format(year=year))
         return
-    totals = commissions.week_totals(lines)
     for total in totals.itertuples():
         cols = st.columns(3)
         cols[0].metric(_("Payable to you in {year} ({currency})").format(year=year, currency=total.currency),

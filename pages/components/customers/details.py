@@ -12,6 +12,7 @@ from pages.components.customers.charts import daily_activity
 from pages.components.customers.table import account_words
 from pages.components.frame import attempt, show_error
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
 from partner_model import customers, rules
 from partner_model.models import AccountState, CustomerRead, UserRead
@@ -47,7 +48,7 @@ def _read(s: Any, user: UserRead, customer_id: int) -> tuple[CustomerRead, pd.Da
             customers.activity_by_day(s, user, customer_id), customers.customer_deals(s, user, customer_id))
 
 
-def account_details(user: UserRead, partner_names: dict[int, str] | None) -> None:
+def account_details(user: UserRead) -> None:
     """The panel for the opened account, if any (all its reads in one short session)."""
     customer_id = st.session_state.get(OPEN_KEY)
     if customer_id is None:
@@ -65,7 +66,7 @@ def account_details(user: UserRead, partner_names: dict[int, str] | None) -> Non
         if close.button(_("Close"), key="customers_close", icon=":material/close:"):
             open_account(None)
             st.rerun()
-        st.markdown(_summary_line(customer, partner_names))
+        st.markdown(_summary_line(customer, partner_name(user, customer.partner_id) if user.is_staff else None))
         _extension_line(customer)
         _actions(user, customer)
         left, right = st.columns(2)
@@ -82,11 +83,11 @@ def account_details(user: UserRead, partner_names: dict[int, str] | None) -> Non
                 st.plotly_chart(daily_activity(activity, customer.name), key="customers_activity_chart")
 
 
-def _summary_line(customer: CustomerRead, partner_names: dict[int, str] | None) -> str:
+def _summary_line(customer: CustomerRead, partner: str | None) -> str:
     """The account's state in words, then its facts, each between middle dots."""
     facts = [f"**{account_words(customer)}**", customer.domain]
-    if partner_names and customer.partner_id:
-        facts.append(partner_names.get(customer.partner_id, ""))
+    if partner:
+        facts.append(partner)
     facts.append(_("{framework}, {progress} done").format(
         framework=customer.framework, progress=fmt().percent(customer.framework_progress / 100)))
     facts.append(ngettext("{count} user", "{count} users", customer.users).format(count=fmt().number(customer.users)))

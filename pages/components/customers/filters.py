@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pages.components.customers.table import SORT_COLUMNS, STATE_FILTERS
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import N_, _
+from partner_model.models import UserRead
 
 SORT_DIRECTIONS: dict[str, str] = {
     # TRANSLATORS: the sort order of the customer list.
@@ -40,11 +42,10 @@ class Filters:
         return "customers_page_" + hashlib.sha1(repr(self.query()).encode()).hexdigest()[:12]
 
 
-def partner_filter(partner_names: dict[int, str]) -> int | None:
+def partner_filter(user: UserRead) -> int | None:
     """Staff: the partner whose accounts the whole page shows (metrics and chart too), or all."""
     left, __ = st.columns([1, 2])
-    return left.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get, index=None,
-                          placeholder=_("All partners (type to search)"), key="customers_partner")
+    return partner_choice(user, key="customers_partner", placeholder=_("All partners (type to search)"), where=left)
 
 
 def filter_bar(partner_id: int | None, staff: bool) -> Filters:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages.components.customers.details import flash, open_account
 from pages.components.frame import FieldErrors, attempt
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _, fmt
 from partner_model import customers, rules
 from partner_model.models import Role, UserRead
@@ -19,11 +20,11 @@ def may_create(user: UserRead) -> bool:
     return user.role in CREATE_ROLES
 
 
-def create_trial_form(user: UserRead, partner_names: dict[int, str] | None) -> None:
-    """The form; staff (who get `partner_names`) also choose the partner the trial belongs to."""
+def create_trial_form(user: UserRead) -> None:
+    """The form; staff also choose the partner the trial belongs to."""
     with st.expander(_("Create a trial"), icon=":material/add_circle:",
                      expanded=bool(st.session_state.get(EXPANDED_KEY))):
-        if partner_names is not None:
+        if user.is_staff:
             linked = _("A {days}-day trial, linked to the partner you choose.")
         else:
             linked = _("A {days}-day trial, linked to your partner.")
@@ -40,10 +41,9 @@ def create_trial_form(user: UserRead, partner_names: dict[int, str] | None) -> N
                                      accept_new_options=True)
             errors.slot("framework")
             partner_id = None
-            if partner_names is not None:
-                partner_id = st.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get,
-                                          index=None, placeholder=_("Choose the partner (type to search)"),
-                                          key="customers_new_partner")
+            if user.is_staff:
+                partner_id = partner_choice(user, key="customers_new_partner",
+                                            placeholder=_("Choose the partner (type to search)"))
                 errors.slot("partner_id")
             submitted = st.form_submit_button(_("Create the trial"), key="customers_new_submit", type="primary")
         if not submitted:

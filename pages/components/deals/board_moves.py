@@ -16,7 +16,8 @@ from streamlit_sortables import sort_items
 
 from pages.components.deals.board_labels import card_label, drag_header, dropped
 from pages.components.deals.review_labels import md
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.labels import BILLING_OPTION_LABELS, STAGE_LABELS, label
 from pages.components.frame.translate import _, error_text
 from partner_model import deals

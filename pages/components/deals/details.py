@@ -15,8 +15,10 @@ from pages.components.deals.board_columns import CARD_KEY
 from pages.components.deals.board_labels import WHEN, history_frame
 from pages.components.deals.board_moves import flash
 from pages.components.deals.review_labels import DENIAL_REASON_LABELS, md
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
 from partner_model import customers, deals, rules
 from partner_model.errors import DomainError
@@ -202,12 +204,12 @@ def _body(user: UserRead, deal: DealRead, partner: str) -> None:
         st.rerun()  # the whole page, so the dialog closes
 
 
-def details_dialog(user: UserRead, partner_names: dict[int, str]) -> None:
+def details_dialog(user: UserRead) -> None:
     """The open card's dialog; a deal that is gone meanwhile is reported on the page instead."""
     deal_id = st.session_state[CARD_KEY]
     deal, error = attempt(lambda s: deals.get_deal(s, user, deal_id))
     if error is not None:
         show_error(error)
         return
-    partner = partner_names.get(deal.partner_id) or _("Partner #{id}").format(id=deal.partner_id)
+    partner = partner_name(user, deal.partner_id) or _("Partner #{id}").format(id=deal.partner_id)
     st.dialog(deal.company_name, width="large", on_dismiss=_close)(_body)(user, deal, partner)

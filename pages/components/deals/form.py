@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.components.frame import FieldErrors, attempt
+from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _, typed_number
 from partner_model import deals, rules
 from partner_model.errors import DomainError
@@ -66,13 +67,12 @@ def _submit(user: UserRead, staff: bool) -> None:
             state[key] = None if key == FRAMEWORK_KEY else ""
 
 
-def registration_form(user: UserRead, partner_names: dict[int, str] | None) -> None:
-    """The form; staff (who get `partner_names`) also choose the partner they register the deal for."""
+def registration_form(user: UserRead) -> None:
+    """The form; staff also choose the partner they register the deal for."""
     errors = FieldErrors()
-    if partner_names is not None:
-        st.selectbox(_("Partner"), list(partner_names), format_func=partner_names.get, index=None, key=PARTNER_KEY,
-                     placeholder=_("Choose the partner (type to search)"),
-                     help=_("Vendor staff register a deal on a partner's behalf."))
+    if user.is_staff:
+        partner_choice(user, key=PARTNER_KEY, placeholder=_("Choose the partner (type to search)"),
+                       help=_("Vendor staff register a deal on a partner's behalf."))
         errors.slot("partner_id")
     st.text_input(_("Contact name"), key=NAME_KEY, max_chars=200, autocomplete="off",
                   help=_("The customer's contact person, never your own name."))
@@ -97,7 +97,7 @@ def registration_form(user: UserRead, partner_names: dict[int, str] | None) -> N
                  placeholder=_("Optional: what the customer needs, next steps"))
     errors.slot("note")
     st.button(_("Register the deal"), key=SUBMIT_KEY, type="primary", icon=":material/add_business:",
-              on_click=_submit, args=(user, partner_names is not None))
+              on_click=_submit, args=(user, user.is_staff))
     error: DomainError | None = st.session_state.get(ERROR_KEY)
     if error is not None:
         errors.show(error)

@@ -21,7 +21,8 @@ from pages.components.deals.review_labels import (
     waiting,
     when,
 )
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.labels import label
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
 from partner_model import deals

@@ -1,4 +1,4 @@
-"""The engine, one short-lived session per action, and how a DomainError reaches the screen.
+"""The engine and one short-lived session per action (errors.py shows what an action refused).
 
 Never keep a session in st.session_state or a cache: only the engine (a pool) is cached.
 """
@@ -52,25 +52,3 @@ def attempt(action: Callable[[Any], T]) -> tuple[T | None, DomainError | None]:
             return action(s), None
     except DomainError as error:
         return None, error
-
-
-def show_error(error: DomainError, where: Any = None) -> None:
-    """Show a domain error in the reader's language: its message is meant for the user."""
-    from pages.components.frame.translate import error_text
-
-    (where or st).error(error_text(error), icon=":material/error:")
-
-
-class FieldErrors:
-    """Placeholders under form fields, so a ValidationError appears next to the field it names."""
-
-    def __init__(self) -> None:
-        self._slots: dict[str, Any] = {}
-
-    def slot(self, field: str) -> None:
-        """Reserve the place under the input just drawn for `field`'s error."""
-        self._slots[field] = st.empty()
-
-    def show(self, error: DomainError) -> None:
-        target = self._slots.get(getattr(error, "field", None) or "")
-        show_error(error, target)

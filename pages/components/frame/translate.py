@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 from babel.numbers import NumberFormatError, parse_decimal
 
+from pages.components.frame.data import attempt
 from partner_model import i18n, users
 from partner_model.errors import N_, DomainError
 from partner_model.models import UserRead
@@ -113,8 +114,6 @@ def remember_user_language(user: UserRead | None) -> None:
 
 
 def _save(user: UserRead, lang: str) -> str | None:
-    from pages.components.frame.data import attempt
-
     saved, error = attempt(lambda s: users.set_language(s, user, lang))
     return lang if error is None and saved is not None else user.language
 

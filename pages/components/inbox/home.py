@@ -10,10 +10,11 @@ import streamlit as st
 from babel.numbers import format_decimal
 
 from pages.components.frame.access import PAGES
-from pages.components.frame.data import attempt, show_error
+from pages.components.frame.data import attempt
+from pages.components.frame.errors import show_error
 from pages.components.frame.labels import STAGE_LABELS, label
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import commissions, customers, deals, pipeline, rules
+from partner_model import commission_queries, commissions, customers, deals, pipeline, rules
 from partner_model.models import UserRead
 
 LIST_LIMIT = 50  # a summary counts up to this many rows, then says "50+"
@@ -81,25 +82,26 @@ def pending_deals(user: UserRead) -> None:
     _tile(_("Deals pending review"), fmt().number(count), "deal_board", _("Open the deal board"), detail)
 
 
-def _week_money(lines: pd.DataFrame) -> tuple[str, str]:
-    """(the week's commission in all, what is payable and what is netted) per currency, from week_totals."""
-    if lines.empty:
+def _week_money(totals: pd.DataFrame) -> tuple[str, str]:
+    """(the week's commission in all, what is payable and what is netted) per currency, from the week's totals."""
+    count = int(totals["lines"].sum())
+    if not count:
         return _zero(), _("No commission lines yet.")
-    totals = commissions.week_totals(lines)
+    totals = commission_queries.currency_totals(totals)
     payable = {r.currency: r.payable for r in totals.itertuples()}
     netted = {r.currency: r.netted for r in totals.itertuples()}
     both = {c: payable.get(c, Decimal("0.00")) + netted.get(c, Decimal("0.00")) for c in {*payable, *netted}}
     split = ngettext("{count} line: payable {payable}, netted on invoices {netted}",
-                     "{count} lines: payable {payable}, netted on invoices {netted}", len(lines))
-    return money(both), split.format(count=fmt().number(len(lines)), payable=money(payable), netted=money(netted))
+                     "{count} lines: payable {payable}, netted on invoices {netted}", count)
+    return money(both), split.format(count=fmt().number(count), payable=money(payable), netted=money(netted))
 
 
 def commission_this_week(user: UserRead, today: dt.date) -> None:
     week = rules.iso_week(today)
-    lines = _run(lambda s: commissions.week_lines(s, user, week))
-    if lines is None:
+    totals = _run(lambda s: commission_queries.week_partner_totals(s, user, week))
+    if totals is None:
         return
-    total, split = _week_money(lines)
+    total, split = _week_money(totals)
     _tile(_("Commission this week ({week})").format(week=week), total, "commissions", _("Open commissions"), split)
 
 
@@ -134,13 +136,13 @@ def open_week(user: UserRead, today: dt.date) -> None:
     """The first week finance has not approved, from this one on, and its commission."""
     def read(s):  # type: ignore[no-untyped-def]
         week = commissions.next_open_week(s, rules.iso_week(today))
-        return week, commissions.week_lines(s, user, week)
+        return week, commission_queries.week_partner_totals(s, user, week)
 
     result = _run(read)
     if result is None:
         return
-    week, lines = result
-    total, split = _week_money(lines)
+    week, totals = result
+    total, split = _week_money(totals)
     _tile(_("Open week {week}").format(week=week), total, "commissions", _("Review the week"), split)
 
 

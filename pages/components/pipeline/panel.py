@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.frame.labels import STAGE_LABELS, label
+from pages.components.frame.partner_picker import partner_choice, partner_name
 from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import rules
 from partner_model.models import Stage, UserRead
@@ -15,16 +16,15 @@ from partner_model.models import Stage, UserRead
 PARTNER_KEY = "pipeline_partner"
 
 
-def partner_filter(user: UserRead, names: dict[int, str]) -> int | None:
+def partner_filter(user: UserRead) -> int | None:
     """Staff choose a partner or all; a partner's users see their own partner's pipeline only."""
     if user.partner_id is not None:
-        partner = names.get(user.partner_id)
+        partner = partner_name(user, user.partner_id)
         st.caption(_("Your deals at {partner} (denied deals left out).").format(partner=partner) if partner
                    else _("Your partner's deals (denied deals left out)."))
         return user.partner_id
-    partner_texts = {None: _("All partners"), **names}
-    return st.selectbox(_("Partner"), list(partner_texts), key=PARTNER_KEY, format_func=partner_texts.__getitem__,
-                        help=_("Every figure below is for this partner, or for the whole program."))
+    return partner_choice(user, key=PARTNER_KEY, everyone=_("All partners"),
+                          help=_("Every figure below is for this partner, or for the whole program."))
 
 
 def _percent(share: float | None) -> str:

@@ -1,0 +1,61 @@
+"""A deal as services read and record it: fetched for an actor (version-checked), its read model, and the
+history events and notes every change writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from partner_model import rules, versioning
+from partner_model.access import Actor, check_owns
+from partner_model.errors import N_, Conflict, NotFound
+from partner_model.models import (
+    Deal,
+    DealEvent,
+    DealNote,
+    DealRead,
+    utcnow,
+)
+
+
+def read(deal: Deal) -> DealRead:
+    data = deal.model_dump()
+    data["value"] = rules.from_cents(deal.value_cents)
+    return DealRead.model_validate(data)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _now(today: dt.date | None) -> dt.datetime:
+    """The current instant, moved onto `today` when a test or import gives one."""
+    now = utcnow()
+    return now if today is None else dt.datetime.combine(today, now.timetz())
+
+
+def _event(session: Session, deal: Deal, actor: Actor, kind: str, from_value: object, to_value: object,
+           at: dt.datetime) -> None:
+    def text(value: object) -> str | None:
+        return None if value is None else str(getattr(value, "value", value))[:2000]
+
+    session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=at, kind=kind,
+                          from_value=text(from_value), to_value=text(to_value)))
+
+
+def _note(session: Session, deal: Deal, actor: Actor, body: str, at: dt.datetime) -> DealNote:
+    note = DealNote(deal_id=deal.id, author_id=actor.id, at=at, body=body)
+    session.add(note)
+    _event(session, deal, actor, "note", None, body[:200], at)
+    return note
+
+
+def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: int | None = None) -> Deal:
+    deal = session.get(Deal, deal_id, populate_existing=True)  # fresh, not what this session saw earlier
+    if deal is None:
+        raise NotFound(N_("Deal not found."))
+    check_owns(actor, deal.partner_id, "Deal")
+    if expected_version is not None and deal.version != expected_version:
+        raise Conflict(versioning.CHANGED_MEANWHILE)
+    return deal
