@@ -1,6 +1,8 @@
-"""The entry and home page: the sign-in form when signed out, the user's own summary when signed in.
+"""The entry and home page: the sign-in form when signed out, the user's own summary when signed in (or, while
+their password no longer meets the password rule, the form to choose a new one).
 
-Run with `streamlit run dashboard.py`. Pages live in pages/ (Streamlit's page discovery); each guards itself.
+Served by `streamlit run app.py` (st.App: this page plus the sign-in cookie routes); AppTest runs this file.
+Pages live in pages/ (Streamlit's page discovery); each guards itself.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from pages.components.frame import attempt, auth, page_frame, show_error
+from pages.components.frame.change_password import change_password_form, password_changed_notice
 from pages.components.frame.guard import APP_NAME, open_next_page
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.translate import _, fmt
@@ -61,6 +64,7 @@ def single_sign_on() -> None:
 
 def signed_in_home(user: UserRead) -> None:
     st.title(_("Welcome, {name}").format(name=user.name))
+    password_changed_notice()
     who = label(ROLE_LABELS, user.role)
     if user.partner_id is not None:
         partner, error = attempt(lambda s: partners.get_partner(s, user, user.partner_id))
@@ -76,5 +80,7 @@ def signed_in_home(user: UserRead) -> None:
 user = page_frame("home")
 if user is None:
     sign_in_form()
+elif user.must_change_password:
+    change_password_form(user)
 else:
     signed_in_home(user)

@@ -6,8 +6,6 @@ managers read the review and the reports. Only finance and admin approve weeks a
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from pages.components.commissions import review
@@ -16,7 +14,7 @@ from pages.components.commissions.statements import staff_partner_pick, statemen
 from pages.components.commissions.tables import line_counts, lines_table, show_table, totals_table
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.translate import N_, _
-from partner_model import commission_queries, commissions, rules
+from partner_model import clock, commission_queries, commissions, rules
 from partner_model.models import UserRead
 
 user = guard("commissions")
@@ -84,7 +82,7 @@ def statements_tab(user: UserRead, this_week: str, open_week: str) -> None:
     statement(user, partner_id, week)
 
 
-today = dt.date.today()
+today = clock.today()
 this_week = rules.iso_week(today)
 open_week, error = attempt(lambda s: commissions.next_open_week(s, this_week))
 st.title(_("Commissions"))

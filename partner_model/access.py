@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from partner_model.errors import N_, Conflict, NotFound, PermissionDenied
-from partner_model.models import AuditEvent, Role, UserRead, utcnow
+from partner_model.models import AuditEvent, Role, User, UserRead, utcnow
 from partner_model.rules import STAFF_ROLES
 
 Actor = UserRead
@@ -51,7 +51,33 @@ NOT_FOUND: dict[str, str] = {
     "Customer": N_("Customer not found."),
     "Deal": N_("Deal not found."),
     "Partner": N_("Partner not found."),
+    "User": N_("User not found."),
+    "Attention item": N_("Attention item not found."),
 }
+
+
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses anything larger
+
+
+def row_id(value: object, what: str) -> int:
+    """`value` as a row id, or NotFound when it cannot be one (not an integer, a bool, 0 or less, past the column's
+    range), so a bad id from a URL or an API is "not found", never a database error. `what` is a key of NOT_FOUND."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ROW_ID:
+        if what in NOT_FOUND:
+            raise NotFound(NOT_FOUND[what])
+        raise NotFound(N_("{what} not found."), what=what)
+    return value
+
+
+def current_actor(session: Session, actor: Actor) -> Actor:
+    """The acting user as they are now, re-read from the database: a deactivated user (or one that is gone) is
+    refused, and a changed role or partner applies at once. Raises PermissionDenied."""
+    user = session.get(User, actor.id, populate_existing=True) if isinstance(actor.id, int) else None
+    if user is None or not user.active:
+        raise PermissionDenied(N_("Your user is no longer active: sign in again or ask an admin."))
+    return UserRead.model_validate(user, from_attributes=True)
 
 
 def require_role(actor: Actor, roles: Iterable[Role], action: str) -> None:
@@ -98,6 +124,8 @@ def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: 
 def write_service(function: Callable[P, T]) -> Callable[P, T]:
     """A service that raises has written nothing: roll back whatever it staged, in the caller's session too.
 
+    The acting user (the argument after the session, or `actor=`) is re-read first (current_actor).
+
     A unique-constraint race (two people creating the same domain at once) becomes a Conflict.
     """
 
@@ -105,6 +133,11 @@ def write_service(function: Callable[P, T]) -> Callable[P, T]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         session = args[0]
         try:
+            # The actor is who they are now: every write re-reads the acting user.
+            if len(args) > 1 and isinstance(args[1], UserRead):
+                args = (args[0], current_actor(session, args[1]), *args[2:])  # type: ignore[assignment]
+            if isinstance(kwargs.get("actor"), UserRead):
+                kwargs["actor"] = current_actor(session, kwargs["actor"])  # type: ignore[index]
             return function(*args, **kwargs)
         except IntegrityError:
             session.rollback()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fpdf import FPDF
 from sqlmodel import Session
 
-from partner_model import i18n, rules
+from partner_model import clock, exports, i18n, pdf_fonts, rules
 from partner_model.access import Actor, require_role, scope_partner
 from partner_model.commission_queries import week_partner_totals
 from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query
@@ -26,7 +26,7 @@ L, P = CommissionLine.__table__.c, Partner.__table__.c
 
 
 def _weeks(weeks: int, today: dt.date | None) -> list[str]:
-    return rules.weeks_back(rules.iso_week(today or dt.date.today()), weeks)
+    return rules.weeks_back(rules.iso_week(today or clock.today()), weeks)
 
 
 def _grouped(session: Session, actor: Actor, keys: list[Any], labels: list[str], partner_id: int | None,
@@ -84,7 +84,7 @@ def year_to_date(session: Session, actor: Actor, *, partner_id: int | None = Non
                  today: dt.date | None = None) -> pd.DataFrame:
     """A partner's commission lines from the first ISO week of this year to this week."""
     require_role(actor, READER_ROLES, "see commissions")
-    today = today or dt.date.today()
+    today = today or clock.today()
     first, last = f"{today.isocalendar()[0]}-W01", rules.iso_week(today)
     scoped = scope_partner(actor, partner_id)
     query = lines_query(actor, scoped).where(L.week >= first, L.week <= last).order_by(L.week, L.id)
@@ -147,27 +147,23 @@ CSV_HEADINGS = {
     # partner for a via-partner deal.
     "partner_invoice": N_("partner_invoice"),
 }
-AMOUNT_COLUMNS = ("value", "rate", "commission", "partner_invoice")
 
 
 def statement_csv(lines: pd.DataFrame, *, language: str = "en") -> bytes:
     """The lines as CSV for a spreadsheet, headings and words in `language`; amounts written exactly as their
     decimals (not grouped, so they stay numbers). Where the language writes a decimal comma the amounts have
     one and the columns are separated by semicolons (what spreadsheets there expect); outside English the file
-    starts with a UTF-8 byte order mark, so spreadsheets read its letters right."""
+    starts with a UTF-8 byte order mark, so spreadsheets read its letters right. Written by the shared export
+    writer: no text cell (a company or partner name) can run as a spreadsheet formula."""
     gettext = i18n.translations(language).gettext
     decimal = i18n.Formats(language).locale.number_symbols["latn"]["decimal"]
     frame = lines.loc[:, list(LINE_COLUMNS)].copy()
     frame["adjusts_line_id"] = frame["adjusts_line_id"].astype("Int64")  # a line number, never "7.0"
     for column in ("kind", "billing_option", "direction"):
         frame[column] = frame[column].map(lambda v: gettext(WORDS[v]) if v in WORDS else v)
-    if decimal != ".":
-        for column in AMOUNT_COLUMNS:
-            frame[column] = frame[column].map(lambda v: "" if v is None or pd.isna(v) else
-                                              str(v).replace(".", decimal))
     frame = frame.rename(columns={column: gettext(heading) for column, heading in CSV_HEADINGS.items()})
-    text = frame.to_csv(index=False, sep=";" if decimal == "," else ",")
-    return text.encode("utf-8" if language == i18n.DEFAULT_LANGUAGE else "utf-8-sig")
+    return exports.csv_bytes(frame, sep=";" if decimal == "," else ",", decimal=decimal,
+                             bom=language != i18n.DEFAULT_LANGUAGE)
 
 
 STATEMENT_HEADERS = (N_("Deal"), N_("Company"), N_("Kind"), N_("Billing"), N_("Value"), N_("Rate"), N_("Commission"),
@@ -183,62 +179,69 @@ TOTALS_ALIGN = "LRRR"
 def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: pd.DataFrame, *,
                   language: str = "en") -> bytes:
     """A one-document PDF statement with the partner's billing information, its lines and totals, written in
-    `language`: headings and words translated, money, rates and the week's dates in its locale formats."""
+    `language`: headings and words translated, money, rates and the week's dates in its locale formats. Names
+    and addresses show in whatever script they are written (embedded Unicode fonts, see `pdf_fonts`)."""
     gettext = i18n.translations(language).gettext
     formats = i18n.Formats(language)
+    title = gettext("Commission statement {week}").format(week=week)
+    details = [formats.week(week),
+               gettext("Partner: {name}").format(name=partner.legal_name or partner.name),
+               gettext("VAT id: {vat_id}").format(vat_id=partner.vat_id or "-"),
+               gettext("Billing email: {email}").format(email=partner.billing_email or "-"),
+               gettext("Address: {address}").format(address=partner.address or "-")]
+    headers = [gettext(h) for h in STATEMENT_HEADERS]
+    rows = [(str(line.deal_id), str(line.company_name)[:40], gettext(WORDS[line.kind]),
+             gettext(WORDS[line.billing_option]), formats.money(line.value, line.currency),
+             formats.percent(line.rate, decimals=2), formats.money(line.commission, line.currency),
+             gettext(WORDS[line.direction])) for line in lines.itertuples()]
+    nothing = gettext("No commission lines this week.")
+    total_headers = [gettext(h) for h in TOTALS_HEADERS]
+    total_rows = [(total.currency, formats.money(total.payable, total.currency),
+                   formats.money(total.netted, total.currency), formats.money(total.partner_invoice, total.currency))
+                  for total in totals.itertuples()]
+    texts = [_pdf_text(text) for text in (title, *details, *headers, nothing, *total_headers,
+                                          *(cell for row in (*rows, *total_rows) for cell in row))]
+
     pdf = FPDF(orientation="landscape")
-    # The core fonts are declared WinAnsiEncoding: cp1252 is Latin-1 plus the en dash, euro sign and quotes.
-    pdf.core_fonts_encoding = "cp1252"
+    font = pdf_fonts.embed_fonts(pdf, texts)
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _pdf_text(gettext("Commission statement {week}").format(week=week)), new_x="LMARGIN",
-             new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 6, _pdf_text(formats.week(week)), new_x="LMARGIN", new_y="NEXT")
-    for text in (gettext("Partner: {name}").format(name=partner.legal_name or partner.name),
-                 gettext("VAT id: {vat_id}").format(vat_id=partner.vat_id or "-"),
-                 gettext("Billing email: {email}").format(email=partner.billing_email or "-"),
-                 gettext("Address: {address}").format(address=partner.address or "-")):
+    pdf.set_font(font, "B", 16)
+    pdf.cell(0, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, size=10)
+    for text in details:
         pdf.cell(0, 6, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    _header_row(pdf, [gettext(h) for h in STATEMENT_HEADERS], STATEMENT_WIDTHS)
-    pdf.set_font("Helvetica", size=9)
-    for line in lines.itertuples():
-        cells = (str(line.deal_id), str(line.company_name)[:40], gettext(WORDS[line.kind]),
-                 gettext(WORDS[line.billing_option]), formats.money(line.value, line.currency),
-                 formats.percent(line.rate, decimals=2), formats.money(line.commission, line.currency),
-                 gettext(WORDS[line.direction]))
+    _header_row(pdf, font, headers, STATEMENT_WIDTHS)
+    for cells in rows:
         for cell, width, align in zip(cells, STATEMENT_WIDTHS, STATEMENT_ALIGN, strict=True):
             pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
         pdf.ln()
     pdf.ln(4)
     if lines.empty:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, _pdf_text(gettext("No commission lines this week.")), new_x="LMARGIN", new_y="NEXT")
-    if not totals.empty:
-        _header_row(pdf, [gettext(h) for h in TOTALS_HEADERS], TOTALS_WIDTHS)
-        pdf.set_font("Helvetica", "B", 9)
-        for total in totals.itertuples():
-            cells = (total.currency, formats.money(total.payable, total.currency),
-                     formats.money(total.netted, total.currency), formats.money(total.partner_invoice, total.currency))
+        pdf.set_font(font, "B", 10)
+        pdf.cell(0, 6, _pdf_text(nothing), new_x="LMARGIN", new_y="NEXT")
+    if total_rows:
+        _header_row(pdf, font, total_headers, TOTALS_WIDTHS)
+        pdf.set_font(font, "B", 9)
+        for cells in total_rows:
             for cell, width, align in zip(cells, TOTALS_WIDTHS, TOTALS_ALIGN, strict=True):
                 pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
             pdf.ln()
     return bytes(pdf.output())
 
 
-def _header_row(pdf: FPDF, headers: list[str], widths: tuple[int, ...]) -> None:
+def _header_row(pdf: FPDF, font: str, headers: list[str], widths: tuple[int, ...]) -> None:
     """Bold headings, each made smaller where a language's word is wider than its column."""
     for header, width in zip(headers, widths, strict=True):
         text, size = _pdf_text(header), 9.0
-        pdf.set_font("Helvetica", "B", size)
+        pdf.set_font(font, "B", size)
         while size > 6 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
             size -= 0.5
-            pdf.set_font("Helvetica", "B", size)
+            pdf.set_font(font, "B", size)
         pdf.cell(width, 7, _fit(pdf, text, width), border=1)
     pdf.ln()
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(font, size=9)
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
@@ -251,28 +254,16 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return text + "\u2026"
 
 
-# Characters Babel writes in numbers and dates that the core fonts lack: the narrow no-break space (grouping in
-# some locales), thin spaces around an en dash in date ranges, and the minus sign.
+# Spaces and dashes Babel writes in numbers and dates, made their plain kin so the PDF's text reads, searches
+# and copies as typed: the narrow no-break space (grouping in some locales) and the figure space become a
+# no-break space, thin spaces around an en dash in date ranges a space, the minus sign and the non-breaking
+# hyphen a hyphen-minus (a spreadsheet reads "-800" pasted from the PDF as a number); soft hyphens go.
 _PDF_REPLACEMENTS = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u200a": " ", "\u2007": "\u00a0",
                                    "\u2212": "-", "\u2011": "-", "\u00ad": ""})
 
 
 def _pdf_text(text: str) -> str:
-    """`text` in the characters of the PDF's core fonts (cp1252: every Nordic, German and Dutch letter, the euro
-    sign, dashes and quotes). Other spaces and minus signs become their plain kin; a letter outside cp1252
-    loses its accent when it has one (ł stays no letter: "?")."""
-    text = text.translate(_PDF_REPLACEMENTS)
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char)[:1]
-            out.append(base if base and base != char and base.isascii() else "?")
-    return "".join(out)
+    """`text` as the PDF shows it: composed (NFC: a letter typed with a separate accent is one character) and
+    with Babel's special spaces and minus signs made plain. Every other character is kept: the embedded fonts
+    have it."""
+    return unicodedata.normalize("NFC", text).translate(_PDF_REPLACEMENTS)

@@ -8,13 +8,14 @@ line plus, where the deal still earns commission, a new adjustment line naming t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import rules, versioning
-from partner_model.access import Actor, is_staff, require_role, write_service
+from partner_model import clock, db, rules, versioning
+from partner_model.access import Actor, is_staff, require_role, row_id, write_service
 from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
     CommissionLine,
@@ -35,6 +36,8 @@ LINE_COLUMNS = (
     "line_id", "week", "deal_id", "partner_id", "partner_name", "company_name", "kind", "adjusts_line_id",
     "billing_option", "direction", "value", "currency", "rate", "commission", "partner_invoice",
 )
+WEEKS_LOCK = "commission_weeks"  # approve_week and every line write serialize on it
+FINANCE_ROLES = {Role.finance, Role.admin}
 READER_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.finance, Role.admin}
 
 
@@ -73,7 +76,9 @@ def sync_deal(session: Session, deal: Deal, today: dt.date) -> None:
     """Bring a deal's commission lines in step with the deal; the caller commits.
 
     Lines in open weeks are rewritten freely; approved lines are only ever reversed in a later open week.
+    Runs serialized with approve_week, so no line is ever written into a week after its approval.
     """
+    db.serialize(session, WEEKS_LOCK)
     lines = session.exec(select(CommissionLine).where(CommissionLine.deal_id == deal.id)
                          .order_by(CommissionLine.id)).all()
     reversed_ids = {line.adjusts_line_id for line in lines if line.kind == LineKind.reversal}
@@ -169,20 +174,48 @@ def week_state(session: Session, week: str) -> CommissionWeek:
     return session.get(CommissionWeek, week) or CommissionWeek(week=week, state=WeekState.open)
 
 
+def week_version(session: Session, actor: Actor, week: str) -> str:
+    """A fingerprint of the week's lines and state: it changes whenever any line of the week is created, changed
+    or withdrawn, or the week is approved. The review page passes the one it showed to approve_week.
+
+    Raises PermissionDenied (not finance or admin), ValidationError (week).
+    """
+    require_role(actor, FINANCE_ROLES, "approve commission weeks")
+    week = rules.week_label(week)
+    rows = session.execute(sa.select(L.id, L.partner_id, L.deal_id, L.kind, L.billing_option, L.direction,
+                                     L.value_cents, L.currency, L.rate_bp, L.commission_cents)
+                           .where(L.week == week).order_by(L.id)).all()
+    digest = hashlib.sha256(week_state(session, week).state.value.encode())
+    for row in rows:
+        digest.update(repr(tuple(getattr(v, "value", v) for v in row)).encode())
+    return f"{len(rows)}-{digest.hexdigest()[:16]}"
+
+
+WEEK_CHANGED = N_("The lines of week {week} changed since you read them: review them again before approving.")
+
+
 @write_service
-def approve_week(session: Session, actor: Actor, week: str, *, today: dt.date | None = None) -> None:
+def approve_week(
+    session: Session, actor: Actor, week: str, *, expected_version: str | None = None, today: dt.date | None = None
+) -> None:
     """Finance approves a week: it is locked, and later changes go to the next open week.
 
+    Approve what was seen: `expected_version` is the week_version of the lines the approver read; a different
+    one now (a line created, changed or withdrawn meanwhile) is refused. Approval and line writes are serialized,
+    so no line lands inside the week after it is approved, under any interleaving.
     Raises PermissionDenied (not finance or admin), ValidationError (week malformed or not started yet),
-    Conflict (already approved).
+    Conflict (already approved, or the lines changed since `expected_version`).
     """
-    require_role(actor, {Role.finance, Role.admin}, "approve commission weeks")
+    require_role(actor, FINANCE_ROLES, "approve commission weeks")
     week = rules.week_label(week)
-    if rules.week_monday(week) > (today or dt.date.today()):
+    if rules.week_monday(week) > (today or clock.today()):
         raise ValidationError("week", N_("Week {week} has not started yet: it cannot be approved."), week=week)
-    row = session.get(CommissionWeek, week)
+    db.serialize(session, WEEKS_LOCK)
+    row = session.get(CommissionWeek, week, populate_existing=True)
     if row is not None and row.state == WeekState.approved:
         raise Conflict(N_("Week {week} was already approved."), week=week)
+    if expected_version is not None and week_version(session, actor, week) != expected_version:
+        raise Conflict(WEEK_CHANGED, week=week)
     if row is None:
         row = CommissionWeek(week=week)
         session.add(row)
@@ -197,12 +230,12 @@ def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     Approved weeks never change. Raises PermissionDenied, NotFound, Conflict (nothing to reverse).
     """
     require_role(actor, {Role.finance, Role.admin}, "reverse commissions")
-    deal = session.get(Deal, deal_id, populate_existing=True)
+    deal = session.get(Deal, row_id(deal_id, "Deal"), populate_existing=True)
     if deal is None:
         raise NotFound(N_("Deal not found."))
     if deal.stage != Stage.closed_won or deal.clawed_back_on is not None:
         raise Conflict(N_("Only a won deal whose commission stands can be reversed."))
-    today = today or dt.date.today()
+    today = today or clock.today()
     deal.clawed_back_on = today
     versioning.claim(session, deal)
     session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=utcnow(), kind="clawback",

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import rules
+from partner_model import clock, rules
 from partner_model.models import AccountState, ActivityEvent, AppState, Customer
 
 C = Customer.__table__.c
@@ -87,11 +87,7 @@ def next_renewal(subscription_started_on: dt.date | None, today: dt.date) -> dt.
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _stale(session: Session, key: str, today: dt.date) -> AppState | None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import rules, text_search
-from partner_model.access import Actor, check_owns, is_staff, scope_partner
+from partner_model.access import Actor, check_owns, is_staff, row_id, scope_partner
 from partner_model.customer_derived import (
     _dialect,
     _renewal_sort,
@@ -213,7 +213,7 @@ def accounts_by_state_and_framework(
 
 
 def _customer_for(session: Session, actor: Actor, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+    customer = session.get(Customer, row_id(customer_id, "Customer"))
     if customer is None:
         raise NotFound(N_("Customer not found."))
     check_owns(actor, customer.partner_id, "Customer")

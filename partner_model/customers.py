@@ -10,8 +10,8 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import rules
-from partner_model.access import Actor, is_staff, require_role, scope_partner, write_service
+from partner_model import clock, identity, registrations, rules
+from partner_model.access import Actor, is_staff, require_role, row_id, scope_partner, write_service
 from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
     ACTIVITY_COUNTS_KEY,
     DERIVED_KEY,
@@ -51,13 +51,13 @@ from partner_model.models import (
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 @write_service
 def record_activity(session: Session, customer_id: int, *, occurred_on: dt.date, kind: str = "task") -> None:
     """Store one activity of a customer's users (imports call this) and keep the account's counters right."""
-    customer = session.get(Customer, customer_id)
+    customer = session.get(Customer, row_id(customer_id, "Customer"))
     if customer is None:
         raise NotFound(N_("Customer not found."))
     kind_text = rules.clean_text(kind, "kind", N_("Activity kind"), max_length=40)
@@ -93,7 +93,7 @@ def add_attention_item(
 @write_service
 def resolve_attention_item(session: Session, actor: Actor, item_id: int, *, today: dt.date | None = None) -> None:
     """Close a stored attention item. Raises NotFound, Conflict (already resolved)."""
-    item = session.get(AttentionItem, item_id)
+    item = session.get(AttentionItem, row_id(item_id, "Attention item"))
     if item is None:
         raise NotFound(N_("Attention item not found."))
     customer = _customer_for(session, actor, item.customer_id)
@@ -121,9 +121,14 @@ def new_trial(
     if rules.is_free_mail(domain_text):
         raise ValidationError(f"{field_prefix}domain", N_("{domain} is a free-mail domain, not a company's."),
                               domain=domain_text)
-    if session.exec(select(Customer.id).where(Customer.domain == domain_text)).first() is not None:
+    existing = session.exec(select(Customer.domain).where(Customer.domain.in_(
+        identity.parent_domains(domain_text)))).first()
+    if existing is not None:  # the domain, or a domain it is a subdomain of: one customer
         raise AlreadyExists(f"{field_prefix}domain", N_("The domain {domain} already has a customer account."),
-                            domain=domain_text)
+                            domain=existing)
+    if registrations.holder(session, domain_text, partner_id, today) is not None:
+        raise AlreadyExists(f"{field_prefix}domain", N_("{domain} is protected for another partner's accepted "
+                                                        "registration."), domain=domain_text)
     customer = Customer(
         name=name, domain=domain_text, partner_id=partner_id, framework=framework_text,
         trial_started_on=today, trial_ends_on=rules.trial_end(today),

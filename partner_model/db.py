@@ -38,7 +38,9 @@ def make_engine(url: str | None = None) -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    # Timestamps are UTC whatever the server's own TimeZone: PostgreSQL casts an aware datetime into a
+    # "timestamp without time zone" column through the session's zone.
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -47,6 +49,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; searches fold Ä/ä, Ö/ö, Å/å, Ü/ü as PostgreSQL's lower() does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def serialize(session: Session, name: str) -> None:
+    """Make the rest of this transaction run alone among transactions that serialize on `name`.
+
+    PostgreSQL: a transaction-scoped advisory lock on the name. SQLite: the database's write lock, taken by a
+    write now (every SQLite writer is serialized once it writes), so the reads that follow see the latest commit.
+    Call it before reading what a decision depends on; the lock ends with the commit or rollback.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+    else:
+        session.execute(sa.text("INSERT INTO app_state (key, value) VALUES ('write_lock', :name) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"name": name[:200]})
 
 
 @contextmanager

@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, rules, versioning
+from partner_model import commissions, customers, identity, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, write_service
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read
 from partner_model.errors import N_, ValidationError
@@ -29,8 +29,10 @@ DEFAULT_FRAMEWORK = rules.FRAMEWORKS[0]
 def _account_for(session: Session, deal: Deal, today: dt.date) -> Customer:
     """The deal's customer account: linked, found by domain (the same partner's), or created as a trial now."""
     customer = session.get(Customer, deal.customer_id) if deal.customer_id else None
-    if customer is None:
-        customer = session.exec(select(Customer).where(Customer.domain == deal.customer_domain)).first()
+    if customer is None:  # one customer identity: the account at the domain or at a domain it belongs to
+        parents = identity.parent_domains(deal.customer_domain)
+        found = session.exec(select(Customer).where(Customer.domain.in_(parents))).all()
+        customer = min(found, key=lambda c: parents.index(c.domain)) if found else None
     if customer is None:
         return customers.new_trial(session, partner_id=deal.partner_id, company_name=deal.company_name,
                                    domain=deal.customer_domain, framework=deal.framework or DEFAULT_FRAMEWORK,

@@ -11,8 +11,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import rules, text_search
-from partner_model.access import Actor, check_owns, require_role, scope_partner
+from partner_model import clock, identity, rules, text_search
+from partner_model.access import Actor, check_owns, require_role, row_id, scope_partner
 from partner_model.errors import N_, NotFound
 from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
 
@@ -41,11 +41,11 @@ class BoardColumn:
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _days(since: dt.datetime | None, today: dt.date) -> int | None:
-    return None if since is None else (today - since.date()).days
+    return None if since is None else (today - clock.local_date(since)).days
 
 
 def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None,
@@ -122,43 +122,56 @@ def board(
 
 
 def _hints(session: Session, deals: list[dict[str, Any]], today: dt.date) -> dict[int, list[str]]:
-    """Hint codes for a page of deals, in four queries whatever the page size."""
-    domains = sorted({d["customer_domain"] for d in deals})
+    """Hint codes for a page of deals, in three queries whatever the page size.
+
+    A customer is its domain and every domain it is a subdomain of (identity.parent_domains); a free-mail domain
+    identifies nobody, so it never yields another partner's deal.
+    """
     hints: dict[int, list[str]] = {d["deal_id"]: [] for d in deals}
     if not deals:
         return hints
+    customer_of = {d["deal_id"]: identity.parent_domains(d["customer_domain"]) for d in deals}
+    domains = sorted({x for d in deals if not rules.is_free_mail(d["customer_domain"])
+                      for x in customer_of[d["deal_id"]]})
     c = Customer.__table__.c
-    accounts = session.execute(sa.select(c.domain, c.id).where(c.domain.in_(domains))).all()
-    account_of = {domain: cid for domain, cid in accounts}
-    others = session.execute(
-        sa.select(D.id, D.partner_id, D.customer_domain).where(
-            D.customer_domain.in_(domains), D.review_status == ReviewStatus.accepted.value,
-            D.stage.in_([s.value for s in rules.OPEN_STAGES]),
-            sa.or_(D.protected_until.is_(None), D.protected_until >= today)),
-    ).all()
-    earlier = session.execute(
-        sa.select(D.id, D.partner_id, D.customer_domain).where(D.customer_domain.in_(domains))).all()
+    account_of = dict(session.execute(sa.select(c.domain, c.id).where(c.domain.in_(domains))).all())
+    known = session.execute(
+        sa.select(D.id, D.partner_id, D.customer_domain, D.review_status, D.stage, D.protected_until)
+        .where(D.customer_domain.in_(domains))).all()
+    open_stages = {s.value for s in rules.OPEN_STAGES}
     for deal in deals:
-        codes = hints[deal["deal_id"]]
-        domain, partner = deal["customer_domain"], deal["partner_id"]
-        if domain in account_of and account_of[domain] != deal.get("customer_id"):
+        codes, deal_id, partner = hints[deal["deal_id"]], deal["deal_id"], deal["partner_id"]
+        same = set(customer_of[deal_id])
+        if any(account_of.get(x) not in (None, deal.get("customer_id")) for x in same):
             codes.append("existing_customer")
-        if any(d == domain and p != partner for _, p, d in others):
+        relatives = [r for r in known if r.customer_domain in same and r.id != deal_id]
+        others = [r for r in relatives if r.partner_id != partner]
+        # another partner's registration that is pending, or accepted, open and still protected
+        if any(_value(r.review_status) == ReviewStatus.pending.value
+               or (_value(r.review_status) == ReviewStatus.accepted.value and _value(r.stage) in open_stages
+                   and (r.protected_until is None or r.protected_until >= today)) for r in others):
             codes.append("other_partner_open_deal")
-        if rules.is_free_mail(domain):
+        contact_domain = str(deal.get("contact_email") or "").rsplit("@", 1)[-1]
+        if rules.is_free_mail(deal["customer_domain"]) or (contact_domain and rules.is_free_mail(contact_domain)):
             codes.append("free_mail")
-        if any(d == domain and p == partner and i < deal["deal_id"] for i, p, d in earlier):
+        if any(r.partner_id == partner and r.id < deal_id for r in relatives):
             codes.append("registered_before")
     return hints
 
 
+def _value(member: object) -> object:
+    return getattr(member, "value", member)
+
+
 def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[str]:
-    """What a reviewer should know: existing_customer, other_partner_open_deal (an accepted, open deal of another
-    partner whose protection has not expired), free_mail, registered_before. Staff only.
+    """What a reviewer should know: existing_customer, other_partner_open_deal (another partner's registration for
+    the customer that is pending review, or accepted, open and still protected), free_mail (the contact's or the customer's domain is free mail), registered_before. Staff only.
+    Raises PermissionDenied, NotFound.
     """
     require_role(actor, rules.STAFF_ROLES, "see review hints")
-    row = session.execute(sa.select(D.id.label("deal_id"), D.partner_id, D.customer_domain, D.customer_id)
-                          .where(D.id == deal_id)).mappings().first()
+    deal_id = row_id(deal_id, "Deal")
+    row = session.execute(sa.select(D.id.label("deal_id"), D.partner_id, D.customer_domain, D.customer_id,
+                                    D.contact_email).where(D.id == deal_id)).mappings().first()
     if row is None:
         raise NotFound(N_("Deal not found."))
     check_owns(actor, row["partner_id"], "Deal")
@@ -187,7 +200,7 @@ def review_queue(
     rows = [dict(r) for r in session.execute(query).mappings().all()]
     hints = _hints(session, rows, today)
     for row in rows:
-        business = rules.business_days_between(row["created_at"].date(), today)
+        business = rules.business_days_between(clock.local_date(row["created_at"]), today)
         row.update(value=rules.from_cents(row.pop("value_cents")), age_days=_days(row["created_at"], today),
                    business_days=business, overdue=business > REVIEW_OVERDUE_BUSINESS_DAYS,
                    hints=hints[row["deal_id"]], stage=getattr(row["stage"], "value", row["stage"]))

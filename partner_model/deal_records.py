@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from partner_model import rules, versioning
-from partner_model.access import Actor, check_owns
+from partner_model import clock, rules, versioning
+from partner_model.access import Actor, check_owns, row_id
 from partner_model.errors import N_, Conflict, NotFound
 from partner_model.models import (
     Deal,
@@ -26,13 +26,17 @@ def read(deal: Deal) -> DealRead:
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _now(today: dt.date | None) -> dt.datetime:
-    """The current instant, moved onto `today` when a test or import gives one."""
+    """The current instant (UTC), moved onto `today` in the business time zone when a test or import gives one,
+    so the instant's business date is `today`."""
     now = utcnow()
-    return now if today is None else dt.datetime.combine(today, now.timetz())
+    if today is None:
+        return now
+    local = now.astimezone(clock.zone())
+    return dt.datetime.combine(today, local.time(), clock.zone()).astimezone(dt.UTC)
 
 
 def _event(session: Session, deal: Deal, actor: Actor, kind: str, from_value: object, to_value: object,
@@ -52,7 +56,8 @@ def _note(session: Session, deal: Deal, actor: Actor, body: str, at: dt.datetime
 
 
 def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: int | None = None) -> Deal:
-    deal = session.get(Deal, deal_id, populate_existing=True)  # fresh, not what this session saw earlier
+    # populate_existing: fresh, not what this session saw earlier
+    deal = session.get(Deal, row_id(deal_id, "Deal"), populate_existing=True)
     if deal is None:
         raise NotFound(N_("Deal not found."))
     check_owns(actor, deal.partner_id, "Deal")

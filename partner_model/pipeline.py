@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import rules
+from partner_model import clock, rules
 from partner_model.access import Actor, require_role, scope_partner
 from partner_model.deal_queries import CARD_COLUMNS, cards_frame
 from partner_model.models import Deal, Partner, ReviewStatus, Role, Stage
@@ -78,7 +78,7 @@ def registrations_per_week(
     session: Session, actor: Actor, *, partner_id: int | None = None, weeks: int = 26, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Deals registered per ISO week over the last `weeks` weeks, zero-filled (counted per day in SQL)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     labels = rules.weeks_back(rules.iso_week(today), weeks)
     start = rules.week_monday(labels[0])
     since = dt.datetime.combine(start, dt.time(), dt.UTC)
@@ -98,13 +98,13 @@ def stale_deals(
     session: Session, actor: Actor, *, partner_id: int | None = None, limit: int = 50, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Open deals that sat in their stage past its limit, longest waiting first: the ones to chase."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     filters = _filters(actor, partner_id)
     overdue = []
     for stage in rules.OPEN_STAGES:
         limit_days = rules.STALE_AFTER_DAYS[stage]
         if limit_days is not None:
-            cutoff = dt.datetime.combine(today - dt.timedelta(days=limit_days), dt.time(), dt.UTC)
+            cutoff = clock.day_start(today - dt.timedelta(days=limit_days))
             overdue.append(sa.and_(D.stage == stage.value, D.stage_entered_at < cutoff))
     if not overdue:
         return pd.DataFrame(columns=list(CARD_COLUMNS))

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from partner_model.errors import N_, ValidationError
 from partner_model.identity import domain, email, is_free_mail, same_domain, same_name  # noqa: F401  (rules API)
 from partner_model.models import AccountState, BillingOption, Direction, ReviewStatus, Role, Stage, Tier
-from partner_model.texts import clean_text  # noqa: F401  (rules API)
+from partner_model.texts import clean_text, is_blank  # noqa: F401  (rules API)
 
 CENT = Decimal("0.01")
 MAX_VALUE = Decimal("1000000000.00")  # a billion a year is a typo, not a deal
@@ -53,7 +53,7 @@ STALE_AFTER_DAYS: dict[Stage, int | None] = {
 
 MAX_LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12  # and hard to guess: partner_model/passwords.py
 
 SIGN_IN_FAILED = N_("Wrong email or password.")
 
@@ -285,7 +285,7 @@ def check_move(
             )
         if billing_option is None:
             raise ValidationError("billing_option", N_("Choose a billing option to close the deal as won."))
-    if target == Stage.closed_lost and not (note and note.strip()):
+    if target == Stage.closed_lost and is_blank(note):
         raise ValidationError("note", N_("Add a note that helps reassess the deal later to close it as lost."))
 
 

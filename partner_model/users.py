@@ -1,4 +1,9 @@
-"""Users, roles, password hashing (argon2), sign-in with lockout, and the Actor services receive."""
+"""Users, roles, password hashing (argon2), sign-in with lockout, and the Actor services receive.
+
+A password change or reset, a role or partner change and a deactivation end the user's sign-in sessions
+(sign_in_sessions.end_all) in the same transaction. Sign-in costs one argon2 verification whatever the email's
+state (unknown, inactive, locked, wrong or right password), so its time tells nothing about which emails exist.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
-from partner_model import rules
-from partner_model.access import Actor, audit, require_role, write_service
+from partner_model import passwords, rules, sign_in_sessions
+from partner_model.access import Actor, audit, require_role, row_id, write_service
 from partner_model.errors import N_, AlreadyExists, AuthError, NotFound, ValidationError
 from partner_model.i18n import LANGUAGES
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
@@ -25,13 +30,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _password(value: object) -> str:
-    if not isinstance(value, str) or len(value) < rules.MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", N_("Password must be at least {count} characters."),
-                              count=rules.MIN_PASSWORD_LENGTH)
-    if len(value) > 200:
-        raise ValidationError("password", N_("Password must be at most 200 characters."))
-    return value
+def _password(value: object, *about: str | None) -> str:
+    """A new password that passes the rule (passwords.check), judged knowing the user's email and name (`about`).
+    Raises ValidationError on field "password"."""
+    return passwords.check(value, passwords.user_inputs(*about))
 
 
 def _read(user: User) -> UserRead:
@@ -82,7 +84,7 @@ def create_user(
         name=name_text,
         role=role,
         partner_id=partner_id,
-        password_hash=hash_password(_password(password)),
+        password_hash=hash_password(_password(password, address, name_text)),
         language=language,
     )
     session.add(user)
@@ -93,7 +95,11 @@ def create_user(
 
 
 def get_user(session: Session, user_id: int) -> UserRead | None:
-    user = session.get(User, user_id)
+    """The active user with this id, else None (also for an id that cannot be one)."""
+    try:
+        user = session.get(User, row_id(user_id, "User"))
+    except NotFound:
+        return None
     return _read(user) if user is not None and user.active else None
 
 
@@ -140,6 +146,8 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
         raise AuthError(rules.SIGN_IN_FAILED)
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
+        # Verified and ignored: a locked account answers as slowly as any other, or its speed would give it away.
+        _hasher_verify(user.password_hash, password)
         audit(session, "sign_in_failed", actor_id=user.id, subject=address, detail="locked", at=now)
         session.commit()
         raise _locked(locked_until)
@@ -157,6 +165,8 @@ def sign_in(session: Session, *, email: str, password: str, now: dt.datetime | N
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    if passwords.is_weak(password, passwords.user_inputs(user.email, user.name)):
+        user.must_change_password = True  # chosen under an older, weaker rule: the home page asks for a new one
     audit(session, "sign_in", actor_id=user.id, subject=address, at=now)
     session.commit()
     return _read(user)
@@ -202,7 +212,7 @@ def list_users(session: Session, actor: Actor, *, partner_id: int | None = None)
 
 def _user_for_admin(session: Session, actor: Actor, user_id: int) -> User:
     require_role(actor, {Role.admin}, "manage users")
-    user = session.get(User, user_id)
+    user = session.get(User, row_id(user_id, "User"))
     if user is None:
         raise NotFound(N_("User not found."))
     return user
@@ -219,7 +229,8 @@ def update_user(
     partner_id: int | None = None,
     active: bool | None = None,
 ) -> UserRead:
-    """Change a user's name, role, partner or active flag. Admin only; audited.
+    """Change a user's name, role, partner or active flag. Admin only; audited. A new role or partner, or a
+    deactivation, ends the user's sign-in sessions at once (they sign in again, with what they may now see).
 
     Raises PermissionDenied, NotFound, ValidationError (name, role, partner_id, active).
     """
@@ -238,11 +249,14 @@ def update_user(
     if new_role != user.role or new_partner != user.partner_id:
         changes.append(f"role: {user.role.value}/{user.partner_id} -> {new_role.value}/{new_partner}")
         user.role, user.partner_id = new_role, new_partner
+        sign_in_sessions.end_all(session, user.id, "role_changed")  # type: ignore[arg-type]
     if active is not None and active != user.active:
         if user.id == actor.id and not active:
             raise ValidationError("active", N_("You cannot deactivate yourself."))
         changes.append(f"active: {user.active} -> {active}")
         user.active = bool(active)
+        if not user.active:
+            sign_in_sessions.end_all(session, user.id, "deactivated")  # type: ignore[arg-type]
     if changes:
         audit(session, "user_changed", actor_id=actor.id, subject=user.email, detail="; ".join(changes))
     session.commit()
@@ -251,12 +265,40 @@ def update_user(
 
 @write_service
 def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
-    """Set a new password and clear any lock. Admin only; audited. Raises ValidationError (password)."""
+    """Set a new password (it must pass the password rule), clear any lock, and end all the user's sign-in
+    sessions. Admin only; audited. Raises PermissionDenied, NotFound, ValidationError (password)."""
     user = _user_for_admin(session, actor, user_id)
-    user.password_hash = hash_password(_password(password))
+    user.password_hash = hash_password(_password(password, user.email, user.name))
     user.failed_sign_ins, user.locked_until = 0, None
+    user.must_change_password = False
+    sign_in_sessions.end_all(session, user.id, "password_changed")  # type: ignore[arg-type]
     audit(session, "password_reset", actor_id=actor.id, subject=user.email)
     session.commit()
+
+
+@write_service
+def change_own_password(session: Session, actor: Actor, *, current: str, new: str,
+                        keep_session_id: int | None = None) -> UserRead:
+    """A signed-in user changes their own password: `current` must be right and `new` must pass the password rule
+    and differ from it. Clears must_change_password and ends the user's sign-in sessions, all of them, or all but
+    `keep_session_id` (the one the change was made in, so the page stays signed in). Audited.
+
+    Raises PermissionDenied (an inactive user), ValidationError (current: wrong; password: the rule, or the same).
+    """
+    user = session.get(User, actor.id)
+    if user is None or not user.active:
+        raise NotFound(N_("User not found."))
+    if not _hasher_verify(user.password_hash, current):
+        raise ValidationError("current", N_("Your current password is not right."))
+    if isinstance(new, str) and new == current:
+        raise ValidationError("password", N_("Choose a new password, not the one you have now."))
+    user.password_hash = hash_password(_password(new, user.email, user.name))
+    user.must_change_password = False
+    user.failed_sign_ins, user.locked_until = 0, None
+    sign_in_sessions.end_all(session, user.id, "password_changed", keep=keep_session_id)  # type: ignore[arg-type]
+    audit(session, "password_changed", actor_id=user.id, subject=user.email)
+    session.commit()
+    return _read(user)
 
 
 @write_service

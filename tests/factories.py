@@ -120,7 +120,7 @@ class Factory:
     def deal(self, actor, *, contact_name: str = "Anna Virtanen", contact_email: str | None = None,  # type: ignore[no-untyped-def]
              company_name: str | None = None, annual_value="12000.00", currency: str = "EUR",
              framework: str | None = "ISO 27001", note: str | None = None, domain: str | None = None,
-             today: dt.date | None = None):
+             today: dt.date | None = None, customer_domain: str | None = None):
         from partner_model import deals
 
         token = unique("d")
@@ -131,6 +131,7 @@ class Factory:
             contact_name=contact_name, contact_email=contact_email,
             company_name=company_name or f"Prospect {token.title()} BV",
             annual_value=annual_value, currency=currency, framework=framework, note=note, today=today,
+            customer_domain=customer_domain,
         )
 
     def accepted_deal(self, actor, reviewer, **kwargs):  # type: ignore[no-untyped-def]

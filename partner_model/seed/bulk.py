@@ -85,7 +85,8 @@ class Loader:
         unknown = set(columns) - set(table.c.keys())
         if unknown:
             raise KeyError(f"{table_name} has no columns {sorted(unknown)}")
-        missing = [c.name for c in table.c if c.name not in columns and not c.nullable and not c.primary_key]
+        missing = [c.name for c in table.c if c.name not in columns and not c.nullable and not c.primary_key
+                   and c.server_default is None]
         if missing:
             raise KeyError(f"{table_name}: values needed for {missing}")
         total = _length(columns)

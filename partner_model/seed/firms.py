@@ -91,7 +91,7 @@ def users(
         "id": np.arange(1, count + 1), "email": email, "name": name, "role": role,
         "partner_id": np.array(partner_id), "password_hash": [password_hash] * count,
         "failed_sign_ins": np.zeros(count, dtype=np.int64), "language": language,
-        "active": np.ones(count, dtype=bool),
+        "active": np.ones(count, dtype=bool), "must_change_password": np.zeros(count, dtype=bool),
         "created_at": clock.moments(rng, clock.today - clock.history_days - rng.integers(1, 30, size=count)),
     }
     first = len(staff) + 1 + np.arange(len(firms.domains)) * (1 + per_partner)

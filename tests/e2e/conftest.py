@@ -1,5 +1,6 @@
-"""End-to-end: `streamlit run dashboard.py` on a free port over a small seeded SQLite file, driven by Debian's
-Chromium through Python Playwright. Skipped (with the reason) when /usr/bin/chromium is missing.
+"""End-to-end: `streamlit run app.py` (dashboard.py and its pages, plus the sign-in cookie routes) on a free port
+over a small seeded SQLite file, driven by Debian's Chromium through Python Playwright. Skipped (with the reason)
+when /usr/bin/chromium is missing.
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     ids = _seed(db_url)
     port = _free_port()
     log = folder / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": db_url, "PARTNER_COOKIE_SECRET": "e2e-secret", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                # Files edited while the suite runs must not reload modules under the running app.
                "--server.fileWatcherType", "none",

@@ -144,7 +144,7 @@ def test_no_other_partner_hint_for_a_denied_or_lost_deal_or_the_same_partner(ses
 
 @pytest.mark.parametrize("free", ["gmail.com", "outlook.com", "hotmail.com", "yahoo.com"])
 def test_hint_free_mail_for_a_free_mail_domain(session, cast, make_deal, free):
-    deal = make_deal(cast.acme_user, contact_email=f"someone@{free}")
+    deal = make_deal(cast.acme_user, contact_email=f"someone@{free}", customer_domain=f"firm-of-someone-{free}")
     assert "free_mail" in deals.review_hints(session, cast.manager, deal.id)
 
 
@@ -156,9 +156,9 @@ def test_hint_registered_before_when_the_same_partner_registered_the_domain_earl
 
 
 def test_hints_are_codes_from_the_contract(session, cast, factory):
-    factory.accepted_deal(cast.beta_user, cast.manager, contact_email="x@gmail.com")
-    factory.deal(cast.acme_user, contact_email="y@gmail.com")
-    deal = factory.deal(cast.acme_user, contact_email="z@gmail.com")
+    factory.accepted_deal(cast.beta_user, cast.manager, contact_email="x@gmail.com", customer_domain="samecorp.fi")
+    factory.deal(cast.acme_user, contact_email="y@gmail.com", customer_domain="samecorp.fi")
+    deal = factory.deal(cast.acme_user, contact_email="z@gmail.com", customer_domain="samecorp.fi")
     hints = deals.review_hints(session, cast.manager, deal.id)
     assert set(hints) <= {"existing_customer", "other_partner_open_deal", "free_mail", "registered_before"}
     assert {"other_partner_open_deal", "free_mail", "registered_before"} <= set(hints)

@@ -203,10 +203,10 @@ def test_creating_a_user_on_someone_s_behalf_needs_an_admin_and_is_audited(sessi
     admin = make_user(role="admin")
     finance = make_user(role="finance")
     with pytest.raises(PermissionDenied):
-        users.create_user(session, email="x@vendor.example", name="X", role="finance", password="long enough",
+        users.create_user(session, email="x@vendor.example", name="X", role="finance", password=PASSWORD,
                           actor=finance)
     assert users.user_by_email(session, "x@vendor.example") is None
-    made = users.create_user(session, email="y@vendor.example", name="Y", role="finance", password="long enough",
+    made = users.create_user(session, email="y@vendor.example", name="Y", role="finance", password=PASSWORD,
                              actor=admin)
     log = users.audit_log(session, admin)
     assert (log.iloc[0]["kind"], log.iloc[0]["subject"], log.iloc[0]["actor_id"]) == (

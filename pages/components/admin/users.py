@@ -1,4 +1,5 @@
-"""The admin page's users tab: list, create, change role / partner / active, reset password, unlock."""
+"""The admin page's users tab: list, create, change role / partner / active, reset password, unlock, and see and
+end a user's sign-in sessions."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
-from pages.components.frame.translate import _, date_column_format, fmt
-from partner_model import users
+from pages.components.frame.translate import _, date_column_format, fmt, ngettext
+from partner_model import sign_in_sessions, users
 from partner_model.i18n import LANGUAGE_NAMES
 from partner_model.models import Role, UserRead
 
@@ -102,6 +103,65 @@ def password_and_lock(user: UserRead, row: pd.Series) -> None:
         show_error(error) if error is not None else st.success(_("Unlocked."))
 
 
+def _session_status(row: pd.Series) -> str:
+    if row["active"]:
+        # TRANSLATORS: a sign-in session that is still on.
+        return _("Active")
+    reason = row["ended_reason"] if isinstance(row["ended_reason"], str) else "expired"
+    return _(sign_in_sessions.ENDED_REASONS.get(reason, reason))
+
+
+def _end_sessions(user: UserRead, uid: int, session_id: int | None) -> None:
+    ended, error = attempt(lambda s: sign_in_sessions.end_user_sessions(s, user, uid, session_id=session_id))
+    if error is not None:
+        show_error(error)
+    else:
+        st.success(ngettext("{count} session ended: that browser is signed out at its next step.",
+                            "{count} sessions ended: those browsers are signed out at their next step.",
+                            ended).format(count=fmt().number(ended)))
+
+
+def sessions_panel(user: UserRead, row: pd.Series) -> None:
+    """The picked user's sign-in sessions, newest first, and buttons to end one or all of them (audited)."""
+    uid = int(row["id"])
+    st.markdown(_("**Sign-in sessions**"))
+    frame, error = attempt(lambda s: sign_in_sessions.list_sessions(s, user, uid))
+    if error is not None:
+        show_error(error)
+        return
+    active_ids = [int(i) for i in frame.loc[frame["active"], "id"]]
+    if not active_ids:
+        st.caption(_("No active sessions."))
+    else:
+        left, right = st.columns(2)
+        picked = left.selectbox(_("Session"), active_ids, key=f"picked_session_{uid}",
+                                format_func=lambda i: f"#{i}", label_visibility="collapsed")
+        if left.button(_("End this session"), key="end_session"):
+            _end_sessions(user, uid, picked)
+        if right.button(_("End all sessions"), key="end_all_sessions", type="primary"):
+            _end_sessions(user, uid, None)
+        frame, error = attempt(lambda s: sign_in_sessions.list_sessions(s, user, uid))
+        if error is not None:
+            show_error(error)
+            return
+    if frame.empty:
+        return
+    methods = {"password": _("Password"), "single sign-on": _("Single sign-on")}
+    shown = frame.assign(method=frame["method"].map(lambda m: methods.get(m, m)),
+                         status=frame.apply(_session_status, axis=1))
+    moment = date_column_format() + " HH:mm"
+    st.dataframe(shown[["id", "status", "method", "created_at", "last_seen_at", "expires_at", "user_agent"]],
+                 hide_index=True, width="stretch", column_config={
+                     "id": _("Id"),
+                     # TRANSLATORS: a column heading: whether a sign-in session is on, or why it ended.
+                     "status": _("Status"), "method": _("Signed in with"),
+                     "created_at": st.column_config.DatetimeColumn(_("Started"), format=moment, help=_("UTC")),
+                     "last_seen_at": st.column_config.DatetimeColumn(_("Last seen"), format=moment, help=_("UTC")),
+                     "expires_at": st.column_config.DatetimeColumn(_("Ends at the latest"), format=moment,
+                                                                   help=_("UTC")),
+                     "user_agent": _("Browser")})
+
+
 def users_section(user: UserRead) -> None:
     left, right = st.columns(2)
     with left:
@@ -120,6 +180,7 @@ def users_section(user: UserRead) -> None:
             row["id"] = picked
             change_user_form(user, row)
             password_and_lock(user, row)
+            sessions_panel(user, row)
     shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name))
     st.dataframe(shown.drop(columns=["partner_id"]), hide_index=True, width="stretch", column_config={
         "id": _("Id"), "email": _("Email"), "name": _("Name"), "role": _("Role"), "partner_name": _("Partner"),

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.frame.translate import N_, _, fmt, ngettext
+from partner_model import clock, exports
 from partner_model.models import AccountState, CustomerRead
 
 PAGE_SIZE = 50
@@ -129,7 +130,7 @@ def state_words(state: str, *, trial_days_left: Any = None, since: Any = None, r
 
 def account_words(customer: CustomerRead, today: dt.date | None = None) -> str:
     """The same words for one account read with `customers.get_customer`."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     days_left = (customer.trial_ends_on - today).days if customer.trial_ends_on else None
     return state_words(customer.state, trial_days_left=days_left, since=customer.subscription_started_on,
                        renews=customer.renewal_on)
@@ -208,9 +209,10 @@ def state_words_column(frame: pd.DataFrame) -> pd.Series:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Every matching account, with the state in words next to the raw dates; headers and states in the reader's
-    language."""
+    language. Written by the shared export writer: commas, plain numbers, a byte order mark (spreadsheets read the
+    letters right), and no text cell a spreadsheet could run as a formula."""
     states = {str(state): _(name) for state, name in STATE_NAMES.items()}
     shown = frame.assign(state_in_words=state_words_column(frame),
                          state=frame["state"].map(lambda v: states.get(str(v), v)))
     shown = shown.rename(columns={column: _(header) for column, header in CSV_HEADERS.items()})
-    return shown.to_csv(index=False).encode("utf-8-sig")  # with a byte order mark: spreadsheets read letters right
+    return exports.csv_bytes(shown)

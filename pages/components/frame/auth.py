@@ -1,34 +1,43 @@
-"""Who is signed in: the password form's session, its 8-hour signed cookie, or single sign-on (st.login).
+"""Who is signed in: a server-side sign-in session (partner_model.sign_in_sessions), found through the browser's
+HttpOnly `partner_session` cookie or, within one connection, the session's id in the session state; or a single
+sign-on identity (st.login), which starts such a session too.
 
-The session state holds only the user's id; the user is read afresh on every run, so a
-deactivated user or a changed role takes effect at once.
+Every run re-checks the session row, so a session ended anywhere (sign-out in another tab, an admin, a password or
+role change, deactivation, idle or absolute expiry) signs the page out at its next run, on every app server. The
+user is read afresh each run too, so a changed role applies at once.
+
+The cookie is set and cleared only by the HTTP routes in session_cookie.py (HttpOnly: no page script can read it).
+After a sign-in the page holds a one-time handoff code; emit_cookie has the browser trade it at /auth/session for
+the cookie with a same-origin fetch. A user id put in the session state without a session (AppTest, benchmarks:
+nothing a browser can do) is honoured for that connection and re-read every run.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
+import time
 
 import streamlit as st
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from pages.components.frame.data import session
+from pages.components.frame.session_cookie import COOKIE_NAME, SESSION_PATH, SIGN_OUT_PATH, cookie_script
 from pages.components.frame.translate import _
-from partner_model import users
+from partner_model import sign_in_sessions, users
 from partner_model.errors import AuthError
 from partner_model.models import UserRead
+from partner_model.sign_in_sessions import Handoff
 
 USER_KEY = "user_id"
-SIGNED_OUT_KEY = "signed_out"  # the cookie sent with this connection must not sign the user in again
+SESSION_KEY = "sign_in_session_id"
+SIGNED_OUT_KEY = "signed_out"  # this connection signed out: neither its cookie nor single sign-on signs it in again
 VIA_SSO_KEY = "signed_in_via_sso"
-COOKIE_KEY = "auth_cookie_pending"  # a token to set, or "" to clear, on the next page drawn
+COOKIE_KEY = "auth_cookie_pending"  # a handoff code to trade for the cookie, or "" to clear it, on the next page
+DEAD_COOKIE_KEY = "dead_cookie_cleared"
 SSO_REFUSED_KEY = "sso_refused"
-COOKIE_NAME = "partner_session"
-COOKIE_MAX_AGE = 8 * 60 * 60
-_SALT = "partner-dashboard-sign-in"
-_SECRET_FILE = Path(__file__).resolve().parents[3] / "data" / ".cookie_secret"
+SSO = "single sign-on"
+# A single sign-on identity starts a session only while it is this fresh (its `iat`): Streamlit keeps the identity
+# cookie for 30 days, and an idle, ended or signed-out session must send the user back to the provider.
+SSO_FRESH_SECONDS = 10 * 60
 
 
 def _secret_setting(key: str) -> object:
@@ -43,76 +52,91 @@ def sso_configured() -> bool:
     return bool(_secret_setting("auth"))
 
 
-def cookie_secret() -> str:
-    """PARTNER_COOKIE_SECRET, else partner_cookie_secret in st.secrets, else one generated once in data/."""
-    configured = os.environ.get("PARTNER_COOKIE_SECRET") or _secret_setting("partner_cookie_secret")
-    if configured:
-        return str(configured)
-    _SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-    try:  # O_EXCL: two processes starting together still end up with one secret
-        fd = os.open(_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    except FileExistsError:
-        pass
-    return _SECRET_FILE.read_text().strip()
-
-
-def make_token(user_id: int, secret: str) -> str:
-    return URLSafeTimedSerializer(secret, salt=_SALT).dumps({"uid": user_id})
-
-
-def read_token(token: str, secret: str, max_age: int = COOKIE_MAX_AGE) -> int | None:
-    """The user id in a token this app signed less than `max_age` seconds ago, else None."""
+def _user_agent() -> str:
     try:
-        data = URLSafeTimedSerializer(secret, salt=_SALT).loads(token, max_age=max_age)
-    except BadSignature:  # also SignatureExpired
-        return None
-    uid = data.get("uid") if isinstance(data, dict) else None
-    return uid if isinstance(uid, int) else None
+        return str(st.context.headers.get("User-Agent") or "")[:200]
+    except Exception:  # noqa: BLE001 - no request headers (AppTest): the column stays empty
+        return ""
+
+
+def _start(user_id: int, handoff: Handoff) -> None:
+    st.session_state[USER_KEY] = user_id
+    st.session_state[SESSION_KEY] = handoff.session_id
+    st.session_state[SIGNED_OUT_KEY] = False
+    st.session_state[COOKIE_KEY] = handoff.code
 
 
 def sign_in(email: str, password: str) -> UserRead:
-    """Check the password (users.sign_in audits it and locks after repeated failures). Raises AuthError."""
+    """Check the password (users.sign_in audits it and locks after repeated failures), start a session, and have
+    the next page set its cookie. Raises AuthError."""
     with session() as s:
         user = users.sign_in(s, email=email, password=password)
-    _start(user.id)
-    st.session_state[COOKIE_KEY] = make_token(user.id, cookie_secret())
+        handoff = sign_in_sessions.start_with_handoff(s, user.id, method="password", user_agent=_user_agent())
+    _start(user.id, handoff)
     return user
 
 
-def _start(user_id: int) -> None:
-    st.session_state[USER_KEY] = user_id
-    st.session_state[SIGNED_OUT_KEY] = False
+def _forget(clear_cookie: bool) -> bool:
+    """Forget this connection's sign-in; True when it was a single sign-on one."""
+    st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(SESSION_KEY, None)
+    st.session_state[SIGNED_OUT_KEY] = True
+    if clear_cookie:
+        st.session_state[COOKIE_KEY] = ""
+    return bool(st.session_state.pop(VIA_SSO_KEY, False))
 
 
 def sign_out() -> None:
-    """End the sign-in: forget the user, clear the cookie, and leave single sign-on too."""
-    via_sso = st.session_state.pop(VIA_SSO_KEY, False)
-    st.session_state.pop(USER_KEY, None)
-    st.session_state[SIGNED_OUT_KEY] = True
-    st.session_state[COOKIE_KEY] = ""
-    if via_sso:
+    """End the sign-in: end the session row (so its cookie is dead everywhere at once), have the next page clear
+    the cookie, and leave single sign-on too."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is not None:
+        with session() as s:
+            sign_in_sessions.end_session_id(s, session_id)
+    if _forget(clear_cookie=True):
         st.logout()
 
 
-def _from_cookie() -> int | None:
+def _from_cookie() -> UserRead | None:
     token = st.context.cookies.get(COOKIE_NAME)
-    return read_token(token, cookie_secret()) if token else None
+    if not token:
+        return None
+    with session() as s:
+        found = sign_in_sessions.resolve_session(s, token)
+    if found is None:
+        if not st.session_state.get(DEAD_COOKIE_KEY):  # ended or expired: have the browser drop it, once
+            st.session_state[DEAD_COOKIE_KEY] = True
+            st.session_state[COOKIE_KEY] = ""
+        return None
+    st.session_state[USER_KEY] = found.user.id
+    st.session_state[SESSION_KEY] = found.session_id
+    st.session_state[VIA_SSO_KEY] = found.method == SSO
+    return found.user
 
 
-def _from_sso() -> int | None:
+def _fresh(issued_at: object) -> bool:
+    try:
+        return time.time() - float(issued_at) <= SSO_FRESH_SECONDS  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _from_sso() -> UserRead | None:
     if not sso_configured() or not st.user.get("is_logged_in"):
         return None
     email = st.user.get("email")
     with session() as s:
-        user = users.user_by_email(s, email) if email else None
+        user = users.user_by_email(s, email) if isinstance(email, str) else None
         if user is None:
-            st.session_state[SSO_REFUSED_KEY] = sso_refusal(email)
+            st.session_state[SSO_REFUSED_KEY] = sso_refusal(email if isinstance(email, str) else None)
             return None
-        users.record_sign_in(s, user, "single sign-on")
+        if not _fresh(st.user.get("iat")):
+            return None  # an identity from an earlier visit: the sign-in page offers single sign-on again
+        users.record_sign_in(s, user, SSO)
+        handoff = sign_in_sessions.start_with_handoff(s, user.id, method=SSO, user_agent=_user_agent())
+    _start(user.id, handoff)
     st.session_state[VIA_SSO_KEY] = True
-    return user.id
+    return user
 
 
 def sso_refusal(email: str | None) -> str:
@@ -125,36 +149,43 @@ def sso_refusal(email: str | None) -> str:
 
 
 def current_user() -> UserRead | None:
-    """The signed-in, active user, or None."""
-    uid = st.session_state.get(USER_KEY)
-    if uid is None and not st.session_state.get(SIGNED_OUT_KEY):
-        uid = _from_cookie() or _from_sso()
-    if uid is None:
+    """The signed-in, active user, or None. Re-checks this connection's session row on every run."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is not None:
+        with session() as s:
+            found = sign_in_sessions.check_session(s, session_id)
+        if found is None:  # ended since the last run: signed out here too
+            _forget(clear_cookie=True)
+            return None
+        st.session_state[USER_KEY] = found.user.id
+        return found.user
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is not None:
+        with session() as s:
+            user = users.get_user(s, user_id)
+        if user is None:  # deactivated or deleted since
+            _forget(clear_cookie=False)
+        return user
+    if st.session_state.get(SIGNED_OUT_KEY):
         return None
-    with session() as s:
-        user = users.get_user(s, uid)
-    if user is None:  # deactivated or deleted since signing in
-        sign_out()
-        return None
-    _start(user.id)
-    return user
+    return _from_cookie() or _from_sso()
+
+
+def current_session_id() -> int | None:
+    """This connection's sign-in session (None for a user set without one)."""
+    value = st.session_state.get(SESSION_KEY)
+    return value if isinstance(value, int) else None
 
 
 def emit_cookie() -> None:
-    """Set or clear the sign-in cookie in the browser, if a sign-in or sign-out asked for it.
-
-    st.html runs the script in the page itself (not an iframe), so document.cookie is the app's.
-    st.context.cookies reads it back on the next connection, i.e. after a reload.
-    """
-    token = st.session_state.pop(COOKIE_KEY, None)
-    if token is None:
+    """Have the browser set (a handoff code is pending) or clear ("" is pending) the sign-in cookie, through the
+    routes in session_cookie.py. The script sends a same-origin POST; the cookie itself is HttpOnly."""
+    pending = st.session_state.pop(COOKIE_KEY, None)
+    if pending is None:
         return
-    max_age = COOKIE_MAX_AGE if token else 0
-    st.html(
-        f"<script>document.cookie = '{COOKIE_NAME}={token}; Max-Age={max_age}; Path=/; SameSite=Strict'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    path = SESSION_PATH if pending else SIGN_OUT_PATH
+    st.html(cookie_script(path, pending or None), unsafe_allow_javascript=True)
 
 
-__all__ = ["AuthError", "current_user", "emit_cookie", "sign_in", "sign_out", "sso_configured"]
+__all__ = ["AuthError", "current_session_id", "current_user", "emit_cookie", "sign_in", "sign_out",
+           "sso_configured"]

@@ -45,6 +45,12 @@ def guard(page: str) -> UserRead:
                  icon=":material/block:")
         st.page_link(PAGES["home"].path, label=_("Back to the home page"), icon=":material/home:")
         st.stop()
+    if user.must_change_password:  # the home page asks for a new password first
+        st.title(_(info.label))
+        st.warning(_("Your password no longer meets the password rule: choose a new one on the home page first."),
+                   icon=":material/password:")
+        st.page_link(PAGES["home"].path, label=_("Choose a new password"), icon=":material/password:")
+        st.stop()
     return user
 
 

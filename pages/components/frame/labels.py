@@ -52,6 +52,9 @@ AUDIT_LABELS: dict[str, str] = {
     "user_changed": N_("User changed"),
     "password_reset": N_("Password reset"),
     "user_unlocked": N_("User unlocked"),
+    "sign_out": N_("Signed out"),
+    "password_changed": N_("Password changed"),
+    "sessions_ended": N_("Sessions ended"),
 }
 
 

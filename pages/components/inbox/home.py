@@ -14,7 +14,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import STAGE_LABELS, label
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import commission_queries, commissions, customers, deals, pipeline, rules
+from partner_model import clock, commission_queries, commissions, customers, deals, pipeline, rules
 from partner_model.models import UserRead
 
 LIST_LIMIT = 50  # a summary counts up to this many rows, then says "50+"
@@ -148,7 +148,7 @@ def open_week(user: UserRead, today: dt.date) -> None:
 
 def summary(user: UserRead, today: dt.date | None = None) -> None:
     """The tiles for the user's role, side by side (at most three)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     role = str(user.role)
     tiles = {
         "partner_user": [trials_ending, pending_deals, lambda u: commission_this_week(u, today)],

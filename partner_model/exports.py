@@ -1,0 +1,122 @@
+"""The one CSV writer of every download: numbers stay numbers, text never runs as a spreadsheet formula.
+
+A spreadsheet opening a CSV reads a cell that starts with "=", "+", "-" or "@" as a formula (and a tab, a
+carriage return or a NUL in front hides such a start), so a company name typed as `=HYPERLINK(...)` would run
+on the reader's machine. Following OWASP's CSV-injection guidance (and ASVS 1.2.10), every *text* cell that
+starts with one of those characters gets a single quote in front: `=1+1` is written `'=1+1` and shows as
+text. The same is done where such a character follows a comma, a semicolon or a line break inside the text:
+a spreadsheet that splits the file on the other separator (a Finnish Excel opening the English file, or the
+other way round) would start a cell there. Numbers (int, float, Decimal) are never text: -800.00 stays a
+negative number. Cells are quoted as RFC 4180 says (pandas' and Python's csv "minimal" quoting).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import numbers
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+# What a text cell may not start with: a spreadsheet would read a formula (=, +, -, @) or skip a tab, a
+# carriage return or a NUL and read the formula after it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# A formula start at the start of the text, or right after a separator or a line break inside it.
+_FORMULA_START = re.compile(r"(?:^|(?<=[,;\n\r]))(?=[=+\-@\t\r\0])")
+_RISKY = r"(?:^|[,;\n\r])[=+\-@\t\r\x00]"  # the same, without look-around: whole columns search with it
+
+
+def safe_text(text: str) -> str:
+    """`text` that a spreadsheet shows as text: a single quote before a formula start (see the module)."""
+    return _FORMULA_START.sub("'", text)
+
+
+def safe_cell(value: object) -> object:
+    """A cell's value made safe for a spreadsheet: text neutralised with `safe_text`; numbers (int, float,
+    Decimal), dates and missing values unchanged."""
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | Decimal) and value != value  # NaN
+
+
+def _number_text(value: object, decimal: str) -> str:
+    """A number as a spreadsheet reads it: digits, a minus sign, `decimal` for the decimal point; never
+    grouped, never an exponent for a Decimal."""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, numbers.Integral):
+        text = str(int(value))
+    else:
+        text = str(value)
+    return text.replace(".", decimal) if decimal != "." else text
+
+
+def _cell_text(value: object, decimal: str) -> str:
+    """One cell as the CSV writes it: missing as empty, numbers as numbers, dates in ISO form, and everything
+    else as text made safe."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        return _number_text(value, decimal)
+    if isinstance(value, dt.date):
+        return str(value)
+    return safe_text(str(value))
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """A column of text (missing: empty), made safe; the search for formula starts runs over the whole column."""
+    texts = column.fillna("")
+    risky = texts.str.contains(_RISKY, regex=True).to_numpy(dtype=bool, na_value=False)
+    cells = texts.tolist()
+    for i in risky.nonzero()[0]:
+        cells[i] = safe_text(cells[i])
+    return cells
+
+
+def _column_texts(column: pd.Series, decimal: str) -> list[str]:
+    """A whole column's cells. Integer and text columns are handled as whole columns, other columns cell by
+    cell (each day once): the customers CSV can hold 200,000 rows."""
+    dtype = column.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return column.astype("string").fillna("").tolist()
+    kind = "string" if isinstance(dtype, pd.StringDtype) else pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "empty":  # nothing but missing values
+        return [""] * len(column)
+    if kind == "string":
+        return _texts(column)
+    days: dict[dt.date, str] = {}  # a day's text, once per day (equal amounts may be written differently)
+    cells = []
+    for value in column.tolist():
+        if isinstance(value, dt.date) and value.__class__ is dt.date:  # not a datetime
+            text = days.get(value)
+            if text is None:
+                text = days[value] = str(value)
+        else:
+            text = _cell_text(value, decimal)
+        cells.append(text)
+    return cells
+
+
+def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", bom: bool = True) -> bytes:
+    """`frame` as a CSV file: a heading row of its column names, then one row per row, columns separated by
+    `sep`, numbers with `decimal` as their decimal point, every text cell made safe (see the module), UTF-8
+    with a byte order mark when `bom` (so spreadsheets read the letters right). Lines end in "\\n"."""
+    if sep == decimal:
+        raise ValueError("the separator and the decimal point must differ")
+    columns = [_column_texts(frame.iloc[:, i], decimal) for i in range(frame.shape[1])]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([_cell_text(name, decimal) for name in frame.columns])
+    writer.writerows(zip(*columns, strict=True))
+    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
