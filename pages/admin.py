@@ -14,9 +14,10 @@ from pages.components.admin.users import users_section
 from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.labels import AUDIT_LABELS, TIER_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
-from partner_model import deals, partners, users
-from partner_model.models import Tier, UserRead
+from partner_model import deals, partners, rules, users
+from partner_model.models import PartnerRead, Tier, UserRead
 
 TIERS = list(Tier)
 
@@ -90,24 +91,73 @@ def create_partner_form(user: UserRead) -> None:
                 name=created.name, rate=rate_text(created.commission_rate)))
 
 
+COMMISSION_PENDING_KEY = "commission_pending"  # a tier change waiting for its confirmation
+
+
+def _save_commission(user: UserRead, change: dict) -> None:
+    st.session_state.pop(COMMISSION_PENDING_KEY, None)
+    changed, error = attempt(lambda s: partners.set_commission(
+        s, user, change["partner_id"], tier=change["tier"], commission_rate=change["rate"],
+        expected_version=change["version"]))
+    st.session_state["commission_result"] = (changed, error)
+
+
 def commission_form(user: UserRead) -> None:
+    """Filled from the partner it edits (tier and rate as they are now); it sends only what the admin changed,
+    with the version it showed, and a tier change asks for confirmation first."""
+    st.markdown(_("**Change a partner's tier and rate**"))
+    partner_id = partner_choice(user, key="commission_partner", preselect=True)
+    changed, error = st.session_state.pop("commission_result", (None, None))
+    if error is not None:
+        show_error(error)
+    elif changed is not None:
+        # Only words already translated, and punctuation: "Beta Advisors: Platinum, 25%."
+        st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {rate_text(changed.commission_rate)}.")
+    if partner_id is None:
+        return
+    partner, error = attempt(lambda s: partners.get_partner(s, user, partner_id))
+    if error is not None:
+        show_error(error)
+        return
+    pending = st.session_state.get(COMMISSION_PENDING_KEY)
+    if pending and pending["partner_id"] == partner.id:
+        _confirm_tier(user, partner, pending)
+        return
     errors = FieldErrors()
+    suffix = f"{partner.id}_{partner.version}"  # a new version refills the form from the row
     with st.form("set_commission"):
-        st.markdown(_("**Change a partner's tier and rate**"))
-        partner_id = partner_choice(user, key="commission_partner", preselect=True)
-        tier = st.selectbox(_("Tier"), TIERS, format_func=tier_texts().__getitem__, key="commission_tier")
+        st.caption(_("Now: {tier}, {rate}.").format(tier=label(TIER_LABELS, partner.tier),
+                                                    rate=rate_text(partner.commission_rate)))
+        tier = st.selectbox(_("Tier"), TIERS, index=TIERS.index(partner.tier), format_func=tier_texts().__getitem__,
+                            key=f"commission_tier_{suffix}")
         errors.slot("tier")
-        percent = rate_input("commission_rate")
+        percent = rate_input(f"commission_rate_{suffix}")
         errors.slot("commission_rate")
         submitted = st.form_submit_button(_("Save tier and rate"), key="set_commission_submit")
-    if submitted:
-        changed, error = attempt(lambda s: partners.set_commission(
-            s, user, partner_id, tier=tier, commission_rate=as_fraction(percent)))
-        if error is not None:
-            errors.show(error)
-        else:
-            # Only words already translated, and punctuation: "Beta Advisors: Platinum, 25%."
-            st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {rate_text(changed.commission_rate)}.")
+    if not submitted:
+        return
+    change = {"partner_id": partner.id, "version": partner.version, "tier": tier if tier != partner.tier else None,
+              "rate": as_fraction(percent)}
+    if change["tier"] is None and change["rate"] is None:
+        st.info(_("Nothing changed: choose another tier or type a rate."))
+    elif change["tier"] is not None:
+        st.session_state[COMMISSION_PENDING_KEY] = change
+        st.rerun()
+    else:
+        _save_commission(user, change)
+        st.rerun()
+
+
+def _confirm_tier(user: UserRead, partner: PartnerRead, change: dict) -> None:
+    rate = change["rate"] if change["rate"] is not None else rules.TIER_RATES[change["tier"]]
+    st.warning(_("Change {partner} from {old} to {new} at {rate}? Their commission on deals won from now on "
+                 "follows the new rate.").format(partner=md(partner.name), old=label(TIER_LABELS, partner.tier),
+                                                 new=label(TIER_LABELS, change["tier"]), rate=rate_text(rate)),
+               icon=":material/help:")
+    yes, no = st.columns(2)
+    yes.button(_("Yes, change the tier"), key="commission_confirm", type="primary", on_click=_save_commission,
+               args=(user, change))
+    no.button(_("Cancel"), key="commission_cancel", on_click=lambda: st.session_state.pop(COMMISSION_PENDING_KEY, None))
 
 
 def audit_section(user: UserRead) -> None:

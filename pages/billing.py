@@ -14,6 +14,7 @@ from pages.components.frame.labels import BILLING_OPTION_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import N_, _, date_column_format
 from partner_model import deals, partners
+from partner_model.errors import Conflict
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
 
 FIELDS = {  # translated where shown: _(FIELDS[field])
@@ -45,29 +46,77 @@ def option_label(option: object) -> str:
     return label(BILLING_OPTION_LABELS, option, _("Not chosen"))
 
 
+FILLED_KEY = "billing_filled"  # (partner id, version, values) the open form was filled from
+RESULT_KEY = "billing_result"
+
+
+def _filled(partner: PartnerRead) -> dict[str, object]:
+    """What the form shows: the row as it was when the form was first drawn (kept until a save or a conflict)."""
+    filled = st.session_state.get(FILLED_KEY)
+    if filled is None or filled["partner_id"] != partner.id:
+        filled = {"partner_id": partner.id, "version": partner.version,
+                  "values": {field: getattr(partner, field) for field in FIELDS}}
+        st.session_state[FILLED_KEY] = filled
+    return filled
+
+
+def _refill(partner_id: int) -> None:
+    """Forget the form's values, so the next run fills it from the row as it is now."""
+    st.session_state.pop(FILLED_KEY, None)
+    for field in FIELDS:
+        st.session_state.pop(f"{field}_{partner_id}", None)
+
+
+def _changed(before: dict[str, object], typed: dict[str, object]) -> dict[str, object]:
+    """Only the fields the user changed: a save never writes back what someone else changed meanwhile."""
+    def same(a: object, b: object) -> bool:
+        return (a or None) == (b or None) if not isinstance(a, str) and not isinstance(b, str) else \
+            (str(a or "").strip() == str(b or "").strip())
+    return {field: value for field, value in typed.items() if not same(before.get(field), value)}
+
+
 def edit_form(user: UserRead, partner: PartnerRead) -> None:
+    """Filled from the row it edits; saves only the changed fields, with the version it was filled from."""
+    result = st.session_state.pop(RESULT_KEY, None)
+    filled = _filled(partner)
     errors = FieldErrors()
     with st.form(f"billing_{partner.id}"):
         values: dict[str, object] = {}
         for field in ("legal_name", "vat_id", "billing_email"):
-            current = getattr(partner, field) or ""
-            values[field] = st.text_input(_(FIELDS[field]), value=current, key=f"{field}_{partner.id}")
+            values[field] = st.text_input(_(FIELDS[field]), value=filled["values"][field] or "",
+                                          key=f"{field}_{partner.id}")
             errors.slot(field)
-        values["address"] = st.text_area(_(FIELDS.get("address", "")), value=partner.address or "",
+        values["address"] = st.text_area(_(FIELDS.get("address", "")), value=filled["values"]["address"] or "",
                                          key=f"address_{partner.id}")
         errors.slot("address")
         option_texts = {o: option_label(o) for o in OPTIONS}  # in this run's language
         values["default_billing_option"] = st.selectbox(
-            _(FIELDS.get("default_billing_option", "")), OPTIONS, index=OPTIONS.index(partner.default_billing_option),
+            _(FIELDS.get("default_billing_option", "")), OPTIONS,
+            index=OPTIONS.index(filled["values"]["default_billing_option"]),
             format_func=option_texts.__getitem__, key=f"default_billing_option_{partner.id}")
         errors.slot("default_billing_option")
         submitted = st.form_submit_button(_("Save billing information"), key="billing_save", type="primary")
-    if submitted:
-        __, error = attempt(lambda s: partners.update_billing_info(s, user, partner.id, **values))
-        if error is not None:
-            errors.show(error)
-        else:
-            st.success(_("Billing information saved."), icon=":material/check:")
+    if result is not None:
+        kind, message = result
+        show_error(message) if kind == "error" else st.success(message, icon=":material/check:")
+    if not submitted:
+        return
+    changes = _changed(filled["values"], values)
+    if not changes:
+        st.info(_("Nothing changed."))
+        return
+    __, error = attempt(lambda s: partners.update_billing_info(s, user, partner.id,
+                                                               expected_version=filled["version"], **changes))
+    if isinstance(error, Conflict):  # someone saved meanwhile: show the row as it is now, with the reason
+        st.session_state[RESULT_KEY] = ("error", error)
+        _refill(partner.id)
+        st.rerun()
+    elif error is not None:
+        errors.show(error)
+    else:
+        st.session_state[RESULT_KEY] = ("success", _("Billing information saved."))
+        _refill(partner.id)
+        st.rerun()
 
 
 def read_only(partner: PartnerRead) -> None:

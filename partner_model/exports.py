@@ -7,14 +7,16 @@ starts with one of those characters gets a single quote in front: `=1+1` is writ
 text. The same is done where such a character follows a comma, a semicolon or a line break inside the text:
 a spreadsheet that splits the file on the other separator (a Finnish Excel opening the English file, or the
 other way round) would start a cell there. Numbers (int, float, Decimal) are never text: -800.00 stays a
-negative number. Cells are quoted as RFC 4180 says (pandas' and Python's csv "minimal" quoting).
+negative number.
+
+Cells are quoted as RFC 4180 says: a text cell holding the separator, a double quote, a line feed or a
+carriage return is put in double quotes, its double quotes doubled (Python's csv module would leave a lone
+carriage return unquoted, and a spreadsheet would break the row there). Lines end in a line feed.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import numbers
 import re
 from decimal import Decimal
@@ -26,7 +28,7 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # A formula start at the start of the text, or right after a separator or a line break inside it.
 _FORMULA_START = re.compile(r"(?:^|(?<=[,;\n\r]))(?=[=+\-@\t\r\0])")
-_RISKY = r"(?:^|[,;\n\r])[=+\-@\t\r\x00]"  # the same, without look-around: whole columns search with it
+_RISKY = r"(?:^|[,;\n\r])[=+\-@\t\r\x00]"  # the same, without look-around: whole columns are searched with it
 
 
 def safe_text(text: str) -> str:
@@ -38,6 +40,14 @@ def safe_cell(value: object) -> object:
     """A cell's value made safe for a spreadsheet: text neutralised with `safe_text`; numbers (int, float,
     Decimal), dates and missing values unchanged."""
     return safe_text(value) if isinstance(value, str) else value
+
+
+def _quoted(text: str, sep: str) -> str:
+    """A text cell as RFC 4180 writes it: in double quotes (its own doubled) when it holds the separator, a
+    double quote or a line break."""
+    if sep in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _missing(value: object) -> bool:
@@ -58,11 +68,11 @@ def _number_text(value: object, decimal: str) -> str:
     return text.replace(".", decimal) if decimal != "." else text
 
 
-def _cell_text(value: object, decimal: str) -> str:
+def _cell_text(value: object, sep: str, decimal: str) -> str:
     """One cell as the CSV writes it: missing as empty, numbers as numbers, dates in ISO form, and everything
-    else as text made safe."""
+    else as text, made safe and quoted."""
     if isinstance(value, str):
-        return safe_text(value)
+        return _quoted(safe_text(value), sep)
     if _missing(value):
         return ""
     if isinstance(value, bool):
@@ -71,20 +81,24 @@ def _cell_text(value: object, decimal: str) -> str:
         return _number_text(value, decimal)
     if isinstance(value, dt.date):
         return str(value)
-    return safe_text(str(value))
+    return _quoted(safe_text(str(value)), sep)
 
 
-def _texts(column: pd.Series) -> list[str]:
-    """A column of text (missing: empty), made safe; the search for formula starts runs over the whole column."""
+def _texts(column: pd.Series, sep: str) -> list[str]:
+    """A column of text (missing: empty), made safe and quoted; the search for the few cells that need it runs
+    over the whole column at once."""
     texts = column.fillna("")
-    risky = texts.str.contains(_RISKY, regex=True).to_numpy(dtype=bool, na_value=False)
     cells = texts.tolist()
+    risky = texts.str.contains(_RISKY, regex=True).to_numpy(dtype=bool, na_value=False)
     for i in risky.nonzero()[0]:
         cells[i] = safe_text(cells[i])
+    special = "[" + re.escape(sep) + '"\r\n]'
+    for i in texts.str.contains(special, regex=True).to_numpy(dtype=bool, na_value=False).nonzero()[0]:
+        cells[i] = _quoted(cells[i], sep)
     return cells
 
 
-def _column_texts(column: pd.Series, decimal: str) -> list[str]:
+def _column_texts(column: pd.Series, sep: str, decimal: str) -> list[str]:
     """A whole column's cells. Integer and text columns are handled as whole columns, other columns cell by
     cell (each day once): the customers CSV can hold 200,000 rows."""
     dtype = column.dtype
@@ -94,7 +108,7 @@ def _column_texts(column: pd.Series, decimal: str) -> list[str]:
     if kind == "empty":  # nothing but missing values
         return [""] * len(column)
     if kind == "string":
-        return _texts(column)
+        return _texts(column, sep)
     days: dict[dt.date, str] = {}  # a day's text, once per day (equal amounts may be written differently)
     cells = []
     for value in column.tolist():
@@ -103,20 +117,21 @@ def _column_texts(column: pd.Series, decimal: str) -> list[str]:
             if text is None:
                 text = days[value] = str(value)
         else:
-            text = _cell_text(value, decimal)
+            text = _cell_text(value, sep, decimal)
         cells.append(text)
     return cells
 
 
 def csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", bom: bool = True) -> bytes:
     """`frame` as a CSV file: a heading row of its column names, then one row per row, columns separated by
-    `sep`, numbers with `decimal` as their decimal point, every text cell made safe (see the module), UTF-8
-    with a byte order mark when `bom` (so spreadsheets read the letters right). Lines end in "\\n"."""
-    if sep == decimal:
-        raise ValueError("the separator and the decimal point must differ")
-    columns = [_column_texts(frame.iloc[:, i], decimal) for i in range(frame.shape[1])]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_cell_text(name, decimal) for name in frame.columns])
-    writer.writerows(zip(*columns, strict=True))
-    return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
+    `sep`, numbers with `decimal` as their decimal point, every text cell made safe and quoted (see the
+    module), UTF-8 with a byte order mark when `bom` (so spreadsheets read the letters right)."""
+    if len(sep) != 1 or sep in '"\r\n' or sep == decimal:
+        raise ValueError("the separator must be one character, neither a quote, a line break nor the decimal point")
+    header = [_cell_text(name, sep, decimal) for name in frame.columns]
+    columns = [_column_texts(frame.iloc[:, i], sep, decimal) for i in range(frame.shape[1])]
+    if len(columns) == 1:  # a row of one empty cell is written "", not as an empty line a reader would skip
+        columns = [[cell or '""' for cell in columns[0]]]
+        header = [cell or '""' for cell in header]
+    lines = [sep.join(header), *map(sep.join, zip(*columns, strict=True))]
+    return ("\n".join(lines) + "\n").encode("utf-8-sig" if bom else "utf-8")

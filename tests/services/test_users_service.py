@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import statistics
+import time
 
 import pytest
 from sqlmodel import select
 
-from factories import PASSWORD, count
-from partner_model import users
+from factories import PASSWORD, cheap_hashing, count
+from partner_model import passwords, rules, users
 from partner_model.errors import AuthError, Conflict, DomainError, ValidationError
 from partner_model.models import Role, User, UserRead
+from partner_model.seed import DEMO_PASSWORD
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
@@ -211,3 +215,139 @@ def test_creating_a_user_on_someone_s_behalf_needs_an_admin_and_is_audited(sessi
     log = users.audit_log(session, admin)
     assert (log.iloc[0]["kind"], log.iloc[0]["subject"], log.iloc[0]["actor_id"]) == (
         "user_created", made.email, admin.id)
+
+
+# --- the password rule (issue "a signed-out session stays out", fault 5) ------------------------
+
+WEAK_PASSWORDS = ["password", "12345678", "aaaaaaaa", " " * 8,  # the issue's examples
+                  "password1234", "123456789012", "aaaaaaaaaaaa", " " * 12, "qwertyuiopas", "Password2026"]
+
+
+@pytest.mark.parametrize("password", WEAK_PASSWORDS)
+def test_a_weak_password_is_refused_on_field_password_and_nothing_written(session, password):
+    before = count(session, User)
+    with pytest.raises(ValidationError) as err:
+        users.create_user(session, email="weak@vendor.example", name="Weak", role="finance", password=password)
+    assert err.value.field == "password"
+    assert count(session, User) == before
+
+
+def test_the_refusal_says_why_and_what_would_pass(session):
+    with pytest.raises(ValidationError) as short:
+        users.create_user(session, email="s@vendor.example", name="S", role="finance", password="Tr0ub4dor&3")
+    assert str(short.value) == "Password must be at least 12 characters."
+    with pytest.raises(ValidationError) as common:
+        users.create_user(session, email="c@vendor.example", name="C", role="finance", password="password1234")
+    message = str(common.value)
+    assert "commonly used password" in message and "longer passphrase of unusual words" in message
+    assert common.value.template == passwords.TOO_EASY  # one translatable sentence; the reason is a parameter
+    assert common.value.params["reason"] in passwords.REASONS.values()
+
+
+def test_a_password_made_of_the_users_own_name_or_email_is_refused(session):
+    with pytest.raises(ValidationError) as err:
+        users.create_user(session, email="mia.virtanen@acme-oy.example", name="Mia Virtanen", role="finance",
+                          password="mia.virtanen2026")
+    assert err.value.field == "password"
+    assert err.value.params["reason"] == passwords.REASONS["user_inputs"]
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "quartz lantern meadow 41", DEMO_PASSWORD])
+def test_long_unusual_passphrases_pass(session, password):
+    with cheap_hashing():
+        user = users.create_user(session, email=f"ok{len(password)}@vendor.example", name="Ok", role="finance",
+                                 password=password)
+    assert users.sign_in(session, email=user.email, password=password).id == user.id
+
+
+def test_an_admins_reset_and_ones_own_change_follow_the_rule_too(session, make_user):
+    admin, user = make_user(role="admin"), make_user(role="finance")
+    with pytest.raises(ValidationError) as reset:
+        users.reset_password(session, admin, user.id, "12345678")
+    with pytest.raises(ValidationError) as change:
+        users.change_own_password(session, user, current=PASSWORD, new="aaaaaaaaaaaa")
+    assert (reset.value.field, change.value.field) == ("password", "password")
+    assert users.sign_in(session, email=user.email, password=PASSWORD).id == user.id
+
+
+def _set_password_hash(session, user_id: int, password: str) -> None:  # type: ignore[no-untyped-def]
+    """A password chosen under the old rule: stored directly, as the old create_user allowed."""
+    stored = session.get(User, user_id)
+    with cheap_hashing():
+        stored.password_hash = users.hash_password(password)
+    session.commit()
+
+
+def test_signing_in_with_a_password_weak_by_todays_rule_asks_for_a_new_one(session, make_user):
+    user = make_user(role="finance")
+    _set_password_hash(session, user.id, "letmein1")
+    signed_in = users.sign_in(session, email=user.email, password="letmein1")
+    assert signed_in.must_change_password is True
+    assert users.get_user(session, user.id).must_change_password is True
+    with pytest.raises(ValidationError) as wrong:
+        users.change_own_password(session, signed_in, current="not it", new="quartz lantern meadow 41")
+    assert wrong.value.field == "current"
+    with pytest.raises(ValidationError) as same:
+        users.change_own_password(session, signed_in, current="letmein1", new="letmein1")
+    assert same.value.field == "password"
+    changed = users.change_own_password(session, signed_in, current="letmein1", new="quartz lantern meadow 41")
+    assert changed.must_change_password is False
+    assert users.sign_in(session, email=user.email, password="quartz lantern meadow 41").must_change_password is False
+    log = users.audit_log(session, make_user(role="admin"))
+    assert "password_changed" in set(log["kind"])
+
+
+def test_a_strong_password_does_not_ask_for_a_change(session, make_user):
+    user = make_user(role="finance")
+    assert users.sign_in(session, email=user.email, password=PASSWORD).must_change_password is False
+
+
+# --- one argon2 verification whatever the email's state (fault 4) --------------------------------
+
+
+def test_every_sign_in_path_runs_exactly_one_password_verification(session, make_user, monkeypatch):
+    """Deterministic twin of the timing test below: unknown, inactive, locked, wrong and right all verify once."""
+    admin, inactive, locked, user = (make_user(role=r) for r in ("admin", "finance", "finance", "finance"))
+    users.update_user(session, admin, inactive.id, active=False)
+    for i in range(rules.MAX_LOCKOUT_FAILURES):
+        with pytest.raises(AuthError):
+            users.sign_in(session, email=locked.email, password="wrong", now=NOW + dt.timedelta(seconds=i))
+    calls: list[str] = []
+    original = users._hasher_verify
+    monkeypatch.setattr(users, "_hasher_verify", lambda h, p: calls.append(h) or original(h, p))
+    cases = {"unknown": ("ghost@nowhere.example.com", "x"), "inactive": (inactive.email, PASSWORD),
+             "locked": (locked.email, PASSWORD), "wrong": (user.email, "wrong"), "right": (user.email, PASSWORD)}
+    for name, (email, password) in cases.items():
+        calls.clear()
+        with contextlib.suppress(AuthError):
+            users.sign_in(session, email=email, password=password, now=NOW + dt.timedelta(minutes=1))
+        assert len(calls) == 1, name
+
+
+TIMING_TRIES = 15
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # argon2's cost, not the database's, is what is measured
+def test_sign_in_takes_the_same_time_for_unknown_inactive_locked_and_wrong(session, make_user, backend):
+    """With the real argon2 parameters: a locked account used to answer in ~1 ms, an unknown email in ~100 ms."""
+    admin = make_user(role="admin")
+    inactive, locked, known = (make_user(role="finance", real_hash=True) for _ in range(3))
+    users.update_user(session, admin, inactive.id, active=False)
+    for i in range(rules.MAX_LOCKOUT_FAILURES):
+        with pytest.raises(AuthError):
+            users.sign_in(session, email=locked.email, password="wrong", now=NOW + dt.timedelta(seconds=i))
+    cases = {"unknown": "ghost@nowhere.example.com", "inactive": inactive.email, "locked": locked.email,
+             "wrong password": known.email}
+    medians = {}
+    for name, email in cases.items():
+        times = []
+        for _ in range(TIMING_TRIES):
+            start = time.perf_counter()
+            with pytest.raises(AuthError):
+                users.sign_in(session, email=email, password="not the password", now=NOW + dt.timedelta(minutes=1))
+            times.append(time.perf_counter() - start)
+            if name == "wrong password":
+                users.unlock(session, admin, known.id)  # the known account never locks: a lock is its own case
+        medians[name] = statistics.median(times)
+    slowest, fastest = max(medians.values()), min(medians.values())
+    assert slowest / fastest < 3, {k: f"{v * 1000:.1f} ms" for k, v in medians.items()}

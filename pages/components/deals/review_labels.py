@@ -14,6 +14,7 @@ from decimal import Decimal
 from babel.dates import format_time
 
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.text import md  # noqa: F401  (the deals area's pages use it from here)
 from pages.components.frame.translate import N_, _, fmt, ngettext
 from partner_model.models import DenialReason, EventRead
 
@@ -57,14 +58,6 @@ def hint(code: str) -> Hint:
 
 def hint_names(codes: list[str] | None) -> list[str]:
     return [hint(code).short for code in codes or []]
-
-
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$"})
-
-
-def md(text: object) -> str:
-    """Text a partner typed (company, note), escaped so st.markdown shows it as written."""
-    return str(text).translate(_MARKDOWN)
 
 
 def money(value: Decimal | None, currency: str) -> str:

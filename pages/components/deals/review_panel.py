@@ -50,6 +50,8 @@ def show_flash() -> None:
         show_error(message) if isinstance(message, DomainError) else st.error(message, icon=":material/error:")
     elif kind == "success":
         st.success(message, icon=":material/check_circle:")
+    elif kind == "warning":
+        st.warning(message, icon=":material/warning:")
 
 
 def _forget_deal() -> None:
@@ -104,11 +106,13 @@ def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
 
     # The option texts are made now, in this run's language (a format_func translating later, as AppTest does
     # between runs, could write them in another one).
+    # Each option tells the rows apart (a select box maps a chosen text back to the first option with that text):
+    # the deal number, the customer's domain and the value, besides the company and the partner.
     # TRANSLATORS: a deal in the "Deal to review" list; "d" abbreviates days.
-    template = _("{company} · {partner} · waiting {days} d")
+    template = _("#{id} {company} · {domain} · {value} · {partner} · waiting {days} d")
     texts = {deal_id: ("⚠ " if r["overdue"] else "") + template.format(
-        company=r["company_name"], partner=r["partner_name"], days=fmt().number(r["age_days"]))
-        for deal_id, r in rows.items()}
+        id=deal_id, company=r["company_name"], domain=r["customer_domain"], value=money(r["value"], r["currency"]),
+        partner=r["partner_name"], days=fmt().number(r["age_days"])) for deal_id, r in rows.items()}
 
     chosen = st.selectbox(_("Deal to review"), list(rows), index=None, key=DEAL_KEY, format_func=texts.__getitem__,
                           placeholder=_("Choose a deal (or click its row above)"))
@@ -152,20 +156,23 @@ def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
         _flash("error", error)
         return
     if accept:
-        _flash("success", _("Accepted {company} ({partner}): the registration is protected for 90 days.").format(
-            company=deal["company_name"], partner=deal["partner_name"]))
+        _flash("success", _("Accepted deal #{id} {company} ({domain}, {partner}): the registration is protected for "
+                            "90 days.").format(id=deal["deal_id"], company=deal["company_name"],
+                                               domain=deal["customer_domain"], partner=deal["partner_name"]))
     else:
-        _flash("success", _("Denied {company} ({partner}): {reason}. The partner sees the reason.").format(
-            company=deal["company_name"], partner=deal["partner_name"],
-            reason=label(DENIAL_REASON_LABELS, reason)))
+        _flash("success", _("Denied deal #{id} {company} ({domain}, {partner}): {reason}. The partner sees the "
+                            "reason.").format(id=deal["deal_id"], company=deal["company_name"],
+                                              domain=deal["customer_domain"], partner=deal["partner_name"],
+                                              reason=label(DENIAL_REASON_LABELS, reason)))
     _forget_deal()
 
 
 def decision(user: UserRead, row: dict[str, Any]) -> None:
-    deal = {k: row[k] for k in ("deal_id", "version", "company_name", "partner_name")}
+    deal = {k: row[k] for k in ("deal_id", "version", "company_name", "partner_name", "customer_domain")}
     deal["deal_id"], deal["version"] = int(deal["deal_id"]), int(deal["version"])
     with st.container(border=True):
-        st.markdown(_("**Decision**"))
+        st.markdown(_("**Decision on deal #{id}: {company} ({domain})**").format(
+            id=deal["deal_id"], company=md(deal["company_name"]), domain=md(deal["customer_domain"])))
         reasons = {r: label(DENIAL_REASON_LABELS, r) for r in DenialReason}
         st.selectbox(_("Reason to deny"), list(reasons), index=None, key=REASON_KEY, format_func=reasons.__getitem__,
                      placeholder=_("Choose a reason (needed to deny)"))
@@ -202,13 +209,23 @@ def history(user: UserRead, deal_id: int) -> None:
 
 def _accept_many(user: UserRead, picked: list[tuple[int, str]]) -> None:
     st.session_state.pop(BULK_KEY, None)
-    __, error = attempt(lambda s: deals.accept_many(s, user, [deal_id for deal_id, __ in picked]))
+    result, error = attempt(lambda s: deals.accept_many(s, user, [deal_id for deal_id, __ in picked]))
     if error is not None:
         _flash("error", error)
         return
-    _flash("success", ngettext("Accepted {count} deal without hints: {companies}.",
-                               "Accepted {count} deals without hints: {companies}.", len(picked)).format(
-        count=fmt().number(len(picked)), companies=", ".join(c for __, c in picked)))
+    names = dict(picked)
+    accepted = [names.get(d.id, d.company_name) for d in result]
+    message = ngettext("Accepted {count} deal without hints: {companies}.",
+                       "Accepted {count} deals without hints: {companies}.", len(accepted)).format(
+        count=fmt().number(len(accepted)), companies=", ".join(accepted) or "—")
+    if result.skipped:
+        # TRANSLATORS: after a bulk accept; {companies} lists the deals left pending because they changed meanwhile.
+        message += " " + ngettext("{count} deal was left for review, as it changed meanwhile: {companies}.",
+                                  "{count} deals were left for review, as they changed meanwhile: {companies}.",
+                                  len(result.skipped)).format(
+            count=fmt().number(len(result.skipped)),
+            companies=", ".join(f"#{deal_id} {names.get(deal_id, '')}".strip() for deal_id, __ in result.skipped))
+    _flash("warning" if result.skipped else "success", message)
     _forget_deal()
 
 

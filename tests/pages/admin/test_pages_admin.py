@@ -68,11 +68,21 @@ def test_taken_partner_domain_is_refused(app, world):
     assert as_admin(world, lambda s, a: partners.list_partners(s, a))[1] == 2
 
 
-def test_admin_changes_a_partners_tier_to_the_tiers_rate(app, world):
+def _tier_box(at, world, partner_id: int):  # type: ignore[no-untyped-def]
+    partner = as_admin(world, lambda s, a: partners.get_partner(s, a, partner_id))
+    return at.selectbox(key=f"commission_tier_{partner_id}_{partner.version}"), partner
+
+
+def test_admin_changes_a_partners_tier_to_the_tiers_rate_after_confirming(app, world):
     at = open_admin(app)
-    at.selectbox(key="commission_partner").select(world.beta_id)
-    at.selectbox(key="commission_tier").select("platinum")
+    at = at.selectbox(key="commission_partner").select(world.beta_id).run()
+    tier_box, __ = _tier_box(at, world, world.beta_id)
+    tier_box.select("platinum")
     at = at.button(key="set_commission_submit").click().run()
+    assert not at.exception
+    assert "Registered" in at.warning[0].value and "Platinum" in at.warning[0].value, "a tier change asks first"
+    assert as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id)).tier == "registered"
+    at = at.button(key="commission_confirm").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Beta Advisors: Platinum, 25%."]
     beta = as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id))
@@ -118,9 +128,22 @@ def test_short_password_is_refused(app, world):
     at.selectbox(key="new_user_role").select("finance")
     at.text_input(key="new_user_password").input("short")
     at = at.button(key="create_user_submit").click().run()
-    assert "at least 8 characters" in at.error[0].value
+    assert "at least 12 characters" in at.error[0].value
     with world.session() as s:
         assert users.user_by_email(s, "short@vendor-test.example") is None
+
+
+def test_a_weak_first_password_is_refused_saying_why(app, world):
+    at = open_admin(app)
+    at.text_input(key="new_user_email").input("weak@vendor-test.example")
+    at.text_input(key="new_user_name").input("Weak")
+    at.selectbox(key="new_user_role").select("finance")
+    at.text_input(key="new_user_password").input("password1234")
+    at = at.button(key="create_user_submit").click().run()
+    assert not at.exception
+    assert "commonly used password" in at.error[0].value and "longer passphrase" in at.error[0].value
+    with world.session() as s:
+        assert users.user_by_email(s, "weak@vendor-test.example") is None
 
 
 def pick_user(at, world, role: str):  # type: ignore[no-untyped-def]
@@ -207,3 +230,59 @@ def test_the_admin_page_works_in_another_language(app, world):
     assert "22,5\xa0%" in at.success[0].value
     frame, _ = as_admin(world, lambda s, a: partners.list_partners(s, a, search="gamma"))
     assert frame.loc[0, "tier"] == "gold"
+
+
+def test_saving_a_rate_keeps_the_partners_tier_shown_in_the_form(app, world):
+    """Issue 12, case 2: the Tier box showed "Registered" for a Gold partner, and saving a rate demoted it."""
+    as_admin(world, lambda s, a: partners.set_commission(s, a, world.beta_id, tier="gold"))
+    at = open_admin(app)
+    at = at.selectbox(key="commission_partner").select(world.beta_id).run()
+    tier_box, beta = _tier_box(at, world, world.beta_id)
+    assert tier_box.value == "gold", "the form is filled from the partner it edits"
+    at.number_input(key=f"commission_rate_{world.beta_id}_{beta.version}").set_value(22.0)
+    at = at.button(key="set_commission_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Beta Advisors: Gold, 22%."]
+    beta = as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id))
+    assert (beta.tier, beta.commission_rate) == ("gold", Decimal("0.2200"))
+
+
+def test_a_rate_saved_on_an_out_of_date_form_is_refused_and_the_form_refills(app, world):
+    at = open_admin(app)
+    at = at.selectbox(key="commission_partner").select(world.beta_id).run()
+    __, seen = _tier_box(at, world, world.beta_id)
+    as_admin(world, lambda s, a: partners.set_commission(s, a, world.beta_id, commission_rate=Decimal("0.17")))
+    at.number_input(key=f"commission_rate_{world.beta_id}_{seen.version}").set_value(30.0)
+    at = at.button(key="set_commission_submit").click().run()
+    assert not at.exception
+    assert at.error and "Someone else changed this partner" in at.error[0].value
+    beta = as_admin(world, lambda s, a: partners.get_partner(s, a, world.beta_id))
+    assert beta.commission_rate == Decimal("0.1700"), "nothing written"
+
+
+def test_admin_sees_a_users_sign_in_sessions_and_ends_one_then_all_audited(app, world):
+    from partner_model import sign_in_sessions
+
+    uid = world.user_ids["finance"]
+    with world.session() as s:
+        first = sign_in_sessions.start_with_handoff(s, uid, user_agent="Firefox on Linux")
+        sign_in_sessions.start_with_handoff(s, uid, user_agent="Safari on macOS")
+    at = pick_user(open_admin(app), world, "finance")
+    assert not at.exception
+    sessions = at.dataframe[0].value  # the picked user's sessions, above the users list
+    assert list(sessions["user_agent"]) == ["Safari on macOS", "Firefox on Linux"]
+    assert set(sessions["status"]) == {"Active"}
+    at.selectbox(key=f"picked_session_{uid}").select(first.session_id)
+    at = at.button(key="end_session").click().run()
+    assert not at.exception
+    assert "1 session ended: that browser is signed out at its next step." in [x.value for x in at.success]
+    assert list(at.dataframe[0].value["status"]) == ["Active", "Ended by an admin"]
+    at = at.button(key="end_all_sessions").click().run()
+    assert "1 session ended: that browser is signed out at its next step." in [x.value for x in at.success]
+    with world.session() as s:
+        assert sign_in_sessions.check_session(s, first.session_id) is None
+        listed = sign_in_sessions.list_sessions(s, users.get_user(s, world.user_ids["admin"]), uid)
+    assert not listed["active"].any()
+    log = as_admin(world, lambda s, a: users.audit_log(s, a))
+    assert list(log.loc[log["kind"] == "sessions_ended", "subject"]) == [World.email("finance")] * 2
+    assert "No active sessions." in [c.value for c in at.caption]

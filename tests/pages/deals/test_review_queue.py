@@ -132,7 +132,7 @@ def test_review_hints_show_as_badges_with_their_meaning_in_words(app, world):
     cases = {
         "existing_customer": _register(world, "Nordic Again", "nils@nordic-retail.example"),
         "other_partner_open_deal": _register(world, "Shared Ltd", "sara@shared-domain.example", role="beta_admin"),
-        "free_mail": _register(world, "Gmail Person", "someone@gmail.com"),
+        "free_mail": _register(world, "Gmail Person", "someone@gmail.com", customer_domain="gmail-person.example"),
         "registered_before": _register(world, "Pending Co Again", "pia2@pending-co.example"),
     }
     at = _open(app)
@@ -156,7 +156,8 @@ def test_accepting_a_deal_records_it_and_takes_it_off_the_queue(app, world):
     at = at.button(key="review_accept").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Accepted Pending Co (Acme Consulting): the registration is protected for 90 days."]
+        f"Accepted deal #{deal_id} Pending Co (pending-co.example, Acme Consulting): the registration is protected "
+        "for 90 days."]
     assert [i.value for i in at.info] == ["No deals are waiting for review."]
     deal = _deal(world, deal_id)
     assert deal.review_status == "accepted"
@@ -173,7 +174,8 @@ def test_denying_with_each_reason_shows_and_records_the_reason(app, world, reaso
     assert not at.exception
     words = DENIAL_REASON_LABELS[reason]
     assert [s.value for s in at.success] == [
-        f"Denied Pending Co (Acme Consulting): {words}. The partner sees the reason."]
+        f"Denied deal #{deal_id} Pending Co (pending-co.example, Acme Consulting): {words}. The partner sees the "
+        "reason."]
     with world.session() as s:  # the partner reads the reason and the note on its own deal
         alice = _actor(s, world, "partner_user")
         seen = deals.get_deal(s, alice, deal_id)
@@ -223,7 +225,7 @@ def test_the_history_of_the_chosen_deal_is_shown_beside_it(app, world):
 
 def test_accept_all_without_hints_accepts_the_hint_free_deals_after_a_confirmation(app, world):
     clean = _register(world, "Clean Cut AB", "cc@clean-cut.example")
-    hinted = _register(world, "Gmail Person", "someone@gmail.com")
+    hinted = _register(world, "Gmail Person", "someone@gmail.com", customer_domain="gmail-person.example")
     at = _open(app)
     assert at.button(key="review_bulk").label == "Accept all 2 without hints"
     at = at.button(key="review_bulk").click().run()
@@ -248,15 +250,32 @@ def test_cancelling_accept_all_changes_nothing(app, world):
     assert _deal(world, _pending_id(world)).review_status == "pending"
 
 
-def test_accept_all_is_all_or_none_when_someone_reviewed_one_meanwhile(app, world):
+def test_accept_all_re_checks_each_deal_and_reports_the_one_reviewed_meanwhile(app, world):
     clean = _register(world, "Clean Cut AB", "cc@clean-cut.example")
     at = _open(app).button(key="review_bulk").click().run()
+    denied = _pending_id(world)
     with world.session() as s:
-        deals.review_deal(s, _actor(s, world, "admin"), _pending_id(world), accept=False, reason="other")
+        deals.review_deal(s, _actor(s, world, "admin"), denied, accept=False, reason="other")
     at = at.button(key="review_bulk_confirm").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["This deal was already reviewed: it is denied."]
-    assert _deal(world, clean).review_status == "pending"
+    assert _deal(world, clean).review_status == "accepted"
+    assert _deal(world, denied).review_status == "denied", "the decision made meanwhile stands"
+    assert [w.value for w in at.warning] == [
+        f"Accepted 1 deal without hints: Clean Cut AB. 1 deal was left for review, as it changed meanwhile: "
+        f"#{denied} Pending Co."]
+
+
+def test_accept_all_skips_a_deal_whose_customer_another_partner_got_protected_meanwhile(app, world):
+    """Issue 12, case 6: the bulk accept did not re-check, so two partners were both protected for samecorp.fi."""
+    ours = _register(world, "Samecorp", "a@samecorp.fi")
+    at = _open(app).button(key="review_bulk").click().run()
+    theirs = _register(world, "Samecorp Oy", "b@samecorp.fi", role="beta_admin")
+    with world.session() as s:
+        deals.review_deal(s, _actor(s, world, "admin"), theirs, accept=True)
+    at = at.button(key="review_bulk_confirm").click().run()
+    assert not at.exception
+    assert _deal(world, ours).review_status == "pending", "skipped: samecorp.fi is Beta's now"
+    assert f"#{ours} Samecorp" in at.warning[0].value
 
 
 # --- who may open it -----------------------------------------------------------------------------------
@@ -280,7 +299,7 @@ def test_a_partner_user_cannot_open_the_review_queue(app, role):
 
 @pytest.mark.parametrize("language", ["fi", "de"])
 def test_the_queue_works_in_another_language(app, world, language):
-    _register(world, "Gmail Person", "someone@gmail.com")
+    _register(world, "Gmail Person", "someone@gmail.com", customer_domain="gmail-person.example")
     at = app("partner_manager")
     at.session_state["language"] = language
     at = at.run().switch_page(PAGE).run()
@@ -289,10 +308,11 @@ def test_the_queue_works_in_another_language(app, world, language):
     assert i18n.Formats(language).money(Decimal("5000"), "EUR") in set(values)
     words = i18n.translations(language).gettext
     assert at.title[0].value == words("Review queue")
-    template = words("{company} · {partner} · waiting {days} d")
-    assert template.format(company="Gmail Person", partner="Acme Consulting", days=0) in at.selectbox(
-        key="review_deal").options
+    template = words("#{id} {company} · {domain} · {value} · {partner} · waiting {days} d")
     deal_id = _pending_id(world, "Gmail Person")
+    assert template.format(id=deal_id, company="Gmail Person", domain="gmail-person.example",
+                           value=i18n.Formats(language).money(Decimal("5000"), "EUR"), partner="Acme Consulting",
+                           days=0) in at.selectbox(key="review_deal").options
     at = _choose(at, deal_id)
     assert not at.exception
     assert at.selectbox(key="review_deal").value == deal_id
@@ -307,3 +327,26 @@ def test_the_queue_works_in_another_language(app, world, language):
     at = at.button(key="review_bulk_confirm").click().run()
     assert not at.exception
     assert at.success
+
+
+def test_two_deals_of_one_company_are_told_apart_and_a_denial_lands_on_the_one_chosen(app, world):
+    """Issue 12, case 1: both "Skarvik Shipping AS" rows had one label; choosing the second opened the first, and
+    the denial landed on the other deal."""
+    gmail = _register(world, "Skarvik Shipping AS", "ola@gmail.com", customer_domain="skarvik-shipping.no")
+    own = _register(world, "Skarvik Shipping AS", "ola@skarvik-shipping.no")
+    with world.session() as s:
+        deals.move_deal(s, _actor(s, world, "partner_user"), own, stage="newsletter")  # a different version
+    at = _open(app)
+    options = at.selectbox(key="review_deal").options
+    assert len(options) == len(set(options)), "every option says which deal it is"
+    at = _choose(at, gmail)
+    assert at.selectbox(key="review_deal").value == gmail
+    assert f"#{gmail}" in " ".join(m.value for m in at.main.markdown)
+    at = at.button(key="review_deny").click().run()  # without a reason: refused, nothing written
+    assert not at.exception and at.error
+    at.selectbox(key="review_reason").select(DenialReason.invalid_lead)
+    at = at.button(key="review_deny").click().run()
+    assert not at.exception
+    assert _deal(world, gmail).review_status == "denied"
+    assert _deal(world, own).review_status == "pending", "the other deal is untouched"
+    assert f"Denied deal #{gmail} Skarvik Shipping AS (skarvik-shipping.no" in at.success[0].value

@@ -1,0 +1,15 @@
+"""The one way to show text a user typed (company and contact names, notes, billing details) as text.
+
+Streamlit renders Markdown, LaTeX, colour directives, images and links in most of its labels and messages; text
+from a user must never take effect there. `md()` escapes every character Markdown, GFM autolinks, LaTeX and
+Streamlit directives use, so the text shows as it was written.
+"""
+
+from __future__ import annotations
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$=@&%^\"'"})
+
+
+def md(text: object) -> str:
+    """Text a user typed, escaped so st.markdown (and every element that renders Markdown) shows it as written."""
+    return str(text).translate(_MARKDOWN)
