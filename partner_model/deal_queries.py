@@ -165,7 +165,8 @@ def _value(member: object) -> object:
 
 def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[str]:
     """What a reviewer should know: existing_customer, other_partner_open_deal (another partner's registration for
-    the customer that is pending review, or accepted, open and still protected), free_mail (the contact's or the customer's domain is free mail), registered_before. Staff only.
+    the customer that is pending review, or accepted, open and still protected), free_mail (the contact's or the
+    customer's domain is free mail), registered_before. Staff only.
     Raises PermissionDenied, NotFound.
     """
     require_role(actor, rules.STAFF_ROLES, "see review hints")
