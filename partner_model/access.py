@@ -26,6 +26,7 @@ DENIED: dict[str, str] = {
     "change billing information": N_("You are not allowed to change billing information."),
     "change billing options": N_("You are not allowed to change billing options."),
     "change commission rates": N_("You are not allowed to change commission rates."),
+    "change deal values": N_("You are not allowed to change deal values."),
     "create partners": N_("You are not allowed to create partners."),
     "create trials": N_("You are not allowed to create trials."),
     "extend registration protection": N_("You are not allowed to extend registration protection."),

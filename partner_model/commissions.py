@@ -111,6 +111,11 @@ def sync_deal(session: Session, deal: Deal, today: dt.date) -> None:
     session.flush()
 
 
+def has_lines(session: Session, deal_id: int) -> bool:
+    """Whether any commission line (in any week) names the deal."""
+    return session.execute(sa.select(L.id).where(L.deal_id == deal_id).limit(1)).first() is not None
+
+
 def _correction_week(session: Session, approved_week: str, today: dt.date) -> str:
     """Where a correction of an approved line goes: the first open week after it, and never a week already past."""
     return next_open_week(session, max(rules.week_after(approved_week), rules.iso_week(today)))

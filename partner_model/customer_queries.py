@@ -131,6 +131,9 @@ def customer_overview(
     Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
     """
     today = _today(today)
+    if limit is not None:
+        limit = rules.count_bound(limit, "limit", N_("Page size"))
+    offset = rules.count_bound(offset, "offset", N_("Offset"))
     refresh_day_caches(session, today)
     dialect = _dialect(session)
     columns = _overview_columns(today)

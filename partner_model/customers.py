@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import clock, identity, registrations, rules
+from partner_model import clock, identity, registrations, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, row_id, scope_partner, write_service
 from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
     ACTIVITY_COUNTS_KEY,
@@ -170,11 +170,13 @@ def create_trial(
 
 @write_service
 def request_extension(
-    session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None
+    session: Session, actor: Actor, customer_id: int, *, expected_version: int | None = None,
+    today: dt.date | None = None,
 ) -> CustomerRead:
     """A partner asks for the 30-day trial extension of one of its trial accounts.
 
-    Raises NotFound, PermissionDenied, ValidationError (not in trial), Conflict (already asked or granted).
+    `expected_version` is the CustomerRead.version the partner saw. Raises NotFound, PermissionDenied,
+    ValidationError (not in trial), Conflict (already asked or granted, or the account changed meanwhile).
     """
     require_role(actor, {Role.partner_user, Role.partner_admin}, "request trial extensions")
     today = _today(today)
@@ -185,16 +187,21 @@ def request_extension(
         raise Conflict(N_("This trial was already extended once."))
     if customer.extension_requested_on is not None:
         raise Conflict(N_("An extension was already requested for this trial."))
+    _claim(session, customer, expected_version)
     customer.extension_requested_on = today
     session.commit()
     return read(customer, today)
 
 
 @write_service
-def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: dt.date | None = None) -> CustomerRead:
+def grant_extension(
+    session: Session, actor: Actor, customer_id: int, *, expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> CustomerRead:
     """Staff extend a trial by 30 days, once per account.
 
-    Raises PermissionDenied, NotFound, ValidationError (subscribed account), Conflict (already extended).
+    `expected_version` is the CustomerRead.version the reviewer saw. Raises PermissionDenied, NotFound,
+    ValidationError (subscribed account), Conflict (already extended, or the account changed meanwhile).
     """
     require_role(actor, {Role.partner_manager, Role.admin}, "grant trial extensions")
     today = _today(today)
@@ -204,8 +211,22 @@ def grant_extension(session: Session, actor: Actor, customer_id: int, *, today: 
     state = rules.account_state(customer.trial_ends_on, customer.subscription_started_on, today)
     if state == AccountState.active or customer.trial_ends_on is None:
         raise ValidationError("state", N_("Only a trial can be extended."))
+    _claim(session, customer, expected_version)
     customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
     customer.extension_granted_on = today
     rederive(session, customer.id)
     session.commit()
     return read(customer, today)
+
+
+ACCOUNT_CHANGED = N_("Someone else changed this account since you opened it (its trial now ends on {ends}): reload "
+                     "and try again.")
+
+
+def _claim(session: Session, customer: Customer, expected_version: int | None) -> None:
+    """Claim the account's version before changing it; Conflict, saying what it looks like now, when stale."""
+    try:
+        versioning.check(customer, expected_version)
+        versioning.claim(session, customer)
+    except Conflict:
+        raise Conflict(ACCOUNT_CHANGED, ends=str(customer.trial_ends_on or "—")) from None

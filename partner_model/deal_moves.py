@@ -50,6 +50,7 @@ def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) ->
         if customer is not None and customer.subscription_started_on == deal.won_on:
             customer.subscription_started_on = customer.annual_value_cents = None
         deal.won_on = None
+        deal.clawed_back_on = None  # a refund ended that sale; winning the deal again is a new one that earns
     if deal.stage == Stage.closed_lost:
         deal.lost_on = None
     if target == Stage.trial:
@@ -83,7 +84,8 @@ def move_deal(
     """Move a deal to another stage; its partner's users and partner managers/admins may.
 
     Closed won needs an accepted deal and a billing option; Closed lost needs a note; Trial links the customer's
-    trial account or creates one; denied deals do not move; only staff reopen closed deals.
+    trial account or creates one; denied deals do not move; only staff reopen closed deals, and reopening a won
+    deal that has commission lines needs a note the partner sees.
     Raises PermissionDenied, NotFound, ValidationError (stage, billing_option, note, review_status), Conflict.
     """
     require_role(actor, MOVE_ROLES, "move deals")
@@ -94,6 +96,10 @@ def move_deal(
     deal = _deal_for(session, actor, deal_id, expected_version)
     rules.check_move(current=deal.stage, target=target, review_status=deal.review_status,
                      billing_option=option or deal.billing_option, note=note_text, is_staff=is_staff(actor))
+    if deal.stage == Stage.closed_won and note_text is None and commissions.has_lines(session, deal.id):
+        # the partner's commission is reversed: they must learn why
+        raise ValidationError("note", N_("Say why you reopen this won deal: its commission is reversed, and the "
+                                         "partner sees your note."))
     now, day = _now(today), _today(today)
     previous = deal.stage
     if option is not None and option != deal.billing_option:
@@ -134,6 +140,36 @@ def set_billing_option(
         if deal.stage == Stage.closed_won and deal.customer_id:
             session.get(Customer, deal.customer_id).billing_option = option
         versioning.claim(session, deal)
+        commissions.sync_deal(session, deal, _today(today))
+    session.commit()
+    return read(deal)
+
+
+@write_service
+def set_value(
+    session: Session, actor: Actor, deal_id: int, annual_value: object, *, expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> DealRead:
+    """Correct a deal's expected annual value (exact Decimal, in the deal's currency); a won deal's commission
+    follows (approved weeks are adjusted in the next open week, never rewritten). The deal's partner and staff may;
+    a closed deal only staff (finance included). Written to the deal's history.
+
+    Raises PermissionDenied, NotFound, ValidationError (annual_value, review_status, stage), Conflict (stale).
+    """
+    require_role(actor, MOVE_ROLES | {Role.finance}, "change deal values")
+    value = rules.money(annual_value, "annual_value", N_("Expected annual value"))
+    deal = _deal_for(session, actor, deal_id, expected_version)
+    if deal.review_status == ReviewStatus.denied:
+        raise ValidationError("review_status", N_("A denied deal cannot be changed."))
+    if deal.stage in rules.CLOSED_STAGES and not is_staff(actor):
+        raise ValidationError("stage", N_("Only vendor staff can change a closed deal."))
+    cents = rules.to_cents(value)
+    if cents != deal.value_cents:
+        versioning.claim(session, deal)
+        _event(session, deal, actor, "value", rules.from_cents(deal.value_cents), value, _now(today))
+        deal.value_cents = cents
+        if deal.stage == Stage.closed_won and deal.customer_id:
+            session.get(Customer, deal.customer_id).annual_value_cents = cents
         commissions.sync_deal(session, deal, _today(today))
     session.commit()
     return read(deal)

@@ -97,6 +97,7 @@ def board(
     `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them.
     """
     today = _today(today)
+    per_stage = rules.count_bound(per_stage, "per_stage", N_("Cards per stage"))
     filters = _board_filters(actor, partner_id, review_status, search, session.get_bind().dialect.name)
     columns = {stage.value: BoardColumn() for stage in Stage}
     sums = sa.select(D.stage, D.currency, sa.func.count(), sa.func.sum(D.value_cents)).where(*filters)
@@ -187,6 +188,8 @@ def review_queue(
     Partner managers and admins only.
     """
     require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    limit = rules.count_bound(limit, "limit", N_("Page size"))
+    offset = rules.count_bound(offset, "offset", N_("Offset"))
     today = _today(today)
     filters = [D.review_status == ReviewStatus.pending.value]
     if partner_id is not None:

@@ -19,6 +19,7 @@ from partner_model.deal_moves import (  # noqa: F401  (part of the deals API)
     REGISTER_ROLES,
     move_deal,
     set_billing_option,
+    set_value,
 )
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,

@@ -96,7 +96,7 @@ def partner_names(
     if ids is not None:
         query = query.where(Partner.id.in_([i for i in ids if isinstance(i, int)]))
     if limit is not None:
-        query = query.limit(max(0, limit))
+        query = query.limit(rules.count_bound(limit, "limit", N_("Page size")))
     return {row.id: row.name for row in session.exec(query).all()}
 
 
@@ -112,6 +112,8 @@ def list_partners(
 ) -> tuple[pd.DataFrame, int]:
     """Partners with tier and rate (staff), paged in SQL. Raises PermissionDenied for partner roles."""
     require_role(actor, rules.STAFF_ROLES, "list partners")
+    limit = rules.count_bound(limit, "limit", N_("Page size"))
+    offset = rules.count_bound(offset, "offset", N_("Offset"))
     query = select(Partner)
     pattern = rules.search_pattern(search)
     if pattern is not None:

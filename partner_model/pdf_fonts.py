@@ -19,7 +19,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -43,9 +42,18 @@ class Face:
         return self.regular.is_file() and (self.bold is None or self.bold.is_file())
 
 
+@cache
+def _weblate_fonts() -> Path:
+    """Where the weblate-fonts package keeps Kurinto Sans (a folder that does not exist without the package)."""
+    spec = importlib.util.find_spec("weblate_fonts")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    root = Path(folders[0]) if folders else Path("/nonexistent/weblate_fonts")
+    return root / "static" / "weblate_fonts" / "kurinto" / "ttf"
+
+
 def _kurinto(name: str) -> Path:
     """A Kurinto Sans file shipped by the weblate-fonts package."""
-    return Path(str(resources.files("weblate_fonts") / "static" / "weblate_fonts" / "kurinto" / "ttf" / name))
+    return _weblate_fonts() / name
 
 
 def main_faces() -> list[Face]:

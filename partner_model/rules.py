@@ -75,6 +75,14 @@ def search_pattern(value: object, field: str = "search") -> str | None:
     return f"%{escaped}%"
 
 
+def count_bound(value: object, field: str, label: str) -> int:
+    """A limit or offset: a whole number, 0 or more. Raises ValidationError(`field`) otherwise (SQLite would take
+    a negative LIMIT as "no limit")."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(field, N_("{label} must be a whole number, 0 or more."), label=label)
+    return value
+
+
 def choice(enum: type, value: object, field: str, label: str):  # type: ignore[no-untyped-def]
     """The enum member for `value` (a member or its string value), else a ValidationError naming the choices."""
     if isinstance(value, enum):

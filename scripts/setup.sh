@@ -13,3 +13,14 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
   touch "$stamp"
 fi
+
+# Debian's fonts for the PDF statements (partner_model/pdf_fonts.py): DejaVu Sans, the main face (quick to embed),
+# and Noto Color Emoji. Without them the statements still show every script but emoji, with Kurinto Sans from the
+# weblate-fonts package (slower: about a second a statement).
+fonts=()
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || fonts+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || fonts+=(fonts-noto-color-emoji)
+if [ "${#fonts[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${fonts[@]}" >/dev/null) \
+    || echo "warning: could not install ${fonts[*]}; PDF statements fall back to the weblate-fonts fonts"
+fi

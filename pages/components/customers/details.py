@@ -112,14 +112,14 @@ def _actions(user: UserRead, customer: CustomerRead) -> None:
                    and customer.extension_requested_on is None)
     if may_request and st.button(_("Request the 30-day extension"), key="customers_request_extension",
                                  icon=":material/more_time:"):
-        _act(lambda s: customers.request_extension(s, user, customer.id),
+        _act(lambda s: customers.request_extension(s, user, customer.id, expected_version=customer.version),
              _("The 30-day extension of {name}'s trial was requested.").format(name=customer.name))
     may_grant = (user.role in rules.REVIEWER_ROLES and not_extended and customer.state != AccountState.active
                  and customer.trial_ends_on is not None)
     asked = customer.extension_requested_on is not None
     if may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
                                icon=":material/more_time:", type="primary" if asked else "secondary"):
-        _act(lambda s: customers.grant_extension(s, user, customer.id),
+        _act(lambda s: customers.grant_extension(s, user, customer.id, expected_version=customer.version),
              _("{name}'s trial was extended by 30 days.").format(name=customer.name))
 
 

@@ -166,7 +166,7 @@ def _trial(user: UserRead, deal: DealRead) -> None:
             date=fmt().date(customer.extension_requested_on)))
     elif user.role in PARTNER_ROLES:
         st.button(_("Request the 30-day trial extension"), key="board_request_extension", on_click=_act,
-                  args=(lambda s: customers.request_extension(s, user, customer.id),
+                  args=(lambda s: customers.request_extension(s, user, customer.id, expected_version=customer.version),
                         _("Extension requested: vendor staff will grant it.")))
 
 
