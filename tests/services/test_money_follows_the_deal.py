@@ -9,6 +9,7 @@ approving weeks and time passing. After every step, on SQLite and PostgreSQL:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -78,21 +79,15 @@ def _machine(engine):  # type: ignore[no-untyped-def]
 
         @rule(option=st.sampled_from(OPTIONS))
         def win(self, option: str) -> None:
-            with db.session(engine) as s:
-                try:
-                    deals.move_deal(s, self.staff, self.deal_id, stage="closed_won", billing_option=option,
-                                    today=self.today)
-                except ValidationError:
-                    pass  # already won
+            with db.session(engine) as s, contextlib.suppress(ValidationError):  # already won
+                deals.move_deal(s, self.staff, self.deal_id, stage="closed_won", billing_option=option,
+                                today=self.today)
 
         @rule(stage=st.sampled_from(["trial", "newsletter", "closed_lost"]))
         def reopen(self, stage: str) -> None:
-            with db.session(engine) as s:
-                try:
-                    deals.move_deal(s, self.staff, self.deal_id, stage=stage, note="Reopened: the customer changed "
-                                    "its mind.", today=self.today)
-                except ValidationError:
-                    pass  # already there
+            with db.session(engine) as s, contextlib.suppress(ValidationError):  # already there
+                deals.move_deal(s, self.staff, self.deal_id, stage=stage, note="Reopened: the customer changed "
+                                "its mind.", today=self.today)
 
         @rule(option=st.sampled_from(OPTIONS))
         def billing_changes(self, option: str) -> None:
@@ -106,11 +101,8 @@ def _machine(engine):  # type: ignore[no-untyped-def]
 
         @rule()
         def clawed_back(self) -> None:
-            with db.session(engine) as s:
-                try:
-                    commissions.reverse_deal(s, self.finance, self.deal_id, today=self.today)
-                except Conflict:
-                    pass  # not won, or already clawed back
+            with db.session(engine) as s, contextlib.suppress(Conflict):  # not won, or already clawed back
+                commissions.reverse_deal(s, self.finance, self.deal_id, today=self.today)
 
         @invariant()
         def lines_add_up_to_what_the_deal_earns_now(self) -> None:
