@@ -37,34 +37,37 @@ TAB_NAMES = {
 STAFF_TABS, PARTNER_TABS = ["week_review", "reports", "statements"], ["week", "year_to_date", "statements", "reports"]
 
 
-def week_lines(user: UserRead, week: str) -> None:
-    """The week's lines and the totals per partner (summed in SQL), or a note that the week has none."""
+def week_lines(user: UserRead, week: str) -> str | None:
+    """The week's lines and the totals per partner (summed in SQL), or a note that the week has none. Returns the
+    version of the lines shown (finance), read with them, for the approval to act on exactly these."""
     result, error = attempt(lambda s: (commissions.week_lines(s, user, week),
-                                       commission_queries.week_partner_totals(s, user, week)))
+                                       commission_queries.week_partner_totals(s, user, week),
+                                       commissions.week_version(s, user, week) if FINANCE else None))
     if error is not None:
         show_error(error)
-        return
-    lines, totals = result
+        return None
+    lines, totals, version = result
     if lines.empty:
         st.info(_("No commission lines in week {week}.").format(week=week))
-        return
+        return version
     st.caption(line_counts(lines, user.is_staff))
     show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
     st.markdown(_("**Totals per partner**") if user.is_staff else _("**Your totals**"))
     shown = totals_table(totals)
     show_table(shown if user.is_staff else shown.drop(columns=["Partner"]), key="week_totals")
+    return version
 
 
 def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
     week = review.pick_week(this_week, open_week)
     approved = review.show_state(week)
-    week_lines(user, week)
+    shown_version = week_lines(user, week)
     if not FINANCE:
         return
     if not approved:
         heading = _("Approve the week")
         st.markdown(f"##### {heading}")
-        review.approve_control(user, week, this_week)
+        review.approve_control(user, week, this_week, shown_version)
     with st.expander(_("Clawback: reverse a won deal refunded in its first year"), icon=":material/undo:"):
         st.caption(_("The deal's commission is reversed with a negative line in the next open week; an approved "
                      "week never changes."))

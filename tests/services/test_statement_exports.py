@@ -73,7 +73,8 @@ def test_statement_csv_keeps_a_reversals_negative_amounts_as_numbers(session, ca
     won = _won_deal_named(session, cast, factory, "-1+1", annual_value="12345.67")
     week = rules.iso_week(won.won_on)
     commissions.approve_week(session, cast.finance, week)
-    deals.move_deal(session, cast.manager, won.id, stage="trial")  # reopened after approval: reversed next week
+    # Reopened after approval: reversed in the next week.
+    deals.move_deal(session, cast.manager, won.id, stage="trial", note="The customer cancelled.")
     partner, lines, totals = commission_reports.statement(session, cast.finance, cast.acme.id, rules.week_after(week))
     row = _csv_rows(commission_reports.statement_csv(lines, language=language), language)[won.id]
     assert row[COMPANY] == "'-1+1"

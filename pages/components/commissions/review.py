@@ -13,6 +13,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.translate import _, fmt
 from partner_model import commission_queries, commissions, deals, rules
+from partner_model.errors import DomainError
 from partner_model.models import UserRead
 
 WEEK_KEY = "commission_week"
@@ -63,9 +64,11 @@ def keep_choice(key: str, value: object) -> None:
 
 
 def flash() -> None:
-    """The message an action left for the run after it (translated when the action ran)."""
+    """The message an action left for the run after it (translated when the action ran), or its refusal."""
     message = st.session_state.pop(FLASH_KEY, None)
-    if message:
+    if isinstance(message, DomainError):
+        show_error(message)
+    elif message:
         st.success(message, icon=":material/check_circle:")
 
 
@@ -96,21 +99,24 @@ def show_state(week: str) -> bool:
     return False
 
 
-def approve_control(user: UserRead, week: str, this_week: str) -> None:
-    """Finance approves the week after confirming; a week that has not begun cannot be approved."""
+def _approve(user: UserRead, week: str, shown_version: str | None) -> None:
+    """Approve exactly the lines the page showed: their version was taken when they were read and drawn."""
+    __, error = attempt(lambda s: commissions.approve_week(s, user, week, expected_version=shown_version))
+    st.session_state.pop(f"approve_confirm_{week}", None)
+    st.session_state[FLASH_KEY] = error if error is not None else _("Week {week} approved and locked.").format(
+        week=week)
+
+
+def approve_control(user: UserRead, week: str, this_week: str, shown_version: str | None) -> None:
+    """Finance approves the week after confirming; a week that has not begun cannot be approved. The button
+    carries the version of the lines shown above it, so lines that changed since are never approved unseen."""
     if week > this_week:
         st.caption(_("This week has not begun: it can be approved once it is under way."))
         return
     confirmed = st.checkbox(_("I have checked the lines of week {week}: lock it").format(week=week),
                             key=f"approve_confirm_{week}")
-    if st.button(_("Approve week"), key="approve_week", type="primary", icon=":material/verified:",
-                 disabled=not confirmed):
-        __, error = attempt(lambda s: commissions.approve_week(s, user, week))
-        if error is not None:
-            show_error(error)
-            return
-        st.session_state[FLASH_KEY] = _("Week {week} approved and locked.").format(week=week)
-        st.rerun()
+    st.button(_("Approve week"), key="approve_week", type="primary", icon=":material/verified:",
+              disabled=not confirmed, on_click=_approve, args=(user, week, shown_version))
 
 
 def reverse_control(user: UserRead, week: str) -> None:

@@ -105,3 +105,28 @@ def test_the_billing_page_works_in_another_language(app, world):
     assert at.success[0].value == words("Billing information saved.")
     assert partner_and_history(world, world.acme_id)[0].default_billing_option == "invoice"
     assert len(at.dataframe[0].value) == 5  # the change history, under its Finnish headings
+
+
+def test_a_billing_form_read_before_someone_elses_save_keeps_their_vat_id(app, world):
+    """Issue 12, case 3: the second saver's stale form erased the VAT id, and both were told "saved"."""
+    at = open_billing(app, "partner_admin")
+    with world.session() as s:  # someone else saves the VAT id while this form is open
+        admin = users.get_user(s, world.user_ids["admin"])
+        partners.update_billing_info(s, admin, world.acme_id, vat_id="FI12345678")
+    at.text_area(key=f"address_{world.acme_id}").input("Aleksanterinkatu 1, 00100 Helsinki")
+    at = at.button(key="billing_save").click().run()
+    assert not at.exception
+    assert not at.success
+    assert any("Someone else changed this partner" in e.value and "vat_id" in e.value for e in at.error)
+    partner, __ = partner_and_history(world, world.acme_id)
+    assert (partner.vat_id, partner.address) == ("FI12345678", None)
+    assert at.text_input(key=f"vat_id_{world.acme_id}").value == "FI12345678", "the form shows the row as it is now"
+
+
+def test_a_billing_save_sends_only_the_changed_fields(app, world):
+    at = open_billing(app, "partner_admin")
+    at.text_input(key=f"legal_name_{world.acme_id}").input("Acme Consulting Oy")
+    at = at.button(key="billing_save").click().run()
+    assert [s.value for s in at.success] == ["Billing information saved."]
+    __, history = partner_and_history(world, world.acme_id)
+    assert [change.field for change in history] == ["legal_name"]

@@ -328,3 +328,18 @@ def test_signed_out_visitor_sees_no_commission_data(app, world):
     at = open_page(app, None)
     assert not at.exception
     assert shows_no_data(at)
+
+
+def test_a_week_that_gained_a_line_after_finance_read_it_is_not_approved(app, world):
+    """Issue 12, case 4: finance read the week, a deal was won in it meanwhile, and the approval locked the new
+    line unseen. Now the approval carries the version of the lines shown and is refused."""
+    at = open_page(app, "finance")
+    at.checkbox(key=f"approve_confirm_{THIS_WEEK}").check().run()
+    _beta_via_partner_deal(world)  # won in this week while the page is open
+    at = at.button(key="approve_week").click().run()
+    assert not at.exception
+    assert any(f"The lines of week {THIS_WEEK} changed since you read them" in e.value for e in at.error)
+    with world.session() as s:
+        assert commissions.week_state(s, THIS_WEEK).state == "open"
+    at = approve(at)  # the page now shows both lines: approving them works
+    assert any(f"Week {THIS_WEEK} approved and locked." in s.value for s in at.success)
