@@ -94,8 +94,12 @@ def create_partner_form(user: UserRead) -> None:
 COMMISSION_PENDING_KEY = "commission_pending"  # a tier change waiting for its confirmation
 
 
+COMMISSION_FILLED_KEY = "commission_filled"  # the partner (id, version, tier, rate) the form was filled from
+
+
 def _save_commission(user: UserRead, change: dict) -> None:
     st.session_state.pop(COMMISSION_PENDING_KEY, None)
+    st.session_state.pop(COMMISSION_FILLED_KEY, None)  # saved or refused: refill from the row as it is now
     changed, error = attempt(lambda s: partners.set_commission(
         s, user, change["partner_id"], tier=change["tier"], commission_rate=change["rate"],
         expected_version=change["version"]))
@@ -123,12 +127,15 @@ def commission_form(user: UserRead) -> None:
     if pending and pending["partner_id"] == partner.id:
         _confirm_tier(user, partner, pending)
         return
+    filled = st.session_state.get(COMMISSION_FILLED_KEY)
+    if filled is None or filled.id != partner.id:
+        filled = st.session_state[COMMISSION_FILLED_KEY] = partner  # kept until saved: what the admin saw
     errors = FieldErrors()
-    suffix = f"{partner.id}_{partner.version}"  # a new version refills the form from the row
+    suffix = f"{filled.id}_{filled.version}"  # a new version (after a save or a conflict) refills the form
     with st.form("set_commission"):
-        st.caption(_("Now: {tier}, {rate}.").format(tier=label(TIER_LABELS, partner.tier),
-                                                    rate=rate_text(partner.commission_rate)))
-        tier = st.selectbox(_("Tier"), TIERS, index=TIERS.index(partner.tier), format_func=tier_texts().__getitem__,
+        st.caption(_("Now: {tier}, {rate}.").format(tier=label(TIER_LABELS, filled.tier),
+                                                    rate=rate_text(filled.commission_rate)))
+        tier = st.selectbox(_("Tier"), TIERS, index=TIERS.index(filled.tier), format_func=tier_texts().__getitem__,
                             key=f"commission_tier_{suffix}")
         errors.slot("tier")
         percent = rate_input(f"commission_rate_{suffix}")
@@ -136,7 +143,7 @@ def commission_form(user: UserRead) -> None:
         submitted = st.form_submit_button(_("Save tier and rate"), key="set_commission_submit")
     if not submitted:
         return
-    change = {"partner_id": partner.id, "version": partner.version, "tier": tier if tier != partner.tier else None,
+    change = {"partner_id": filled.id, "version": filled.version, "tier": tier if tier != filled.tier else None,
               "rate": as_fraction(percent)}
     if change["tier"] is None and change["rate"] is None:
         st.info(_("Nothing changed: choose another tier or type a rate."))
@@ -150,6 +157,7 @@ def commission_form(user: UserRead) -> None:
 
 def _confirm_tier(user: UserRead, partner: PartnerRead, change: dict) -> None:
     rate = change["rate"] if change["rate"] is not None else rules.TIER_RATES[change["tier"]]
+    partner = st.session_state.get(COMMISSION_FILLED_KEY) or partner  # the tier the admin saw
     st.warning(_("Change {partner} from {old} to {new} at {rate}? Their commission on deals won from now on "
                  "follows the new rate.").format(partner=md(partner.name), old=label(TIER_LABELS, partner.tier),
                                                  new=label(TIER_LABELS, change["tier"]), rate=rate_text(rate)),

@@ -157,7 +157,7 @@ def test_only_finance_and_admin_approve_a_week(session, cast, factory, who):
         commissions.approve_week(session, getattr(cast, who), _week_of(won))
     assert counts(session) == before
     # still open: a reopened deal's line is simply gone, no reversal needed in a later week
-    deals.move_deal(session, cast.manager, won.id, stage="trial")
+    deals.move_deal(session, cast.manager, won.id, stage="trial", note="Reopened: the customer wants a longer trial.")
     later = _lines(session, cast.finance, rules.week_after(_week_of(won)))
     assert won.id not in set(later["deal_id"])
 
@@ -169,7 +169,7 @@ def test_a_bad_week_cannot_be_approved(session, cast):
 
 def test_reopening_a_won_deal_in_an_open_week_leaves_no_commission(session, cast, factory):
     won = factory.won_deal(cast.acme_user, cast.manager)
-    deals.move_deal(session, cast.manager, won.id, stage="trial")
+    deals.move_deal(session, cast.manager, won.id, stage="trial", note="Reopened: the customer wants a longer trial.")
     line = _of(_lines(session, cast.finance, _week_of(won)), won.id)
     assert sum(line["commission"], Decimal("0")) == 0
 
@@ -179,7 +179,7 @@ def test_after_approval_a_reopened_deal_is_reversed_in_the_next_open_week(sessio
     week = _week_of(won)
     approved = _snapshot(_lines(session, cast.finance, week))
     commissions.approve_week(session, cast.finance, week)
-    deals.move_deal(session, cast.manager, won.id, stage="trial")
+    deals.move_deal(session, cast.manager, won.id, stage="trial", note="Reopened: the customer wants a longer trial.")
     assert _snapshot(_lines(session, cast.finance, week)) == approved, "an approved week never changes"
     nxt = _of(_lines(session, cast.finance, rules.week_after(week)), won.id)
     assert sum(nxt["commission"], Decimal("0")) == Decimal("-2000.00")
@@ -192,7 +192,7 @@ def test_after_approval_a_changed_billing_option_lands_as_an_adjustment_in_the_n
     week = _week_of(won)
     commissions.approve_week(session, cast.finance, week)
     approved = _snapshot(_lines(session, cast.finance, week))
-    deals.move_deal(session, cast.manager, won.id, stage="trial")
+    deals.move_deal(session, cast.manager, won.id, stage="trial", note="Reopened: the customer wants a longer trial.")
     deals.move_deal(session, cast.manager, won.id, stage="closed_won", billing_option="via_partner")
     assert _snapshot(_lines(session, cast.finance, week)) == approved
     nxt = _of(_lines(session, cast.finance, rules.week_after(week)), won.id)
@@ -222,7 +222,7 @@ def test_approved_lines_survive_any_number_of_later_changes(session, cast, facto
     commissions.approve_week(session, cast.admin, week)
     approved = _snapshot(_lines(session, cast.finance, week))
     for option in ("invoice", "via_partner", "credit_card"):
-        deals.move_deal(session, cast.manager, won.id, stage="newsletter")
+        deals.move_deal(session, cast.manager, won.id, stage="newsletter", note="Reopened to re-bill.")
         deals.move_deal(session, cast.manager, won.id, stage="closed_won", billing_option=option)
     assert _snapshot(_lines(session, cast.finance, week)) == approved
     nxt = _of(_lines(session, cast.finance, rules.week_after(week)), won.id)

@@ -124,7 +124,7 @@ def test_only_staff_reopen_a_closed_deal(session, cast, factory, closed, target)
                            note="Closing note")
     for partner_actor in (cast.acme_user, cast.acme_admin):
         _refused(session, cast, partner_actor, deal, stage=target)
-    reopened = deals.move_deal(session, cast.manager, deal.id, stage=target)
+    reopened = deals.move_deal(session, cast.manager, deal.id, stage=target, note="Reopened by staff.")
     assert reopened.stage == target
 
 
@@ -260,7 +260,8 @@ def test_every_change_writes_an_event_with_who_what_when_from_and_to(session, ca
         (cast.acme_user, lambda: deals.move_deal(session, cast.acme_user, deal.id, stage="trial")),
         (cast.acme_user, lambda: deals.move_deal(session, cast.acme_user, deal.id, stage="closed_won",
                                                  billing_option="credit_card")),
-        (cast.manager, lambda: deals.move_deal(session, cast.manager, deal.id, stage="trial")),
+        (cast.manager, lambda: deals.move_deal(session, cast.manager, deal.id, stage="trial",
+                                               note="Reopened: a longer trial first.")),
     ]
     seen = 0
     for actor, step in steps:

@@ -92,9 +92,14 @@ def move(user: UserRead, card: dict[str, Any], target: str, *, billing_option: s
     return error
 
 
+def _reopens_won(card: dict[str, Any], target: str) -> bool:
+    return card["stage"] == Stage.closed_won.value and target != Stage.closed_won.value
+
+
 def request_move(user: UserRead, card: dict[str, Any], target: str) -> None:
-    """Move now, or ask first: Closed won needs a billing option and Closed lost a note (the dialog)."""
-    if target in ASKING_STAGES:
+    """Move now, or ask first: Closed won needs a billing option, Closed lost a note, and reopening a won deal
+    a confirmation with a note the partner sees (the dialog)."""
+    if target in ASKING_STAGES or (_reopens_won(card, target) and user.is_staff):  # partners are refused at once
         st.session_state[PENDING_KEY] = {**card, "target": target}
         _redraw_drag_board()
         return
@@ -129,7 +134,13 @@ def _ask(user: UserRead, pending: dict[str, Any]) -> None:
         company=md(pending["company_name"]), source=label(STAGE_LABELS, pending["stage"]),
         target=label(STAGE_LABELS, target)))
     billing_option = note = None
-    if target == Stage.closed_won.value:
+    if _reopens_won(pending, target):
+        st.warning(_("Reopening a won deal reverses its commission (an approved week gets a reversal in the next "
+                     "open week). The partner sees your note."), icon=":material/undo:")
+        note = st.text_area(_("Note"), key=f"board_move_note_{deal_id}", max_chars=2000,
+                            placeholder=_("Why the deal is reopened"),
+                            help=_("Shown to the partner on the deal card."))
+    elif target == Stage.closed_won.value:
         options = [option.value for option in BillingOption]
         current = pending.get("billing_option")
         texts = {o: label(BILLING_OPTION_LABELS, o) for o in options}  # in this run's language
@@ -161,6 +172,8 @@ def move_dialog(user: UserRead) -> None:
     pending = st.session_state[PENDING_KEY]
     won = pending["target"] == Stage.closed_won.value
     title = _("Close the deal as won") if won else _("Close the deal as lost")
+    if _reopens_won(pending, pending["target"]):
+        title = _("Reopen the won deal")
     st.dialog(title, on_dismiss=_cancel)(_ask)(user, pending)
 
 

@@ -398,12 +398,22 @@ def test_a_partner_cannot_reopen_a_closed_deal(app, world):
     assert _deal(world, won_id).stage == "closed_won"
 
 
-def test_staff_may_reopen_a_closed_deal(app, world):
+def test_staff_may_reopen_a_won_deal_after_confirming_with_a_note_the_partner_sees(app, world):
     won_id = _deal_id(world, "Winner Co")
     at = _open(app, "partner_manager")
-    _move(at, won_id, "trial")
+    at = _move(at, won_id, "trial")
+    assert not at.exception
+    assert any("reverses its commission" in w.value for w in at.warning), "asked first"
+    assert _deal(world, won_id).stage == "closed_won"
+    at = at.button(key="board_move_confirm").click().run()  # without a note: refused, the dialog stays
+    assert not at.exception and at.error and _deal(world, won_id).stage == "closed_won"
+    at.text_area(key=f"board_move_note_{won_id}").input("The customer asked for a longer trial.")
+    at = at.button(key="board_move_confirm").click().run()
     assert not at.exception
     assert "Moved Winner Co from Closed won to Trial." in _messages(at)
+    with world.session() as s:
+        notes = deals.notes(s, _actor(s, world, "partner_user"), won_id)
+    assert notes[-1].body == "The customer asked for a longer trial."
 
 
 def test_a_deal_someone_else_changed_gives_a_conflict_and_the_board_reloads(app, world):
