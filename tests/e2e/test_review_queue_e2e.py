@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from conftest import Server
 
 ACCEPT, DENY, OVERDUE = "Eetu Accept Oy", "Dora Deny AB", "Olga Overdue GmbH"
+SKARVIK = "Skarvik Shipping AS"
 
 
 def shot(page: Page, name: str) -> None:
@@ -65,6 +66,7 @@ def review_deals(server: Server) -> None:
                                            (OVERDUE, "olga@olga-overdue.example", 9)):
             deals.register_deal(s, alice, contact_name="Carl Contact", contact_email=contact, company_name=company,
                                 annual_value="18000", note=f"Met {company} at the fair.",
+                                customer_domain="dora-deny.example" if "gmail" in contact else None,
                                 today=dt.date.today() - dt.timedelta(days=days_ago))
         _beta_pipeline(s, users.get_user(s, server.user_ids["partner_manager"]))
     engine.dispose()
@@ -100,7 +102,8 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     expect(page.get_by_text(f"Note: Met {ACCEPT} at the fair.")).to_be_visible()  # the history beside it
     shot(page, "review_queue_deal")
     page.get_by_role("button", name="Accept", exact=True).click()
-    expect(page.get_by_text(f"Accepted {ACCEPT} (Acme Consulting)")).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"Accepted deal #\d+ {ACCEPT} \(eetu-accept.example, Acme Consulting\)"))
+           ).to_be_visible()
     settle(page)
     assert _deal(server, ACCEPT).review_status == "accepted"
 
@@ -113,7 +116,8 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     page.get_by_role("textbox", name="Note (optional)").fill("Registered twice by the same contact.")
     shot(page, "review_queue_deny")
     page.get_by_role("button", name="Deny", exact=True).click()
-    expect(page.get_by_text(f"Denied {DENY} (Acme Consulting): Duplicate registration.")).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"Denied deal #\d+ {DENY} \(dora-deny.example, Acme Consulting\): "
+                                       "Duplicate registration."))).to_be_visible()
     settle(page)
     denied = _deal(server, DENY)
     assert (denied.review_status, denied.denial_reason) == ("denied", "duplicate")
@@ -163,3 +167,41 @@ def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
         expect(partner.get_by_text(re.compile("SEK"))).to_have_count(0)  # Beta's deals are all it has in SEK
     finally:
         context.close()
+
+
+def test_a_denial_lands_on_the_deal_chosen_when_two_deals_share_a_company_name(server, page, review_deals):
+    """Issue 12, case 1, in the browser: "Skarvik Shipping AS" twice (a gmail contact for 18,000 and a
+    skarvik-shipping.no contact for 18,000.50). Picking the gmail one and denying it (first without a reason)
+    denied the other one."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    with db.session(engine) as s:
+        alice = users.get_user(s, server.user_ids["partner_user"])
+        gmail = deals.register_deal(s, alice, contact_name="Ola Nordmann", contact_email="ola.skarvik@gmail.com",
+                                    company_name=SKARVIK, annual_value="18000",
+                                    customer_domain="skarvik-shipping.no").id
+        own = deals.register_deal(s, alice, contact_name="Kari Nordmann", contact_email="kari@skarvik-shipping.no",
+                                  company_name=SKARVIK, annual_value="18000.50").id
+    engine.dispose()
+    sign_in(page, server, "partner_manager")
+    open_page(page, "Review queue", "review_queue")
+    choose(page, "Deal to review", f"#{gmail} {SKARVIK}")
+    expect(page.get_by_text(f"Decision on deal #{gmail}")).to_be_visible()
+    page.get_by_role("button", name="Deny", exact=True).click()  # no reason yet: refused, nothing written
+    expect(page.get_by_text("Choose why the deal is denied.")).to_be_visible()
+    settle(page)
+    choose(page, "Reason to deny", "Not a valid lead")
+    shot(page, "review_queue_same_company")
+    page.get_by_role("button", name="Deny", exact=True).click()
+    expect(page.get_by_text(f"Denied deal #{gmail} {SKARVIK}")).to_be_visible()
+    settle(page)
+    assert _deal_by_id(server, gmail).review_status == "denied"
+    assert _deal_by_id(server, own).review_status == "pending"
+
+
+def _deal_by_id(server: Server, deal_id: int):  # type: ignore[no-untyped-def]
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            return deals.get_deal(s, users.get_user(s, server.user_ids["admin"]), deal_id)
+    finally:
+        engine.dispose()

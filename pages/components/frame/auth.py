@@ -99,7 +99,7 @@ def sign_out() -> None:
 
 def _from_cookie() -> UserRead | None:
     token = st.context.cookies.get(COOKIE_NAME)
-    if not token:
+    if not token or st.session_state.get(DEAD_COOKIE_KEY):  # a connection's cookies never change: look up once
         return None
     with session() as s:
         found = sign_in_sessions.resolve_session(s, token)

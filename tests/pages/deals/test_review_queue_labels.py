@@ -76,7 +76,7 @@ def test_waiting_says_days_and_business_days():
 
 def test_partner_text_is_escaped_for_markdown():
     assert md("**Big** [deal](http://x) :material/home:") == (
-        "\\*\\*Big\\*\\* \\[deal\\]\\(http\\://x\\) \\:material/home\\:")
+        "\\*\\*Big\\*\\* \\[deal\\]\\(http\\://\u2060x\\) \\:material/home\\:")
 
 
 def test_counted_words_money_and_moments_use_the_readers_formats():
