@@ -95,7 +95,7 @@ def accept(manager: Page, server: Server) -> None:
     open_page(manager, "Review queue", "review_queue")
     choose(manager, "Deal to review", COMPANY)
     manager.get_by_role("button", name="Accept", exact=True).click()
-    expect(manager.get_by_text(re.compile(f"Accepted {COMPANY}"))).to_be_visible()
+    expect(manager.get_by_text(re.compile(rf"Accepted deal #\d+ {COMPANY}"))).to_be_visible()
     settle(manager)
     shot(manager, "accepted_by_staff")
     assert stored_deal(server).review_status == "accepted"
