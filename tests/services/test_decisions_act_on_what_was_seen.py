@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from factories import counts
-from partner_model import commission_queries, commissions, customers, deals, partners, rules, users
+from partner_model import commission_queries, commissions, customers, db, deals, partners, rules, users
 from partner_model.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from partner_model.models import CommissionLine
 
@@ -340,3 +340,51 @@ def test_reopening_a_won_deal_with_commission_needs_a_note_the_partner_sees(sess
     notes = deals.notes(session, cast.acme_user, won.id)
     assert notes[-1].body == "The customer asked for a longer trial."
     assert sum(commission_queries.deal_lines(session, cast.finance, won.id)["commission"], Decimal(0)) == 0
+
+
+# --- one business time zone -----------------------------------------------------------------------------------
+
+
+def test_dates_follow_partner_time_zone_whatever_the_database_servers_zone(engine, session, cast, factory,
+                                                                          monkeypatch):
+    """Instants are stored in UTC even when the server's own zone is far from it; days follow PARTNER_TIME_ZONE."""
+    import datetime as dt_
+
+    from partner_model import clock
+
+    if engine.dialect.name == "postgresql":
+        db_name = engine.url.database
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{db_name}" SET timezone TO \'Pacific/Kiritimati\'')  # UTC+14
+        engine.dispose()  # new connections get the far zone as their default
+    session.close()  # its connection was opened before the zone changed
+    try:
+        before = dt_.datetime.now(dt_.UTC)
+        with db.session(engine) as fresh:
+            if engine.dialect.name == "postgresql":
+                assert fresh.execute(sa.text("SHOW timezone")).scalar_one() == "UTC", "the app's sessions run in UTC"
+            deal = deals.register_deal(fresh, cast.acme_user, contact_name="Tia Zone", contact_email="tia@zone.example",
+                                       company_name="Zone Oy", annual_value="100")
+        with db.session(engine) as fresh:
+            stored = deals.get_deal(fresh, cast.admin, deal.id).created_at
+        stored = stored if stored.tzinfo else stored.replace(tzinfo=dt_.UTC)
+        assert abs((stored - before).total_seconds()) < 120, "stored in UTC, not shifted by the server's zone"
+        monkeypatch.setenv("PARTNER_TIME_ZONE", "Pacific/Kiritimati")
+        far_today = dt_.datetime.now(clock.zone()).date()
+        assert clock.today() == far_today
+        frame, __ = deals.review_queue(session, cast.manager)
+        assert list(frame["age_days"]) == [0], "registered today in the business zone"
+        assert rules.iso_week(clock.today()) == rules.iso_week(far_today)
+    finally:
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f'ALTER DATABASE "{engine.url.database}" RESET timezone')
+            engine.dispose()
+
+
+def test_an_unknown_partner_time_zone_is_refused_with_its_name(monkeypatch):
+    from partner_model import clock
+
+    monkeypatch.setenv("PARTNER_TIME_ZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        clock.today()
