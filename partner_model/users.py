@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
-from partner_model import passwords, rules, sign_in_sessions
+from partner_model import passwords, rules, sign_in_sessions, versioning
 from partner_model.access import Actor, audit, require_role, row_id, write_service
-from partner_model.errors import N_, AlreadyExists, AuthError, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, AuthError, Conflict, NotFound, ValidationError
 from partner_model.i18n import LANGUAGES
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
@@ -199,13 +199,14 @@ def list_users(session: Session, actor: Actor, *, partner_id: int | None = None)
     require_role(actor, {Role.admin}, "manage users")
     query = select(
         User.id, User.email, User.name, User.role, User.partner_id, Partner.name.label("partner_name"),
-        User.active, User.locked_until, User.language,
+        User.active, User.locked_until, User.language, User.version,
     ).join(Partner, User.partner_id == Partner.id, isouter=True).order_by(User.email)
     if partner_id is not None:
         query = query.where(User.partner_id == partner_id)
     rows = session.exec(query).all()
     frame = pd.DataFrame([dict(r._mapping) for r in rows], columns=[
-        "id", "email", "name", "role", "partner_id", "partner_name", "active", "locked_until", "language"])
+        "id", "email", "name", "role", "partner_id", "partner_name", "active", "locked_until", "language",
+        "version"])
     frame["role"] = frame["role"].map(lambda r: getattr(r, "value", r))
     return frame
 
@@ -228,13 +229,21 @@ def update_user(
     role: Role | str | None = None,
     partner_id: int | None = None,
     active: bool | None = None,
+    expected_version: int | None = None,
 ) -> UserRead:
     """Change a user's name, role, partner or active flag. Admin only; audited. A new role or partner, or a
     deactivation, ends the user's sign-in sessions at once (they sign in again, with what they may now see).
+    `expected_version` is the UserRead.version the admin's form was filled from.
 
-    Raises PermissionDenied, NotFound, ValidationError (name, role, partner_id, active).
+    Raises PermissionDenied, NotFound, ValidationError (name, role, partner_id, active), Conflict (stale version).
     """
     user = _user_for_admin(session, actor, user_id)
+    if active is not None and not isinstance(active, bool):
+        raise ValidationError("active", N_("Active must be true or false."))
+    try:
+        versioning.check(user, expected_version)
+    except Conflict:
+        raise Conflict(USER_CHANGED, email=user.email) from None
     changes: list[str] = []
     if name is not None:
         new_name = rules.clean_text(name, "name", N_("Name"))
@@ -258,9 +267,13 @@ def update_user(
         if not user.active:
             sign_in_sessions.end_all(session, user.id, "deactivated")  # type: ignore[arg-type]
     if changes:
+        versioning.claim(session, user)
         audit(session, "user_changed", actor_id=actor.id, subject=user.email, detail="; ".join(changes))
     session.commit()
     return _read(user)
+
+
+USER_CHANGED = N_("Someone else changed the user {email} since you opened it: reload and try again.")
 
 
 @write_service

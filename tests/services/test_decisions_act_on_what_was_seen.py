@@ -388,3 +388,16 @@ def test_an_unknown_partner_time_zone_is_refused_with_its_name(monkeypatch):
     monkeypatch.setenv("PARTNER_TIME_ZONE", "Mars/Olympus")
     with pytest.raises(ValueError, match="Mars/Olympus"):
         clock.today()
+
+
+def test_a_user_change_on_a_stale_form_is_refused(session, cast, factory):
+    person = factory.user(partner=cast.acme)
+    seen = users.get_user(session, person.id)
+    users.update_user(session, cast.admin, person.id, name="Renamed Meanwhile", expected_version=seen.version)
+    with pytest.raises(Conflict) as err:
+        users.update_user(session, cast.admin, person.id, active=False, expected_version=seen.version)
+    assert person.email in str(err.value)
+    assert users.get_user(session, person.id).active, "nothing written"
+    with pytest.raises(ValidationError) as err:
+        users.update_user(session, cast.admin, person.id, active="no")
+    assert err.value.field == "active"

@@ -12,6 +12,7 @@ from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
 from partner_model import sign_in_sessions, users
+from partner_model.errors import Conflict, DomainError
 from partner_model.i18n import LANGUAGE_NAMES
 from partner_model.models import Role, UserRead
 
@@ -65,8 +66,19 @@ def create_user_form(user: UserRead) -> None:
                                                                  role=_role_label(created.role)))
 
 
+def _forget_form(uid: int) -> None:
+    """After a save or a refusal the form refills from the user as stored now."""
+    for key in (f"user_version_{uid}", f"role_{uid}", f"partner_{uid}", f"active_{uid}"):
+        st.session_state.pop(key, None)
+
+
 def change_user_form(user: UserRead, row: pd.Series) -> None:
+    """Filled from the user it edits; a save carries the version the form was filled from."""
     uid = int(row["id"])
+    version = st.session_state.setdefault(f"user_version_{uid}", int(row["version"]))
+    result = st.session_state.pop(f"user_result_{uid}", None)
+    if result is not None:
+        show_error(result) if isinstance(result, DomainError) else st.success(result)
     partner_now = None if pd.isna(row["partner_id"]) else int(row["partner_id"])
     errors = FieldErrors()
     with st.form(f"change_user_{uid}"):
@@ -80,8 +92,13 @@ def change_user_form(user: UserRead, row: pd.Series) -> None:
         submitted = st.form_submit_button(_("Save user"), key="change_user_submit")
     if submitted:
         __, error = attempt(lambda s: users.update_user(s, user, uid, role=role, partner_id=partner_id,
-                                                        active=active))
-        errors.show(error) if error is not None else st.success(_("User saved."))
+                                                        active=active, expected_version=version))
+        if error is not None and not isinstance(error, Conflict):
+            errors.show(error)
+            return
+        st.session_state[f"user_result_{uid}"] = error if error is not None else _("User saved.")
+        _forget_form(uid)
+        st.rerun()
 
 
 def password_and_lock(user: UserRead, row: pd.Series) -> None:
