@@ -45,12 +45,12 @@ def open_linked_card(user: UserRead) -> None:
     if linked is None:
         return
     del st.query_params["deal"]
-    deal_id = int(linked) if linked.isdigit() else 0
-    __, error = attempt(lambda s: deals.get_deal(s, user, deal_id))
+    # Parsed by the service, never trusted: "²", "99999999999999999999" or "x" are "Deal not found."
+    deal, error = attempt(lambda s: deals.get_deal(s, user, linked))
     if error is not None:
         flash("error", error)
     else:
-        st.session_state[CARD_KEY] = deal_id
+        st.session_state[CARD_KEY] = deal.id
 
 
 def _act(action: Callable[[Any], Any], done: str) -> bool:

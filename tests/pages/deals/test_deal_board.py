@@ -555,3 +555,14 @@ def test_signed_out_or_finance_see_no_board(app, world, role):
     assert not at.exception
     assert shows_no_data(at)
 
+
+
+@pytest.mark.parametrize("bad", ["²", "99999999999999999999", "-1", "0", "1e3", "abc", " "])
+def test_a_deal_link_that_names_no_deal_says_not_found_and_the_board_carries_on(app, world, bad):
+    """Issue 13, case 6: /deal_board?deal=² ended in Streamlit's error page."""
+    at = app("partner_user").run()
+    at.query_params["deal"] = bad
+    at = at.switch_page("pages/deal_board.py").run()
+    assert not at.exception
+    assert any("Deal not found." in e.value for e in at.error)
+    assert at.selectbox(key="board_review") is not None, "the board is drawn"
