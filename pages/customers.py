@@ -35,7 +35,7 @@ METRICS: tuple[tuple[str, str, str | None], ...] = (
     # TRANSLATORS: a metric: the number of closed customer accounts.
     ("closed", N_("Closed"), None),
     ("needs_attention", N_("Need attention"), N_("Accounts with at least one item needing attention")),
-    ("trials_ending_this_week", N_("Trials ending"), N_("Trials ending this week (by Sunday)")),
+    ("trials_ending", N_("Trials ending"), N_("Trials ending within 7 days")),
     ("renewals_30d", N_("Renewals due"), N_("Subscriptions renewing within 30 days")),
 )
 

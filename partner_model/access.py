@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from partner_model.errors import N_, Conflict, NotFound, PermissionDenied
-from partner_model.models import AuditEvent, Role, User, UserRead, utcnow
+from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 from partner_model.rules import STAFF_ROLES
 
 Actor = UserRead
@@ -27,6 +28,7 @@ DENIED: dict[str, str] = {
     "change billing options": N_("You are not allowed to change billing options."),
     "change commission rates": N_("You are not allowed to change commission rates."),
     "change deal values": N_("You are not allowed to change deal values."),
+    "change partner managers": N_("You are not allowed to change partner managers."),
     "create partners": N_("You are not allowed to create partners."),
     "create trials": N_("You are not allowed to create trials."),
     "extend registration protection": N_("You are not allowed to extend registration protection."),
@@ -103,6 +105,13 @@ def scope_partner(actor: Actor, partner_id: int | None) -> int | None:
     if partner_id is not None and partner_id != actor.partner_id:
         raise PermissionDenied(N_("You can only see your own partner's data."))
     return actor.partner_id
+
+
+def managed_by(partner_column: Any, manager_id: int | None) -> Any:
+    """The condition "the row's partner is looked after by `manager_id`" (a manager's "my partners"), or None."""
+    if manager_id is None:
+        return None
+    return partner_column.in_(sa.select(Partner.__table__.c.id).where(Partner.__table__.c.manager_id == manager_id))
 
 
 def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:

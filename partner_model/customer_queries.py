@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import rules, text_search
-from partner_model.access import Actor, check_owns, is_staff, row_id, scope_partner
+from partner_model.access import Actor, check_owns, is_staff, managed_by, row_id, scope_partner
 from partner_model.customer_derived import (
     _dialect,
     _renewal_sort,
@@ -58,12 +58,13 @@ def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
 
 def _overview_filters(
     actor: Actor, columns: dict[str, sa.ColumnElement[Any]], *, state: str | None, needs_attention: bool | None,
-    search: str | None, partner_id: int | None, dialect: str,
+    search: str | None, partner_id: int | None, dialect: str, manager_id: int | None = None,
+    extension_requested: bool | None = None,
 ) -> list[sa.ColumnElement[bool]]:
-    filters: list[sa.ColumnElement[bool]] = []
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        filters.append(C.partner_id == scoped)
+    filters: list[sa.ColumnElement[bool]] = _scope(actor, partner_id, manager_id)
+    if extension_requested:  # waiting for staff: asked, neither granted nor declined yet
+        filters += [C.extension_requested_on.is_not(None), C.extension_granted_on.is_(None),
+                    C.extension_declined_on.is_(None)]
     if state:
         filters.append(columns["state"] == rules.choice(AccountState, state, "state", N_("Account state")).value)
     if needs_attention is not None:
@@ -122,12 +123,15 @@ def customer_overview(
     sort: str | None = None,
     limit: int | None = 50,
     offset: int = 0,
+    manager_id: int | None = None,
+    extension_requested: bool | None = None,
     today: dt.date | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """One page of the accounts the actor may see, and how many match in all. Filters, sort and paging run in SQL.
 
     Partners see their own accounts only; staff all, or one partner's. `sort` is a column, "-" for descending;
-    `limit=None` returns every matching row (the CSV download).
+    `limit=None` returns every matching row (the CSV download). `manager_id` keeps the partners that manager looks
+    after; `extension_requested=True` the trials whose 30-day extension waits for staff.
     Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
     """
     today = _today(today)
@@ -138,7 +142,8 @@ def customer_overview(
     dialect = _dialect(session)
     columns = _overview_columns(today)
     filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
-                                partner_id=partner_id, dialect=dialect)
+                                partner_id=partner_id, dialect=dialect, manager_id=manager_id,
+                                extension_requested=extension_requested)
     order = _order(sort, columns, today, dialect)
     page = sa.select(*(col.label(name) for name, col in columns.items())).select_from(_WITH_PARTNER)
     if limit is None:  # the whole list, for a download: one pass
@@ -172,14 +177,24 @@ def customer_overview(
     return frame, total
 
 
+def _scope(actor: Actor, partner_id: int | None, manager_id: int | None) -> list[Any]:
+    scope: list[Any] = []
+    if (scoped := scope_partner(actor, partner_id)) is not None:
+        scope.append(C.partner_id == scoped)
+    if (mine := managed_by(C.partner_id, manager_id)) is not None:
+        scope.append(mine)
+    return scope
+
+
 def overview_metrics(
-    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
+    session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
-    """Accounts by state, needing attention, trials ending this week, renewals within 30 days."""
+    """Accounts by state, needing attention, trials ending within 7 days (the attention signal's window, the one
+    definition every page uses), renewals within 30 days, extension requests waiting for staff."""
     today = _today(today)
     refresh_day_caches(session, today)
-    scope = [C.partner_id == scoped] if (scoped := scope_partner(actor, partner_id)) is not None else []
-    week_end = today + dt.timedelta(days=6 - today.weekday())
+    scope = _scope(actor, partner_id, manager_id)
 
     def count(*conditions: Any) -> int:
         query = sa.select(sa.func.count()).select_from(Customer.__table__).where(*scope, *conditions)
@@ -194,21 +209,22 @@ def overview_metrics(
         "trial": states.get(trial, 0), "active": states.get(active, 0),
         "closed": states.get(AccountState.closed.value, 0),
         "needs_attention": count(C.derived_attention > 0),
-        "trials_ending_this_week": count(C.derived_state == trial, C.trial_ends_on >= today,
-                                         C.trial_ends_on <= week_end),
+        "trials_ending": count(C.derived_state == trial, C.trial_ends_on >= today,
+                               C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS)),
+        "extension_requests": count(C.extension_requested_on.is_not(None), C.extension_granted_on.is_(None),
+                                    C.extension_declined_on.is_(None)),
         "renewals_30d": count(C.derived_state == active, renewal_due_expr(today, _dialect(session))),
     }
 
 
 def accounts_by_state_and_framework(
-    session: Session, actor: Actor, *, partner_id: int | None = None, today: dt.date | None = None
+    session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Account counts per state and main framework, for the overview's chart."""
     refresh_day_caches(session, _today(today))
     query = sa.select(C.derived_state.label("state"), C.framework, sa.func.count().label("accounts"))
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        query = query.where(C.partner_id == scoped)
+    query = query.where(*_scope(actor, partner_id, manager_id))
     rows = session.execute(query.group_by(C.derived_state, C.framework).order_by(C.framework)).mappings().all()
     frame = pd.DataFrame([dict(r) for r in rows], columns=["state", "framework", "accounts"])
     frame["state"] = frame["state"].map(lambda v: getattr(v, "value", v))

@@ -65,6 +65,7 @@ def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) ->
     elif target == Stage.closed_lost:
         deal.lost_on = today
     deal.stage = target
+    deal.furthest_stage = rules.furthest(deal.furthest_stage, target)
     if deal.customer_id is not None:
         customers.rederive(session, deal.customer_id)
 

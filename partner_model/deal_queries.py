@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from partner_model import clock, identity, rules, text_search
-from partner_model.access import Actor, check_owns, require_role, row_id, scope_partner
+from partner_model.access import Actor, check_owns, managed_by, require_role, row_id, scope_partner
 from partner_model.errors import N_, NotFound
 from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
 
@@ -49,11 +49,13 @@ def _days(since: dt.datetime | None, today: dt.date) -> int | None:
 
 
 def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None,
-                   dialect: str) -> list[Any]:
+                   dialect: str, manager_id: int | None = None) -> list[Any]:
     filters: list[Any] = []
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
         filters.append(D.partner_id == scoped)
+    if (mine := managed_by(D.partner_id, manager_id)) is not None:
+        filters.append(mine)
     if review_status:
         statuses = [review_status] if isinstance(review_status, str) else list(review_status)
         values = [rules.choice(ReviewStatus, s, "review_status", N_("Review status")).value for s in statuses]
@@ -91,14 +93,16 @@ def board(
     review_status: ReviewStatus | str | list[str] | None = None,
     search: str | None = None,
     per_stage: int = 20,
+    manager_id: int | None = None,
     today: dt.date | None = None,
 ) -> dict[str, BoardColumn]:
     """The kanban: per stage, the count and value sums (per currency) over all matching deals, and the
-    `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them.
+    `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them;
+    `manager_id` keeps the partners that manager looks after ("my partners").
     """
     today = _today(today)
     per_stage = rules.count_bound(per_stage, "per_stage", N_("Cards per stage"))
-    filters = _board_filters(actor, partner_id, review_status, search, session.get_bind().dialect.name)
+    filters = _board_filters(actor, partner_id, review_status, search, session.get_bind().dialect.name, manager_id)
     columns = {stage.value: BoardColumn() for stage in Stage}
     sums = sa.select(D.stage, D.currency, sa.func.count(), sa.func.sum(D.value_cents)).where(*filters)
     for stage, currency, count, cents in session.execute(sums.group_by(D.stage, D.currency)):
@@ -182,6 +186,7 @@ def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date
 
 def review_queue(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, partner_id: int | None = None,
+    manager_id: int | None = None,
     today: dt.date | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Pending deals, oldest first, with their age, an overdue marker past 2 business days, and hints.
@@ -194,6 +199,8 @@ def review_queue(
     filters = [D.review_status == ReviewStatus.pending.value]
     if partner_id is not None:
         filters.append(D.partner_id == partner_id)
+    if (mine := managed_by(D.partner_id, manager_id)) is not None:
+        filters.append(mine)
     total = session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(*filters)).scalar_one()
     query = sa.select(
         D.id.label("deal_id"), D.partner_id, P.name.label("partner_name"), D.company_name, D.customer_domain,

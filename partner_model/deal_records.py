@@ -4,7 +4,9 @@ history events and notes every change writes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from partner_model import clock, rules, versioning
@@ -64,3 +66,20 @@ def _deal_for(session: Session, actor: Actor, deal_id: int, expected_version: in
     if expected_version is not None and deal.version != expected_version:
         raise Conflict(versioning.CHANGED_MEANWHILE)
     return deal
+
+
+def furthest_stage_backfill() -> sa.Update:
+    """UPDATE every deal's furthest_stage from its history (moved events) and its current stage, in one statement
+    (migration 0011 and the seed run it; move_deal keeps it after that)."""
+    d, e = Deal.__table__.c, DealEvent.__table__.c
+
+    def order(column: Any) -> Any:
+        return sa.case(*((column == stage.value, i) for i, stage in enumerate(rules.FUNNEL_STAGES)), else_=0)
+
+    moved = (sa.select(sa.func.max(order(e.to_value))).where(e.deal_id == d.id, e.kind == "moved")
+             .scalar_subquery())
+    reached = sa.func.coalesce(moved, 0)
+    best = sa.case((reached > order(d.stage), reached), else_=order(d.stage))
+    stages = rules.FUNNEL_STAGES
+    return sa.update(Deal.__table__).values(furthest_stage=sa.case(
+        *((best == i, stage.value) for i, stage in enumerate(stages)), else_=stages[0].value))

@@ -104,6 +104,8 @@ class Partner(SQLModel, table=True):
     billing_email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=500)
     default_billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    # The vendor's partner manager who looks after this partner (a user with role partner_manager).
+    manager_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # every update claims it (versioning)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -135,6 +137,8 @@ class User(SQLModel, table=True):
     # Set at sign-in when the typed password fails today's rule (passwords.check): the home page then asks for a
     # new one until the user changes it (users.change_own_password).
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The previous visit's start: a partner's home lists the decisions made since (users.record_visit).
+    last_visit_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -191,6 +195,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_users", "users"),
         sa.Index("ix_customer_last_activity_on", "last_activity_on"),
         sa.Index("ix_customer_subscription_started_on", "subscription_started_on"),
+        sa.Index("ix_customer_extension_requested_on", "extension_requested_on"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
@@ -203,6 +208,8 @@ class Customer(SQLModel, table=True):
     trial_ends_on: dt.date | None = None
     extension_requested_on: dt.date | None = None
     extension_granted_on: dt.date | None = None
+    extension_declined_on: dt.date | None = None
+    extension_decline_reason: str | None = Field(default=None, max_length=500)  # shown to the partner
     subscription_started_on: dt.date | None = None
     annual_value_cents: int | None = Field(default=None, sa_type=sa.BigInteger)
     currency: str = Field(default="EUR", max_length=3)
@@ -259,6 +266,7 @@ class Deal(SQLModel, table=True):
         sa.Index("ix_deal_partner_stage", "partner_id", "stage", "stage_entered_at"),
         sa.Index("ix_deal_domain", "customer_domain"),
         sa.Index("ix_deal_won_on", "won_on"),
+        sa.Index("ix_deal_furthest_stage", "furthest_stage"),
     )
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id")
@@ -272,6 +280,8 @@ class Deal(SQLModel, table=True):
     currency: str = Field(default="EUR", max_length=3)
     framework: str | None = Field(default=None, max_length=80)
     stage: Stage = Field(default=Stage.new, sa_type=_enum(Stage))
+    # The furthest stage of New -> Newsletter -> Trial -> Closed won the deal ever reached (the funnel counts it)
+    furthest_stage: Stage = Field(default=Stage.new, sa_type=_enum(Stage), sa_column_kwargs={"server_default": "new"})
     review_status: ReviewStatus = Field(default=ReviewStatus.pending, sa_type=_enum(ReviewStatus))
     denial_reason: DenialReason | None = Field(default=None, sa_type=_enum(DenialReason))
     billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
@@ -372,6 +382,7 @@ class PartnerRead(SQLModel):
     billing_email: str | None = None
     address: str | None = None
     default_billing_option: BillingOption | None = None
+    manager_id: int | None = None
     version: int = 1
 
 
@@ -388,6 +399,8 @@ class CustomerRead(SQLModel):
     trial_ends_on: dt.date | None = None
     extension_requested_on: dt.date | None = None
     extension_granted_on: dt.date | None = None
+    extension_declined_on: dt.date | None = None
+    extension_decline_reason: str | None = None
     subscription_started_on: dt.date | None = None
     renewal_on: dt.date | None = None
     billing_option: BillingOption | None = None
@@ -407,6 +420,7 @@ class DealRead(SQLModel):
     currency: str
     framework: str | None
     stage: Stage
+    furthest_stage: Stage = Stage.new
     review_status: ReviewStatus
     denial_reason: DenialReason | None
     billing_option: BillingOption | None

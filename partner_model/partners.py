@@ -108,13 +108,19 @@ def count_partners(session: Session, actor: Actor) -> int:
 
 
 def list_partners(
-    session: Session, actor: Actor, *, search: str | None = None, limit: int = 200, offset: int = 0
+    session: Session, actor: Actor, *, search: str | None = None, manager_id: int | None = None, limit: int = 200,
+    offset: int = 0,
 ) -> tuple[pd.DataFrame, int]:
-    """Partners with tier and rate (staff), paged in SQL. Raises PermissionDenied for partner roles."""
+    """Partners with tier, rate and manager (staff), paged in SQL; `manager_id` keeps that manager's partners.
+
+    Columns: PartnerRead's fields and manager_name. Raises PermissionDenied for partner roles.
+    """
     require_role(actor, rules.STAFF_ROLES, "list partners")
     limit = rules.count_bound(limit, "limit", N_("Page size"))
     offset = rules.count_bound(offset, "offset", N_("Offset"))
     query = select(Partner)
+    if manager_id is not None:
+        query = query.where(Partner.manager_id == manager_id)
     pattern = rules.search_pattern(search)
     if pattern is not None:
         query = query.where(func.lower(Partner.name).like(pattern, escape="\\")
@@ -123,6 +129,9 @@ def list_partners(
     rows = session.exec(query.order_by(Partner.name).limit(limit).offset(offset)).all()
     frame = pd.DataFrame([read(p).model_dump() for p in rows],
                          columns=list(PartnerRead.model_fields))
+    managers = {u.id: u.name for u in session.exec(select(User).where(
+        User.id.in_({p.manager_id for p in rows if p.manager_id is not None}))).all()}
+    frame["manager_name"] = [managers.get(p.manager_id) for p in rows]
     return frame, total
 
 
@@ -266,3 +275,38 @@ def billing_history(session: Session, actor: Actor, partner_id: int) -> list[Bil
     query = select(BillingInfoChange).where(BillingInfoChange.partner_id == partner_id)
     rows = session.exec(query.order_by(BillingInfoChange.id.desc())).all()
     return [BillingChangeRead.model_validate(r, from_attributes=True) for r in rows]
+
+
+@write_service
+def set_manager(
+    session: Session, actor: Actor, partner_id: int, manager_id: int | None, *, expected_version: int | None = None
+) -> PartnerRead:
+    """Name the partner manager who looks after a partner (None: nobody). Admin only; audited.
+
+    The manager must be an active user with role partner_manager.
+    Raises PermissionDenied, NotFound, ValidationError (manager_id), Conflict (stale version).
+    """
+    require_role(actor, {Role.admin}, "change partner managers")
+    partner = session.get(Partner, row_id(partner_id, "Partner"))
+    if partner is None:
+        raise NotFound(N_("Partner not found."))
+    if manager_id is not None:
+        manager = session.get(User, row_id(manager_id, "User")) if isinstance(manager_id, int) else None
+        if manager is None or not manager.active or manager.role != Role.partner_manager:
+            raise ValidationError("manager_id", N_("Choose an active partner manager."))
+    _stale(session, partner, expected_version)
+    if partner.manager_id != manager_id:
+        before = partner.manager_id
+        partner.manager_id = manager_id
+        versioning.claim(session, partner)
+        audit(session, "partner_manager", actor_id=actor.id, subject=partner.domain, detail=f"{before} -> {manager_id}")
+    session.commit()
+    return read(partner)
+
+
+def managers(session: Session, actor: Actor) -> dict[int, str]:
+    """Active partner managers, id -> name by name (the admin's picker). Staff only."""
+    require_role(actor, rules.STAFF_ROLES, "list partners")
+    rows = session.exec(select(User.id, User.name).where(User.role == Role.partner_manager, User.active)
+                        .order_by(User.name)).all()
+    return {row.id: row.name for row in rows}

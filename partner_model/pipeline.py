@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from partner_model import clock, rules
-from partner_model.access import Actor, require_role, scope_partner
+from partner_model.access import Actor, managed_by, require_role, scope_partner
 from partner_model.deal_queries import CARD_COLUMNS, cards_frame
 from partner_model.models import Deal, Partner, ReviewStatus, Role, Stage
 
@@ -18,12 +18,14 @@ D = Deal.__table__.c
 PIPELINE_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}
 
 
-def _filters(actor: Actor, partner_id: int | None) -> list[Any]:
+def _filters(actor: Actor, partner_id: int | None, manager_id: int | None = None) -> list[Any]:
     require_role(actor, PIPELINE_ROLES, "see the pipeline")
     filters: list[Any] = [D.review_status != ReviewStatus.denied.value]
     scoped = scope_partner(actor, partner_id)
     if scoped is not None:
         filters.append(D.partner_id == scoped)
+    if (mine := managed_by(D.partner_id, manager_id)) is not None:
+        filters.append(mine)
     return filters
 
 

@@ -41,6 +41,8 @@ PROTECTION_WARNING_DAYS = 14
 PROTECTION_EXTENSION_DAYS = 60
 
 OPEN_STAGES = (Stage.new, Stage.newsletter, Stage.trial)
+# The funnel's path: a deal that reached a stage passed every stage before it (Closed lost is a way out, not a step).
+FUNNEL_STAGES = (Stage.new, Stage.newsletter, Stage.trial, Stage.closed_won)
 CLOSED_STAGES = (Stage.closed_won, Stage.closed_lost)
 # Days a card may sit in a stage before the board marks it stale.
 STALE_AFTER_DAYS: dict[Stage, int | None] = {
@@ -295,6 +297,14 @@ def check_move(
             raise ValidationError("billing_option", N_("Choose a billing option to close the deal as won."))
     if target == Stage.closed_lost and is_blank(note):
         raise ValidationError("note", N_("Add a note that helps reassess the deal later to close it as lost."))
+
+
+def furthest(reached: Stage, target: Stage) -> Stage:
+    """The furthest funnel stage after entering `target` having reached `reached` (Closed lost changes nothing)."""
+    order = {stage: i for i, stage in enumerate(FUNNEL_STAGES)}
+    if target not in order:
+        return reached
+    return target if order[target] > order.get(reached, 0) else reached
 
 
 def protection_state(protected_until: dt.date | None, today: dt.date) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
+from partner_model.deal_records import furthest_stage_backfill
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
@@ -87,7 +88,7 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("deal", deal_rows)
     note_rows, note_events = history.notes(rng, drawn, plan.note_share, clock)
     load.write("deal_note", note_rows)
-    load.write("deal_event", history.events(drawn, note_events))
+    load.write("deal_event", history.events(drawn, note_events), then=furthest_stage_backfill())
     line_rows = commission.lines(drawn, partners)
     load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
     load.write("commission_line", line_rows)

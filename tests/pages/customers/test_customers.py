@@ -269,7 +269,7 @@ def test_metrics_count_accounts_by_state_attention_trials_ending_and_renewals(pa
     assert shown == {"Accounts": f"{m['accounts']:,}", "In trial": f"{m['trial']:,}", "Active": f"{m['active']:,}",
                      "Closed": f"{m['closed']:,}",
                      "Need attention": f"{m['needs_attention']:,}",
-                     "Trials ending": f"{m['trials_ending_this_week']:,}",
+                     "Trials ending": f"{m['trials_ending']:,}",
                      "Renewals due": f"{m['renewals_30d']:,}"}
 
 
