@@ -14,6 +14,7 @@ from pages.components.frame import attempt, auth, page_frame, show_error
 from pages.components.frame.change_password import change_password_form, password_changed_notice
 from pages.components.frame.guard import APP_NAME, open_next_page
 from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import _, fmt
 from pages.components.inbox import home
 from partner_model import partners, rules
@@ -63,7 +64,7 @@ def single_sign_on() -> None:
 
 
 def signed_in_home(user: UserRead) -> None:
-    st.title(_("Welcome, {name}").format(name=user.name))
+    st.title(_("Welcome, {name}").format(name=md_line(user.name)))
     password_changed_notice()
     who = label(ROLE_LABELS, user.role)
     if user.partner_id is not None:
@@ -72,7 +73,7 @@ def signed_in_home(user: UserRead) -> None:
             show_error(error)
         elif partner is not None:
             # TRANSLATORS: the signed-in user's role at their partner firm, e.g. "Partner admin at Acme".
-            who = _("{role} at {partner}").format(role=who, partner=partner.name)
+            who = _("{role} at {partner}").format(role=who, partner=md(partner.name))
     st.caption(who)
     home.summary(user)
 

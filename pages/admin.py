@@ -88,7 +88,7 @@ def create_partner_form(user: UserRead) -> None:
             errors.show(error)
         else:
             st.success(_("Partner {name} added with a {rate} rate.").format(
-                name=created.name, rate=rate_text(created.commission_rate)))
+                name=md(created.name), rate=rate_text(created.commission_rate)))
 
 
 COMMISSION_PENDING_KEY = "commission_pending"  # a tier change waiting for its confirmation
@@ -116,7 +116,7 @@ def commission_form(user: UserRead) -> None:
         show_error(error)
     elif changed is not None:
         # Only words already translated, and punctuation: "Beta Advisors: Platinum, 25%."
-        st.success(f"{changed.name}: {label(TIER_LABELS, changed.tier)}, {rate_text(changed.commission_rate)}.")
+        st.success(f"{md(changed.name)}: {label(TIER_LABELS, changed.tier)}, {rate_text(changed.commission_rate)}.")
     if partner_id is None:
         return
     partner, error = attempt(lambda s: partners.get_partner(s, user, partner_id))

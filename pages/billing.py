@@ -12,6 +12,7 @@ from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.access import BILLING_EDITORS
 from pages.components.frame.labels import BILLING_OPTION_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format
 from partner_model import deals, partners
 from partner_model.errors import Conflict
@@ -124,7 +125,8 @@ def read_only(partner: PartnerRead) -> None:
     rows = []
     for field, field_label in FIELDS.items():
         value = getattr(partner, field)
-        shown = option_label(value) if field == "default_billing_option" else value or "—"
+        # st.table renders Markdown in its cells: the partner's own text is escaped, the option's name is ours.
+        shown = option_label(value) if field == "default_billing_option" else md(value or "—")
         rows.append({"field": _(field_label), "value": shown})
     st.table(pd.DataFrame(rows).set_index("field"), hide_header=True, border="horizontal")
 
@@ -169,7 +171,7 @@ def billing_info(user: UserRead) -> PartnerRead | None:
     if error is not None:
         show_error(error)
         return None
-    st.subheader(f"{partner.name} ({partner.domain})")
+    st.subheader(md_line(f"{partner.name} ({partner.domain})"))
     # Partner admins reach only their own firm here (pick_partner); admins may edit any.
     if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
         edit_form(user, partner)

@@ -8,6 +8,7 @@ import streamlit as st
 from pages.components.deals import board_columns as board
 from pages.components.deals import board_moves as moves
 from pages.components.deals import details
+from pages.components.deals.review_labels import md
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.labels import REVIEW_LABELS, label
 from pages.components.frame.partner_picker import partner_choice, partner_name
@@ -30,7 +31,7 @@ with partner_column:
         partner_id = partner_choice(user, key="board_partner", everyone=_("All partners"))
     else:
         st.markdown("**{title}**  \n{names}".format(title=_("Partner"),
-                                                      names=partner_name(user, user.partner_id) or "—"))
+                                                      names=md(partner_name(user, user.partner_id) or "—")))
 with review_column:
     # Option texts made in this run's language: a format_func that translated later (AppTest between runs) could
     # write them in another one.

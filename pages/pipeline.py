@@ -10,6 +10,7 @@ import streamlit as st
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.access import PAGES
 from pages.components.frame.partner_picker import partner_name
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
 from pages.components.pipeline import charts, panel
 from partner_model import pipeline
@@ -41,7 +42,7 @@ if figures["stats"]["deals"] == 0:
     if partner_id is None:
         empty = _("No deals registered for the program yet: the pipeline fills as deals are registered.")
     else:
-        partner = partner_name(user, partner_id) or _("Partner #{id}").format(id=partner_id)
+        partner = md(partner_name(user, partner_id) or _("Partner #{id}").format(id=partner_id))
         empty = _("No deals registered for {partner} yet: the pipeline fills as deals are registered.").format(
             partner=partner)
     st.info(empty, icon=":material/monitoring:")

@@ -6,6 +6,7 @@ The queue is paged in SQL (50 a page); hints, age and the overdue marker come fr
 import streamlit as st
 
 from pages.components.deals import review_panel as panel
+from pages.components.deals.review_labels import md
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.partner_picker import partner_choice, partner_name
 from pages.components.frame.translate import _, fmt, ngettext
@@ -42,8 +43,8 @@ frame, total = result
 if total == 0:
     panel.show_flash()
     st.info(_("No deals are waiting for review.") if partner_id is None
-            else _("No deals from {partner} are waiting for review.").format(partner=partner_name(user, partner_id)),
-            icon=":material/inbox:")
+            else _("No deals from {partner} are waiting for review.").format(
+                partner=md(partner_name(user, partner_id))), icon=":material/inbox:")
     st.stop()
 
 overdue = int(frame["overdue"].sum())

@@ -45,6 +45,7 @@ DENIED: dict[str, str] = {
     "see commission reports": N_("You are not allowed to see commission reports."),
     "see commission statements": N_("You are not allowed to see commission statements."),
     "see commissions": N_("You are not allowed to see commissions."),
+    "see their own deals": N_("You are not allowed to see their own deals."),
     "see review hints": N_("You are not allowed to see review hints."),
     "see the pipeline": N_("You are not allowed to see the pipeline."),
 }

@@ -14,7 +14,17 @@ from sqlmodel import Session
 from partner_model import rules
 from partner_model.access import Actor, is_staff, require_role
 from partner_model.commissions import READER_ROLES, lines_frame, lines_query
-from partner_model.models import CommissionLine, Deal, Direction, LineKind, Partner, Role, Stage
+from partner_model.models import (
+    CommissionLine,
+    CommissionWeek,
+    Deal,
+    Direction,
+    LineKind,
+    Partner,
+    Role,
+    Stage,
+    WeekState,
+)
 
 L, D, P = CommissionLine.__table__.c, Deal.__table__.c, Partner.__table__.c
 CLAWBACK_ROLES = {Role.finance, Role.admin}
@@ -104,3 +114,20 @@ def deal_lines(session: Session, actor: Actor, deal_id: int) -> pd.DataFrame:
     require_role(actor, READER_ROLES, "see commissions")
     query = lines_query(actor, None).where(L.deal_id == deal_id).order_by(L.week, L.id)
     return lines_frame(session.execute(query).mappings().all())
+
+
+def week_overview(session: Session, actor: Actor, weeks: list[str]) -> dict[str, dict[str, object]]:
+    """Per ISO week of `weeks`: its state ("open" or "approved") and how many lines it has (a partner's users:
+    their own lines), for the week picker. Two queries whatever the number of weeks.
+
+    Raises PermissionDenied, ValidationError (a malformed week).
+    """
+    require_role(actor, READER_ROLES, "see commissions")
+    labels = [rules.week_label(week) for week in weeks]
+    w = CommissionWeek.__table__.c
+    approved = set(session.execute(sa.select(w.week).where(w.week.in_(labels), w.state == WeekState.approved.value))
+                   .scalars())
+    counts = dict(session.execute(_scoped(sa.select(L.week, sa.func.count()).where(L.week.in_(labels)), actor)
+                                  .group_by(L.week)).all())
+    return {week: {"state": WeekState.approved.value if week in approved else WeekState.open.value,
+                   "lines": int(counts.get(week, 0))} for week in labels}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -16,7 +17,7 @@ from sqlmodel import Session
 
 from partner_model import clock, exports, i18n, pdf_fonts, rules
 from partner_model.access import Actor, require_role, scope_partner
-from partner_model.commission_queries import week_partner_totals
+from partner_model.commission_queries import currency_totals, week_partner_totals
 from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query
 from partner_model.errors import N_
 from partner_model.models import CommissionLine, Partner, PartnerRead, Role
@@ -109,44 +110,39 @@ def statement(session: Session, actor: Actor, partner_id: int, week: str) -> tup
 WORDS = {"credit_card": N_("Credit card"), "invoice": N_("Invoice"), "via_partner": N_("Via partner"),
          "payable": N_("Payable"), "netted": N_("Netted"), "commission": N_("Commission"),
          "adjustment": N_("Adjustment"), "reversal": N_("Reversal")}
-# The CSV's column headings: in English the data field names, as the CSV always had them (spreadsheets and
-# scripts read them); translated for the other languages.
-CSV_HEADINGS = {
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the line's number.
-    "line_id": N_("line_id"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the ISO week.
-    "week": N_("week"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the deal's number.
-    "deal_id": N_("deal_id"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the partner's number.
-    "partner_id": N_("partner_id"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the partner's name.
-    "partner_name": N_("partner_name"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the customer company.
-    "company_name": N_("company_name"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): commission,
-    # adjustment or reversal.
-    "kind": N_("kind"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the number of the
-    # line an adjustment or reversal corrects.
-    "adjusts_line_id": N_("adjusts_line_id"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): credit card,
-    # invoice or via partner.
-    "billing_option": N_("billing_option"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): payable or netted.
-    "direction": N_("direction"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the deal's value.
-    "value": N_("value"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the currency code.
-    "currency": N_("currency"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the commission rate.
-    "rate": N_("rate"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): the commission amount.
-    "commission": N_("commission"),
-    # TRANSLATORS: a column heading of the statement CSV (in English a data field name): what to invoice the
-    # partner for a via-partner deal.
-    "partner_invoice": N_("partner_invoice"),
+# The column headings of every commission export (statement CSV, whole-week CSV and XLSX), in words people read,
+# written in the export's language. The rate is a percentage ("20.00" is 20 %).
+EXPORT_HEADINGS = {
+    "line_id": N_("Line"),
+    "week": N_("Week"),
+    "deal_id": N_("Deal"),
+    "partner_id": N_("Partner ID"),
+    "partner_name": N_("Partner"),
+    "company_name": N_("Company"),
+    "kind": N_("Kind"),
+    # TRANSLATORS: a column heading: the number of the line an adjustment or reversal corrects.
+    "adjusts_line_id": N_("Adjusts line"),
+    "billing_option": N_("Billing option"),
+    "direction": N_("Payable / netted"),
+    "value": N_("Value"),
+    "currency": N_("Currency"),
+    "rate": N_("Rate (%)"),
+    "commission": N_("Commission"),
+    "partner_invoice": N_("To invoice the partner"),
 }
+
+
+def export_frame(lines: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Commission lines as every export writes them: the columns of week_lines under EXPORT_HEADINGS, the
+    product's words for kinds, billing options and directions, the rate as a percentage, all in `language`;
+    amounts stay exact Decimal."""
+    gettext = i18n.translations(language).gettext
+    frame = lines.loc[:, list(LINE_COLUMNS)].copy()
+    frame["adjusts_line_id"] = frame["adjusts_line_id"].astype("Int64")  # a line number, never "7.0"
+    frame["rate"] = [(Decimal(r) * 100).quantize(Decimal("0.01")) for r in frame["rate"]]
+    for column in ("kind", "billing_option", "direction"):
+        frame[column] = frame[column].map(lambda v: gettext(WORDS[v]) if v in WORDS else v)
+    return frame.rename(columns={column: gettext(heading) for column, heading in EXPORT_HEADINGS.items()})
 
 
 def statement_csv(lines: pd.DataFrame, *, language: str = "en") -> bytes:
@@ -155,15 +151,50 @@ def statement_csv(lines: pd.DataFrame, *, language: str = "en") -> bytes:
     one and the columns are separated by semicolons (what spreadsheets there expect); outside English the file
     starts with a UTF-8 byte order mark, so spreadsheets read its letters right. Written by the shared export
     writer: no text cell (a company or partner name) can run as a spreadsheet formula."""
-    gettext = i18n.translations(language).gettext
+    return _csv(export_frame(lines, language), language)
+
+
+def _csv(frame: pd.DataFrame, language: str) -> bytes:
     decimal = i18n.Formats(language).locale.number_symbols["latn"]["decimal"]
-    frame = lines.loc[:, list(LINE_COLUMNS)].copy()
-    frame["adjusts_line_id"] = frame["adjusts_line_id"].astype("Int64")  # a line number, never "7.0"
-    for column in ("kind", "billing_option", "direction"):
-        frame[column] = frame[column].map(lambda v: gettext(WORDS[v]) if v in WORDS else v)
-    frame = frame.rename(columns={column: gettext(heading) for column, heading in CSV_HEADINGS.items()})
     return exports.csv_bytes(frame, sep=";" if decimal == "," else ",", decimal=decimal,
                              bom=language != i18n.DEFAULT_LANGUAGE)
+
+
+TOTAL_HEADINGS = {"partner_id": N_("Partner ID"), "partner_name": N_("Partner"), "currency": N_("Currency"),
+                  "payable": N_("Payable to the partner"), "netted": N_("Netted on the partner's invoice"),
+                  "partner_invoice": N_("To invoice the partner (via partner)"), "lines": N_("Lines")}
+
+
+def week_export(session: Session, actor: Actor, week: str, *, language: str = "en") -> dict[str, pd.DataFrame]:
+    """A whole week for the accounting system, as the screen shows it: every line (export_frame), the totals per
+    partner and currency, and the grand totals per currency, headed in `language`. Finance and admin.
+
+    Raises PermissionDenied, ValidationError (week).
+    """
+    require_role(actor, {Role.finance, Role.admin}, "approve commission weeks")
+    week = rules.week_label(week)
+    gettext = i18n.translations(language).gettext
+    lines = lines_frame(session.execute(lines_query(actor, None).where(L.week == week).order_by(L.partner_id, L.id))
+                        .mappings().all())
+    totals = week_partner_totals(session, actor, week)
+    grand = currency_totals(totals)
+    return {
+        gettext(N_("Lines")): export_frame(lines, language),
+        gettext(N_("Totals per partner")): totals.rename(
+            columns={c: gettext(h) for c, h in TOTAL_HEADINGS.items()}),
+        gettext(N_("Totals per currency")): grand.rename(
+            columns={c: gettext(h) for c, h in TOTAL_HEADINGS.items()}),
+    }
+
+
+def week_export_csv(session: Session, actor: Actor, week: str, *, language: str = "en") -> bytes:
+    """The week's lines as CSV (the same cells as week_export's first sheet; the shared safe writer)."""
+    return _csv(next(iter(week_export(session, actor, week, language=language).values())), language)
+
+
+def week_export_xlsx(session: Session, actor: Actor, week: str, *, language: str = "en") -> bytes:
+    """The week as an XLSX workbook: lines, totals per partner, totals per currency (exports.xlsx_bytes)."""
+    return exports.xlsx_bytes(week_export(session, actor, week, language=language))
 
 
 STATEMENT_HEADERS = (N_("Deal"), N_("Company"), N_("Kind"), N_("Billing"), N_("Value"), N_("Rate"), N_("Commission"),

@@ -219,6 +219,30 @@ def grant_extension(
     return read(customer, today)
 
 
+@write_service
+def decline_extension(
+    session: Session, actor: Actor, customer_id: int, *, reason: str, expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> CustomerRead:
+    """Staff decline a requested 30-day extension with a reason the partner sees; the request leaves the queue.
+
+    Raises PermissionDenied, NotFound, ValidationError (reason blank; nothing requested), Conflict (already
+    decided, or the account changed since `expected_version`).
+    """
+    require_role(actor, {Role.partner_manager, Role.admin}, "grant trial extensions")
+    today = _today(today)
+    customer = _customer_for(session, actor, customer_id)
+    reason_text = rules.clean_text(reason, "reason", N_("Reason"), max_length=500)
+    if customer.extension_requested_on is None:
+        raise ValidationError("state", N_("No extension was requested for this trial."))
+    if customer.extension_granted_on is not None or customer.extension_declined_on is not None:
+        raise Conflict(N_("This extension request was already decided."))
+    _claim(session, customer, expected_version)
+    customer.extension_declined_on, customer.extension_decline_reason = today, reason_text
+    session.commit()
+    return read(customer, today)
+
+
 ACCOUNT_CHANGED = N_("Someone else changed this account since you opened it (its trial now ends on {ends}): reload "
                      "and try again.")
 

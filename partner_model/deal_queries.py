@@ -184,6 +184,45 @@ def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     return _hints(session, [dict(row)], _today(today))[deal_id]
 
 
+def hint_details(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[dict]:
+    """What stands behind each review hint of a deal, for words a reviewer can act on: per hint code the rows it
+    found, as dicts: existing_customer -> customer_id, name, domain, partner_name; other_partner_open_deal and
+    registered_before -> deal_id, partner_name, company_name, review_status, protected_until, created_at;
+    free_mail -> domain. Staff only. Raises PermissionDenied, NotFound.
+    """
+    today = _today(today)
+    codes = review_hints(session, actor, deal_id, today=today)
+    deal = session.execute(sa.select(D.id, D.partner_id, D.customer_domain, D.customer_id, D.contact_email)
+                           .where(D.id == row_id(deal_id, "Deal"))).mappings().one()
+    same = identity.parent_domains(deal["customer_domain"])
+    details: list[dict] = []
+    for code in codes:
+        if code == "existing_customer":
+            c = Customer.__table__.c
+            rows = session.execute(sa.select(c.id.label("customer_id"), c.name, c.domain,
+                                             P.name.label("partner_name"))
+                                   .select_from(Customer.__table__.outerjoin(Partner.__table__, P.id == c.partner_id))
+                                   .where(c.domain.in_(same))).mappings().all()
+            details += [{"code": code, **row} for row in rows if row["customer_id"] != deal["customer_id"]]
+        elif code in ("other_partner_open_deal", "registered_before"):
+            query = sa.select(D.id.label("deal_id"), P.name.label("partner_name"), D.company_name, D.review_status,
+                              D.protected_until, D.created_at).join(Partner.__table__, P.id == D.partner_id).where(
+                D.customer_domain.in_(same), D.id != deal["id"])
+            if code == "registered_before":
+                query = query.where(D.partner_id == deal["partner_id"], D.id < deal["id"])
+            else:
+                query = query.where(D.partner_id != deal["partner_id"], sa.or_(
+                    D.review_status == ReviewStatus.pending.value,
+                    sa.and_(D.review_status == ReviewStatus.accepted.value,
+                            D.stage.in_([s.value for s in rules.OPEN_STAGES]),
+                            sa.or_(D.protected_until.is_(None), D.protected_until >= today))))
+            for row in session.execute(query.order_by(D.created_at.desc()).limit(5)).mappings().all():
+                details.append({"code": code, **dict(row), "review_status": _value(row["review_status"])})
+        else:
+            details.append({"code": code, "domain": deal["contact_email"].rsplit("@", 1)[-1]})
+    return details
+
+
 def review_queue(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, partner_id: int | None = None,
     manager_id: int | None = None,

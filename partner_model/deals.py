@@ -24,6 +24,7 @@ from partner_model.deal_moves import (  # noqa: F401  (part of the deals API)
 from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
     board,
+    hint_details,
     review_hints,
     review_queue,
 )

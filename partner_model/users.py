@@ -324,6 +324,19 @@ def unlock(session: Session, actor: Actor, user_id: int) -> None:
 
 
 @write_service
+def record_visit(session: Session, actor: Actor, *, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Start a visit: returns when the previous one started (None for a first visit) and remembers this one, so a
+    partner's home can list what was decided since. Raises NotFound."""
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound(N_("User not found."))
+    previous = _aware(user.last_visit_at)
+    user.last_visit_at = now or utcnow()
+    session.commit()
+    return previous
+
+
+@write_service
 def set_language(session: Session, actor: Actor, language: str) -> UserRead:
     """Remember the interface language a user picked. Raises ValidationError (language)."""
     if language not in LANGUAGES:

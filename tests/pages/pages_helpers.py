@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 # Text that only shows when a page reads the world's data (see pages_world.build_world).
 DATA_MARKERS = ("Acme Consulting", "Beta Advisors", "Nordic Retail", "Pending Co", "Winner Co",
                 "acme-consulting.example")
+
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~:$=@&%^\"'])")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown whose values were escaped with frame/text.md(): the backslash escapes
+    undone and the invisible word joiners dropped (the template's own Markdown, such as **bold**, stays)."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def _text(node) -> str:  # type: ignore[no-untyped-def]

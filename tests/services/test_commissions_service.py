@@ -314,12 +314,13 @@ def _pdf_text(pdf: bytes) -> str:
     return text
 
 
-def test_statement_csv_in_english_keeps_its_field_names_and_plain_decimals(session, cast, factory):
+def test_statement_csv_has_human_headings_the_rate_as_a_percentage_and_plain_decimals(session, cast, factory):
     partner, week, lines, totals = _statement(session, cast, factory)
     text = commission_reports.statement_csv(lines).decode("utf-8")
     header, row = text.splitlines()[:2]
-    assert header.split(",")[:3] == ["line_id", "week", "deal_id"] and "partner_invoice" in header
-    assert "Åbo Säkerhet Öy" in row and ",12345.67,EUR,0.2000,2469.13," in row and "Via partner,Netted" in row
+    assert header.split(",")[:3] == ["Line", "Week", "Deal"] and "To invoice the partner" in header
+    assert "Rate (%)" in header
+    assert "Åbo Säkerhet Öy" in row and ",12345.67,EUR,20.00,2469.13," in row and "Via partner,Netted" in row
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "nl", "de"])
@@ -329,7 +330,7 @@ def test_statement_csv_in_a_decimal_comma_language_uses_semicolons_and_a_byte_or
     data = commission_reports.statement_csv(lines, language=language)
     assert data.startswith(b"\xef\xbb\xbf")  # spreadsheets then read the letters as UTF-8
     row = data.decode("utf-8-sig").splitlines()[1]
-    assert "Åbo Säkerhet Öy" in row and ";12345,67;EUR;0,2000;2469,13;" in row
+    assert "Åbo Säkerhet Öy" in row and ";12345,67;EUR;20,00;2469,13;" in row
 
 
 @pytest.mark.parametrize(("language", "amounts"), [

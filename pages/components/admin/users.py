@@ -10,6 +10,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
 from partner_model import sign_in_sessions, users
 from partner_model.errors import Conflict, DomainError
@@ -62,7 +63,7 @@ def create_user_form(user: UserRead) -> None:
         if error is not None:
             errors.show(error)
         else:
-            st.success(_("User {email} added as {role}.").format(email=created.email,
+            st.success(_("User {email} added as {role}.").format(email=md(created.email),
                                                                  role=_role_label(created.role)))
 
 

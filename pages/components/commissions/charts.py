@@ -14,6 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from pages.components.frame.labels import BILLING_OPTION_LABELS, TIER_LABELS, label
+from pages.components.frame.text import plotly_text
 from pages.components.frame.translate import N_, _, fmt, plotly_layout
 
 # Colours and order by stored value (a billing option, a direction, a tier); the names drawn are translated.
@@ -112,6 +113,7 @@ def top_partners_figure(frame: pd.DataFrame, currency: str) -> go.Figure | None:
     if data.empty:
         return None
     data = data.sort_values("amount")
+    data["partner_name"] = data["partner_name"].map(plotly_text)  # typed by people: tick labels and hover as text
     fig = px.bar(data, x="amount", y="partner_name", orientation="h",
                  labels={"partner_name": _("Partner"), "amount": _amount_title(currency)})
     fig.update_traces(marker_color="#4C78A8", name=_("Commission"))

@@ -11,6 +11,7 @@ import streamlit as st
 from pages.components.commissions.tables import lines_table, money_texts, show_table, week_label
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt
 from partner_model import commission_queries, commissions, deals, rules
 from partner_model.errors import DomainError
@@ -84,7 +85,7 @@ def show_state(week: str) -> bool:
         return False
     if state.state == "approved":
         # TRANSLATORS: stands for {who} in "**Approved** by {who}" when the approver's account is gone.
-        who = names.get(state.approved_by) or _("an unknown user")
+        who = md(names.get(state.approved_by)) if names.get(state.approved_by) else _("an unknown user")
         if state.approved_at is None:
             text = _("**Approved** by {who}. The week is locked: later changes land in the next open week as "
                      "adjustments.").format(who=who)

@@ -9,6 +9,7 @@ import streamlit as st
 from pages.components.commissions.tables import line_counts, lines_table, money, show_table, totals_table
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
+from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import _, fmt, language, ngettext
 from partner_model import commission_queries, commission_reports
 from partner_model.models import PartnerRead, UserRead
@@ -35,10 +36,10 @@ def staff_partner_pick(user: UserRead, week: str) -> int | None:
 def _billing_info(partner: PartnerRead) -> None:
     # One message a line (the same ones as the PDF statement's), joined by Markdown line breaks.
     st.markdown("  \n".join((
-        f"**{partner.legal_name or partner.name}**",
-        _("VAT id: {vat_id}").format(vat_id=partner.vat_id or "—"),
-        _("Billing email: {email}").format(email=partner.billing_email or "—"),
-        _("Address: {address}").format(address=partner.address or "—"),
+        f"**{md(partner.legal_name or partner.name)}**",
+        _("VAT id: {vat_id}").format(vat_id=md(partner.vat_id or "—")),
+        _("Billing email: {email}").format(email=md(partner.billing_email or "—")),
+        _("Address: {address}").format(address=md(partner.address or "—")),
     )))
     if not all((partner.legal_name, partner.vat_id, partner.billing_email, partner.address)):
         st.warning(_("The partner's billing information is incomplete: a partner admin keeps it on the Billing "
@@ -52,10 +53,10 @@ def statement(user: UserRead, partner_id: int, week: str) -> None:
         show_error(error)
         return
     partner, lines, totals = result
-    st.subheader(_("Statement {week}: {partner}").format(week=week, partner=partner.name))
+    st.subheader(_("Statement {week}: {partner}").format(week=week, partner=md_line(partner.name)))
     _billing_info(partner)
     if lines.empty:
-        st.info(_("{partner} has no commission lines in week {week}.").format(partner=partner.name, week=week))
+        st.info(_("{partner} has no commission lines in week {week}.").format(partner=md(partner.name), week=week))
     else:
         show_table(lines_table(lines, with_partner=False), key="statement_lines")
         show_table(totals_table(totals).drop(columns=["Partner"]), key="statement_totals")

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pages.components.customers.table import STATE_NAMES
+from pages.components.frame.text import plotly_text
 from pages.components.frame.translate import _, fmt, ngettext, plotly_layout
 
 STATE_ORDER = ("trial", "active", "closed")  # stacking order, bottom first
@@ -25,13 +26,14 @@ def accounts_by_state_and_framework(frame: pd.DataFrame) -> go.Figure:
     """Stacked bars: accounts per main framework, split by state; the biggest framework first."""
     counts = frame.pivot_table(index="framework", columns="state", values="accounts", aggfunc="sum", fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index]
+    frameworks = [(f) for f in counts.index]  # typed by partners: tick labels and hover show them as text
     hover = _("Main framework: {framework}<br>State: {state}<br>Accounts: {accounts}")
     fig = go.Figure()
     for state in STATE_ORDER:
         if state in counts.columns:
             name = _(STATE_NAMES[state])
             fig.add_trace(go.Bar(
-                x=counts.index.tolist(), y=counts[state].tolist(), name=name, marker_color=STATE_COLOURS[state],
+                x=frameworks, y=counts[state].tolist(), name=name, marker_color=STATE_COLOURS[state],
                 hovertemplate=hover.format(framework="%{x}", state=name, accounts="%{y:,d}") + _NO_EXTRA))
     fig.update_layout(barmode="stack", bargap=0.35, height=320, margin=_MARGIN, legend_title_text="",
                       title={"text": _("Accounts by state and framework"), "font": {"size": 15}},
@@ -48,7 +50,7 @@ def daily_activity(frame: pd.DataFrame, name: str) -> go.Figure:
         customdata=[fmt().date(day) for day in days],
         hovertemplate=hover.format(day="%{customdata}", activities="%{y:,d}") + _NO_EXTRA))
     title = ngettext("Daily activity of {name}, last {count} day", "Daily activity of {name}, last {count} days",
-                     len(frame)).format(name=name, count=fmt().number(len(frame)))
+                     len(frame)).format(name=plotly_text(name), count=fmt().number(len(frame)))
     fig.update_layout(height=260, margin=_MARGIN, bargap=0.1, yaxis_title=_("Activities"),
                       title={"text": title, "font": {"size": 15}}, **plotly_layout())
     fig.update_xaxes(tickformat=day_month_format())

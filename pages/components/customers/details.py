@@ -13,6 +13,7 @@ from pages.components.customers.table import account_words
 from pages.components.frame import attempt, show_error
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_name
+from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
 from partner_model import customers, rules
 from partner_model.models import AccountState, CustomerRead, UserRead
@@ -61,7 +62,7 @@ def account_details(user: UserRead) -> None:
     customer, items, activity, deals = result
     with st.container(border=True, key="customers_details"):
         head, close = st.columns([8, 1])
-        head.subheader(customer.name)
+        head.subheader(md_line(customer.name))
         # TRANSLATORS: a button that closes the account's details panel (a verb).
         if close.button(_("Close"), key="customers_close", icon=":material/close:"):
             open_account(None)
@@ -85,11 +86,11 @@ def account_details(user: UserRead) -> None:
 
 def _summary_line(customer: CustomerRead, partner: str | None) -> str:
     """The account's state in words, then its facts, each between middle dots."""
-    facts = [f"**{account_words(customer)}**", customer.domain]
+    facts = [f"**{account_words(customer)}**", md(customer.domain)]
     if partner:
-        facts.append(partner)
+        facts.append(md(partner))
     facts.append(_("{framework}, {progress} done").format(
-        framework=customer.framework, progress=fmt().percent(customer.framework_progress / 100)))
+        framework=md(customer.framework), progress=fmt().percent(customer.framework_progress / 100)))
     facts.append(ngettext("{count} user", "{count} users", customer.users).format(count=fmt().number(customer.users)))
     return " · ".join(facts)
 
@@ -113,14 +114,14 @@ def _actions(user: UserRead, customer: CustomerRead) -> None:
     if may_request and st.button(_("Request the 30-day extension"), key="customers_request_extension",
                                  icon=":material/more_time:"):
         _act(lambda s: customers.request_extension(s, user, customer.id, expected_version=customer.version),
-             _("The 30-day extension of {name}'s trial was requested.").format(name=customer.name))
+             _("The 30-day extension of {name}'s trial was requested.").format(name=md(customer.name)))
     may_grant = (user.role in rules.REVIEWER_ROLES and not_extended and customer.state != AccountState.active
                  and customer.trial_ends_on is not None)
     asked = customer.extension_requested_on is not None
     if may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
                                icon=":material/more_time:", type="primary" if asked else "secondary"):
         _act(lambda s: customers.grant_extension(s, user, customer.id, expected_version=customer.version),
-             _("{name}'s trial was extended by 30 days.").format(name=customer.name))
+             _("{name}'s trial was extended by 30 days.").format(name=md(customer.name)))
 
 
 def _act(action: Any, done: str) -> None:
@@ -141,7 +142,8 @@ def _attention_list(items: pd.DataFrame) -> None:
     lines = []
     for item in items.itertuples():
         kind = str(item.kind)
-        what = _(ATTENTION_KINDS[kind]) if kind in ATTENTION_KINDS else kind.replace("_", " ").capitalize()
+        # A stored item's kind and detail are what a partner typed: escaped (the signals' words are ours).
+        what = _(ATTENTION_KINDS[kind]) if kind in ATTENTION_KINDS else md(kind.replace("_", " ").capitalize())
         if item.source != "stored":
             line = _("**{what}** (signal): {why}")
         elif item.since:
@@ -165,12 +167,12 @@ def _why(item: Any) -> str:
     its days and date the reader's way; a stored item's detail as the partner wrote it."""
     template = getattr(item, "why_template", None)
     if not isinstance(template, str) or not template:
-        return str(item.why)
+        return md(item.why)
     params = getattr(item, "why_params", None) or {}
     if params.get("days") == 1:
         template = ONE_DAY.get(template, template)
     shown = {key: fmt().date(value) if isinstance(value, dt.date) else
-             fmt().number(value) if isinstance(value, int | float) else value for key, value in params.items()}
+             fmt().number(value) if isinstance(value, int | float) else md(value) for key, value in params.items()}
     return _(template).format(**shown)
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from pages.components.customers.details import flash, open_account
 from pages.components.frame import FieldErrors, attempt
 from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt
 from partner_model import customers, rules
 from partner_model.models import Role, UserRead
@@ -59,6 +60,6 @@ def create_trial_form(user: UserRead) -> None:
     for key in INPUT_KEYS:  # an empty form for the next trial
         st.session_state.pop(key, None)
     flash(_("The trial of {name} ({domain}) was created; it runs until {date}.").format(
-        name=created.name, domain=created.domain, date=fmt().date(created.trial_ends_on)))
+        name=md(created.name), domain=md(created.domain), date=fmt().date(created.trial_ends_on)))
     open_account(created.id)
     st.rerun()

@@ -72,14 +72,14 @@ def _report(card: dict[str, Any], target: str, error: DomainError | None) -> Non
     where = label(STAGE_LABELS, card["stage"])
     if error is None:
         flash("success", _("Moved {company} from {source} to {target}.").format(
-            company=card["company_name"], source=where, target=label(STAGE_LABELS, target)))
+            company=md(card["company_name"]), source=where, target=label(STAGE_LABELS, target)))
     elif isinstance(error, Conflict):
         # TRANSLATORS: {error} is a whole sentence saying why the move was refused.
         flash("warning", _("{error} The board now shows the latest data.").format(error=error_text(error)))
     else:
         # TRANSLATORS: {error} is a whole sentence saying why the move was refused.
         flash("error", _("{company} stays in {stage}: {error}").format(
-            company=card["company_name"], stage=where, error=error_text(error)))
+            company=md(card["company_name"]), stage=where, error=error_text(error)))
 
 
 def move(user: UserRead, card: dict[str, Any], target: str, *, billing_option: str | None = None,
@@ -116,7 +116,7 @@ def move_from_control(user: UserRead, card: dict[str, Any]) -> None:
     st.session_state[target_key(card["deal_id"])] = None  # the box starts empty again wherever the card ends up
     if target is None:
         flash("error", _("Choose the stage to move {company} to, then press Move.").format(
-            company=card["company_name"]))
+            company=md(card["company_name"])))
         return
     request_move(user, card, target)
 

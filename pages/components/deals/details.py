@@ -14,7 +14,7 @@ import streamlit as st
 from pages.components.deals.board_columns import CARD_KEY
 from pages.components.deals.board_labels import WHEN, history_frame
 from pages.components.deals.board_moves import flash
-from pages.components.deals.review_labels import DENIAL_REASON_LABELS, md
+from pages.components.deals.review_labels import DENIAL_REASON_LABELS, md, md_line
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
@@ -212,4 +212,4 @@ def details_dialog(user: UserRead) -> None:
         show_error(error)
         return
     partner = partner_name(user, deal.partner_id) or _("Partner #{id}").format(id=deal.partner_id)
-    st.dialog(deal.company_name, width="large", on_dismiss=_close)(_body)(user, deal, partner)
+    st.dialog(md_line(deal.company_name), width="large", on_dismiss=_close)(_body)(user, deal, partner)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.components.frame import FieldErrors, attempt
 from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, typed_number
 from partner_model import deals, rules
 from partner_model.errors import DomainError
@@ -46,7 +47,7 @@ def _email_with_preview() -> None:
                   help=_("The customer contact's work email, never your own: its domain identifies the customer."))
     domain = customer_domain_preview(st.session_state.get(EMAIL_KEY))
     if domain:
-        st.caption(_("Customer domain: **{domain}**").format(domain=domain))
+        st.caption(_("Customer domain: **{domain}**").format(domain=md(domain)))
     else:
         st.caption(_("The customer domain appears here as you type the email."))
 

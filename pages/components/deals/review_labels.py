@@ -14,7 +14,7 @@ from decimal import Decimal
 from babel.dates import format_time
 
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.frame.text import md  # noqa: F401  (the deals area's pages use it from here)
+from pages.components.frame.text import md, md_line  # noqa: F401  (the deals area's pages use them from here)
 from pages.components.frame.translate import N_, _, fmt, ngettext
 from partner_model.models import DenialReason, EventRead
 

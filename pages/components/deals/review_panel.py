@@ -17,6 +17,7 @@ from pages.components.deals.review_labels import (
     hint_names,
     history_lines,
     md,
+    md_line,
     money,
     waiting,
     when,
@@ -131,7 +132,7 @@ def hint_badges(codes: list[str]) -> None:
 
 
 def deal_details(row: dict[str, Any]) -> None:
-    st.subheader(md(row["company_name"]), anchor=False)
+    st.subheader(md_line(row["company_name"]), anchor=False)
     lines = [
         _("**{partner}** registered **{domain}**").format(partner=md(row["partner_name"]),
                                                           domain=md(row["customer_domain"])),
@@ -157,12 +158,12 @@ def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
         return
     if accept:
         _flash("success", _("Accepted deal #{id} {company} ({domain}, {partner}): the registration is protected for "
-                            "90 days.").format(id=deal["deal_id"], company=deal["company_name"],
-                                               domain=deal["customer_domain"], partner=deal["partner_name"]))
+                            "90 days.").format(id=deal["deal_id"], company=md(deal["company_name"]),
+                                               domain=md(deal["customer_domain"]), partner=md(deal["partner_name"])))
     else:
         _flash("success", _("Denied deal #{id} {company} ({domain}, {partner}): {reason}. The partner sees the "
-                            "reason.").format(id=deal["deal_id"], company=deal["company_name"],
-                                              domain=deal["customer_domain"], partner=deal["partner_name"],
+                            "reason.").format(id=deal["deal_id"], company=md(deal["company_name"]),
+                                              domain=md(deal["customer_domain"]), partner=md(deal["partner_name"]),
                                               reason=label(DENIAL_REASON_LABELS, reason)))
     _forget_deal()
 
@@ -217,14 +218,14 @@ def _accept_many(user: UserRead, picked: list[tuple[int, str]]) -> None:
     accepted = [names.get(d.id, d.company_name) for d in result]
     message = ngettext("Accepted {count} deal without hints: {companies}.",
                        "Accepted {count} deals without hints: {companies}.", len(accepted)).format(
-        count=fmt().number(len(accepted)), companies=", ".join(accepted) or "—")
+        count=fmt().number(len(accepted)), companies=md(", ".join(accepted)) or "—")
     if result.skipped:
         # TRANSLATORS: after a bulk accept; {companies} lists the deals left pending because they changed meanwhile.
         message += " " + ngettext("{count} deal was left for review, as it changed meanwhile: {companies}.",
                                   "{count} deals were left for review, as they changed meanwhile: {companies}.",
                                   len(result.skipped)).format(
             count=fmt().number(len(result.skipped)),
-            companies=", ".join(f"#{deal_id} {names.get(deal_id, '')}".strip() for deal_id, __ in result.skipped))
+            companies=", ".join(f"#{deal_id} {md(names.get(deal_id, ''))}".strip() for deal_id, __ in result.skipped))
     _flash("warning" if result.skipped else "success", message)
     _forget_deal()
 

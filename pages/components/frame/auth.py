@@ -21,6 +21,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from pages.components.frame.data import session
 from pages.components.frame.session_cookie import COOKIE_NAME, SESSION_PATH, SIGN_OUT_PATH, cookie_script
+from pages.components.frame.text import md
 from pages.components.frame.translate import _
 from partner_model import sign_in_sessions, users
 from partner_model.errors import AuthError
@@ -143,7 +144,7 @@ def sso_refusal(email: str | None) -> str:
     """What a single sign-on identity without an active user is told, in the reader's language."""
     if email:
         return _("{email} has no active user in the partner dashboard. "
-                 "Ask an admin to create one, then sign in again.").format(email=email)
+                 "Ask an admin to create one, then sign in again.").format(email=md(email))
     return _("Your sign-on identity has no active user in the partner dashboard. "
              "Ask an admin to create one, then sign in again.")
 

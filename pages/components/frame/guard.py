@@ -11,6 +11,7 @@ import streamlit as st
 from pages.components.frame import auth
 from pages.components.frame.access import PAGES, may_see, visible_pages
 from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.text import md
 from pages.components.frame.translate import N_, _, language_picker, remember_user_language
 from partner_model.models import UserRead
 
@@ -64,7 +65,7 @@ def _sidebar(user: UserRead | None, current: str) -> None:
         if user is None:
             st.caption(_("Not signed in."))
         else:
-            st.markdown(f"**{user.name}**")
+            st.markdown(f"**{md(user.name)}**")
             st.text(user.email)  # plain text: markdown would turn the address into a mailto link
             st.caption(_("Role: {role}").format(role=label(ROLE_LABELS, user.role)))
             if st.button(_("Sign out"), key="sign_out", icon=":material/logout:"):

@@ -17,6 +17,7 @@ import streamlit as st
 from babel.numbers import NumberFormatError, parse_decimal
 
 from pages.components.frame.data import attempt
+from pages.components.frame.text import md
 from partner_model import i18n, users
 from partner_model.errors import N_, DomainError
 from partner_model.models import UserRead
@@ -81,8 +82,11 @@ def typed_number(text: object) -> object:
 
 
 def error_text(error: DomainError) -> str:
-    """A domain error's message in the reader's language."""
-    return error.translated(_)
+    """A domain error's message in the reader's language, as Markdown (st.error and the flash messages show it):
+    its text parameters are looked up as DomainError.translated does (labels, statuses), then escaped, since some
+    carry what a user typed (a company, a partner or user name, an email)."""
+    params = {key: md(_(value)) if isinstance(value, str) and value else value for key, value in error.params.items()}
+    return _(error.template).format(**params) if params else _(error.template)
 
 
 # Day-month order per language for st.column_config.DateColumn (moment.js patterns; numeric, because

@@ -13,6 +13,7 @@ from pages.components.frame.access import PAGES
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import STAGE_LABELS, label
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import clock, commission_queries, commissions, customers, deals, pipeline, rules
 from partner_model.models import UserRead
@@ -60,7 +61,7 @@ def trials_ending(user: UserRead) -> None:
     ending = frame[frame["trial_days_left"].fillna(10**6) <= rules.TRIAL_ENDING_DAYS]
     days = rules.TRIAL_ENDING_DAYS
     # TRANSLATORS: a customer and the days left in its trial ("d" for days).
-    soonest = ", ".join(_("{name} ({days} d)").format(name=r.name, days=fmt().number(r.trial_days_left))
+    soonest = ", ".join(_("{name} ({days} d)").format(name=md(r.name), days=fmt().number(r.trial_days_left))
                         for r in ending.head(3).itertuples())
     soonest = soonest or ngettext("No trial ends in the next {count} day.", "No trial ends in the next {count} days.",
                                   days).format(count=fmt().number(days))

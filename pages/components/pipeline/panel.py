@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages.components.frame.labels import STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice, partner_name
+from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import rules
 from partner_model.models import Stage, UserRead
@@ -20,7 +21,7 @@ def partner_filter(user: UserRead) -> int | None:
     """Staff choose a partner or all; a partner's users see their own partner's pipeline only."""
     if user.partner_id is not None:
         partner = partner_name(user, user.partner_id)
-        st.caption(_("Your deals at {partner} (denied deals left out).").format(partner=partner) if partner
+        st.caption(_("Your deals at {partner} (denied deals left out).").format(partner=md(partner)) if partner
                    else _("Your partner's deals (denied deals left out)."))
         return user.partner_id
     return partner_choice(user, key=PARTNER_KEY, everyone=_("All partners"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from decimal import Decimal
 
+from pages_helpers import shown
+
 from pages_world import PASSWORD, World
 from partner_model import i18n, partners, rules, users
 from partner_model.errors import AuthError
@@ -98,7 +100,8 @@ def test_admin_creates_a_partner_user(app, world):
     at.text_input(key="new_user_password").input(PASSWORD)
     at = at.button(key="create_user_submit").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["User new.consultant@acme-consulting.example added as Partner user."]
+    assert [shown(s.value) for s in at.success] == [
+        "User new.consultant@acme-consulting.example added as Partner user."]
     with world.session() as s:
         created = users.user_by_email(s, "new.consultant@acme-consulting.example")
         log = users.audit_log(s, users.get_user(s, world.user_ids["admin"]))

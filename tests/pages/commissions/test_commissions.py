@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from pages_helpers import main_text, shows_no_data
+from pages_helpers import main_text, shown, shows_no_data
 
 from partner_model import commissions, deals, i18n, rules, users
 from partner_model.i18n import Formats
@@ -338,7 +338,7 @@ def test_a_week_that_gained_a_line_after_finance_read_it_is_not_approved(app, wo
     _beta_via_partner_deal(world)  # won in this week while the page is open
     at = at.button(key="approve_week").click().run()
     assert not at.exception
-    assert any(f"The lines of week {THIS_WEEK} changed since you read them" in e.value for e in at.error)
+    assert any(f"The lines of week {THIS_WEEK} changed since you read them" in shown(e.value) for e in at.error)
     with world.session() as s:
         assert commissions.week_state(s, THIS_WEEK).state == "open"
     at = approve(at)  # the page now shows both lines: approving them works

@@ -1,0 +1,170 @@
+"""Each user's day of work, counted in SQL: what waits for a partner manager, finance, an admin and a partner.
+
+Every item is a count with what the page needs to open the filtered list (`page` and `filters`), and details such
+as the oldest age or totals per currency. Each count comes from the same definition the page that lists it uses
+(overview_metrics, the review queue's overdue rule, the week's totals), so a figure shown in two places agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from partner_model import clock, pipeline, rules
+from partner_model.access import Actor, managed_by, require_role
+from partner_model.customer_queries import overview_metrics
+from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS
+from partner_model.models import (
+    CommissionLine,
+    CommissionWeek,
+    Deal,
+    Direction,
+    LineKind,
+    Partner,
+    ReviewStatus,
+    Role,
+    User,
+    WeekState,
+)
+
+D, L, P, U = Deal.__table__.c, CommissionLine.__table__.c, Partner.__table__.c, User.__table__.c
+PROTECTION_ENDING_DAYS = rules.PROTECTION_WARNING_DAYS
+
+
+@dataclass
+class WorkItem:
+    """One line of a user's work: `code` names it, `count` how many, `page` (a page key) with `filters` (its
+    query parameters or widget choices) opens the list, `details` says more (ages, dates, totals per currency)."""
+
+    code: str
+    count: int
+    page: str
+    filters: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def overdue_before(today: dt.date) -> dt.datetime:
+    """The instant before which a pending registration is overdue: more than 2 business days waiting (the queue's
+    rule, rules.business_days_between), as the UTC start of the latest overdue registration day's next day."""
+    day = today
+    while rules.business_days_between(day, today) <= REVIEW_OVERDUE_BUSINESS_DAYS:
+        day -= dt.timedelta(days=1)
+    return clock.day_start(day + dt.timedelta(days=1))
+
+
+def manager_work(session: Session, actor: Actor, *, manager_id: int | None = None,
+                 today: dt.date | None = None) -> list[WorkItem]:
+    """A partner manager's (or an admin's) day: registrations waiting (overdue past 2 business days, the oldest
+    age), extension requests waiting, accepted registrations whose protection ends within 14 days, stale deals.
+    `manager_id` keeps that manager's partners ("my partners"); None counts every partner.
+    Raises PermissionDenied for other roles.
+    """
+    require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    today = today or clock.today()
+    mine = [m] if (m := managed_by(D.partner_id, manager_id)) is not None else []
+    pending = [D.review_status == ReviewStatus.pending.value, *mine]
+    waiting = session.execute(sa.select(sa.func.count(), sa.func.min(D.created_at)).where(*pending)).one()
+    overdue = session.execute(sa.select(sa.func.count()).where(*pending, D.created_at < overdue_before(today))
+                              ).scalar_one()
+    oldest_days = (today - clock.local_date(waiting[1])).days if waiting[1] is not None else None
+    ending = session.execute(sa.select(sa.func.count(), sa.func.min(D.protected_until)).where(
+        D.review_status == ReviewStatus.accepted.value, D.stage.in_([s.value for s in rules.OPEN_STAGES]),
+        D.protected_until >= today, D.protected_until <= today + dt.timedelta(days=PROTECTION_ENDING_DAYS), *mine)
+    ).one()
+    metrics = overview_metrics(session, actor, manager_id=manager_id, today=today)
+    return [
+        WorkItem("registrations_waiting", int(waiting[0]), "review_queue", {"mine": manager_id is not None},
+                 {"overdue": int(overdue), "oldest_days": oldest_days}),
+        WorkItem("extension_requests", metrics["extension_requests"], "customers", {"extension_requested": True}),
+        WorkItem("protection_ending", int(ending[0]), "deal_board", {"review_status": "accepted"},
+                 {"soonest": ending[1], "days": PROTECTION_ENDING_DAYS}),
+        WorkItem("stale_deals", pipeline.stale_count(session, actor, manager_id=manager_id, today=today), "pipeline",
+                 {}),
+    ]
+
+
+def unapproved_weeks(session: Session, actor: Actor, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every week with lines that finance has not approved, oldest first, up to this week: the week, its count of
+    lines, whether it is overdue (not approved by its Monday + 7 + 2 days), and per currency the commission payable
+    and netted (Decimal). Raises PermissionDenied (not finance or admin)."""
+    require_role(actor, rules.FINANCE_ROLES, "approve commission weeks")
+    today = today or clock.today()
+    approved = sa.select(CommissionWeek.__table__.c.week).where(
+        CommissionWeek.__table__.c.state == WeekState.approved.value)
+
+    def total(direction: Direction) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((L.direction == direction.value, L.commission_cents), else_=0)), 0)
+
+    rows = session.execute(sa.select(L.week, L.currency, sa.func.count(), total(Direction.payable),
+                                     total(Direction.netted))
+                           .where(L.week.not_in(approved), L.week <= rules.iso_week(today))
+                           .group_by(L.week, L.currency).order_by(L.week, L.currency)).all()
+    weeks: dict[str, dict[str, Any]] = {}
+    for week, currency, count, payable, netted in rows:
+        entry = weeks.setdefault(week, {"week": week, "lines": 0, "totals": {},
+                                        "overdue": today > rules.week_monday(week) + dt.timedelta(days=9)})
+        entry["lines"] += int(count)
+        entry["totals"][currency] = {"payable": rules.from_cents(payable), "netted": rules.from_cents(netted)}
+    return list(weeks.values())
+
+
+def finance_work(session: Session, actor: Actor, *, today: dt.date | None = None) -> list[WorkItem]:
+    """Finance's day: each week with lines not yet approved (oldest first, its totals per currency), and the
+    reversals (clawbacks and corrections) waiting in open weeks. Raises PermissionDenied (not finance or admin)."""
+    weeks = unapproved_weeks(session, actor, today=today)
+    approved = sa.select(CommissionWeek.__table__.c.week).where(
+        CommissionWeek.__table__.c.state == WeekState.approved.value)
+    reversals = session.execute(sa.select(sa.func.count()).where(
+        L.kind == LineKind.reversal.value, L.week.not_in(approved))).scalar_one()
+    items = [WorkItem("week_to_approve", entry["lines"], "commissions", {"week": entry["week"]}, entry)
+             for entry in weeks]
+    items.append(WorkItem("reversals_waiting", int(reversals), "commissions", {}))
+    return items
+
+
+def admin_work(session: Session, actor: Actor, *, now: dt.datetime | None = None) -> list[WorkItem]:
+    """An admin's day: users locked after failed sign-ins, partners without a manager, partners whose billing
+    information is incomplete (legal name, VAT id or billing email missing). Raises PermissionDenied."""
+    require_role(actor, {Role.admin}, "manage users")
+    now = now or dt.datetime.now(dt.UTC)
+    locked = session.execute(sa.select(sa.func.count()).where(U.locked_until > now)).scalar_one()
+    unmanaged = session.execute(sa.select(sa.func.count()).where(P.manager_id.is_(None))).scalar_one()
+    no_billing = session.execute(sa.select(sa.func.count()).where(
+        sa.or_(P.legal_name.is_(None), P.vat_id.is_(None), P.billing_email.is_(None)))).scalar_one()
+    return [
+        WorkItem("locked_users", int(locked), "admin", {"tab": "users"}),
+        WorkItem("partners_without_manager", int(unmanaged), "admin", {"tab": "partners"}),
+        WorkItem("partners_without_billing", int(no_billing), "billing", {}),
+    ]
+
+
+def partner_work(session: Session, actor: Actor, *, since: dt.datetime | None = None) -> list[WorkItem]:
+    """A partner user's home: their partner's registrations pending review, and the reviews decided since `since`
+    (their previous visit; all when None), newest first, each as (deal_id, company_name, review_status,
+    denial_reason) in details["decisions"]. Raises PermissionDenied for staff."""
+    require_role(actor, rules.PARTNER_ROLES, "see their own deals")
+    own = D.partner_id == actor.partner_id
+    pending = session.execute(sa.select(sa.func.count()).where(
+        own, D.review_status == ReviewStatus.pending.value)).scalar_one()
+    decided = sa.select(D.id, D.company_name, D.review_status, D.denial_reason, D.reviewed_at).where(
+        own, D.review_status != ReviewStatus.pending.value, D.reviewed_at.is_not(None))
+    if since is not None:
+        decided = decided.where(D.reviewed_at > (since if since.tzinfo else since.replace(tzinfo=dt.UTC)))
+    rows = session.execute(decided.order_by(D.reviewed_at.desc(), D.id.desc()).limit(20)).all()
+    decisions = [{"deal_id": r.id, "company_name": r.company_name,
+                  "review_status": getattr(r.review_status, "value", r.review_status),
+                  "denial_reason": getattr(r.denial_reason, "value", r.denial_reason)} for r in rows]
+    return [
+        WorkItem("registrations_pending", int(pending), "deal_board", {"review_status": "pending"}),
+        WorkItem("decisions_since_last_visit", len(decisions), "deal_board", {}, {"decisions": decisions}),
+    ]
+
+
+def week_commission(totals: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
+    """A week's payable plus netted commission per currency (what the home item shows beside the count)."""
+    return {currency: parts["payable"] + parts["netted"] for currency, parts in totals.items()}
