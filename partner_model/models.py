@@ -105,7 +105,8 @@ class Partner(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=500)
     default_billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
     # The vendor's partner manager who looks after this partner (a user with role partner_manager).
-    manager_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    manager_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("user.id", use_alter=True, name="fk_partner_manager"), index=True, nullable=True))
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # every update claims it (versioning)
     created_at: dt.datetime = Field(default_factory=utcnow)
 

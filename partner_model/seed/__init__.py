@@ -74,7 +74,7 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("partner", partner_rows)
     user_rows, users = firms.users(rng, partners, per_partner=plan.users_per_partner, managers=plan.managers,
                                    password_hash=hash_password(DEMO_PASSWORD), clock=clock)
-    load.write("user", user_rows)
+    load.write("user", user_rows, then=firms.assign_managers(users))
     companies = names.companies(rng, plan.customers + plan.deals, names.CUSTOMER_SECTORS)
     customer_rows, customers = accounts.customers(rng, _slice(companies, 0, plan.customers), partners, clock)
     event_rows, caches = activity.activity(rng, customers, plan.activities, clock)

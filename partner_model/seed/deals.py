@@ -61,7 +61,8 @@ def _linked(rng: np.random.Generator, c: Customers, clock: Clock) -> Frame:
                         [clock.moments(rng, won_on), clock.moments(rng, lost_on)], default=trial_at)
     mid = np.where(path == NEWSLETTER_TRIAL, created + (trial_at - created) // 2,
                    np.where(STEPS[path] == 2, trial_at, -1))
-    pending = (state == TRIAL) & (rng.random(n) < 0.15)
+    # A review takes days, not weeks: only a deal registered in the last week can still wait.
+    pending = (state == TRIAL) & (rng.random(n) < 0.15) & (clock.day_of(created) >= clock.today - 6)
     return {
         "partner": c.partner[idx], "customer": idx, "path": path, "review": np.where(pending, PENDING, ACCEPTED),
         "denial": np.full(n, -1), "billing": np.where(state == ACTIVE, c.billing[idx], -1),
@@ -80,8 +81,9 @@ def _prospects(rng: np.random.Generator, firms: names.Companies, partners: Partn
     coin = rng.random(n)
     path = np.select([coin < 0.30, coin < 0.65, coin < 0.83], [STAY_NEW, TO_NEWSLETTER, TO_LOST],
                      default=NEWSLETTER_LOST)
-    # Most pending deals are days old; a few were forgotten in the queue (the queue's overdue marker).
-    pending = rng.random(n) < np.where(age <= 14, 0.6, np.where(path <= 1, 0.006, 0))
+    # Reviews happen within days: a deal registered in the last week may still wait (a few past the queue's
+    # 2-business-day overdue mark); nothing older than 9 days is pending, as in a program people run.
+    pending = rng.random(n) < np.where(age <= 3, 0.7, np.where(age <= 9, 0.15, 0))
     denied = ~pending & (rng.random(n) < 0.10)
     path = np.where(denied | (age < 2), STAY_NEW, path)  # a denied deal never moves
     step_days = 1 + (rng.random(n) * np.minimum(np.where(FINAL_STAGE[path] == LOST, 120, 60), age - 1)).astype(int)

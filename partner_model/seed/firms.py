@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import sqlalchemy as sa
 
 from partner_model import rules
-from partner_model.models import BillingOption, Role, Tier
+from partner_model.models import BillingOption, Partner, Role, Tier
 from partner_model.seed import names
 from partner_model.seed.bulk import Columns
 from partner_model.seed.clock import Clock
@@ -105,3 +106,11 @@ def users(
     for user in info.demo:
         user["password"] = DEMO_PASSWORD
     return columns, info
+
+
+def assign_managers(users: Users) -> sa.Update:
+    """Every partner gets a partner manager, in turn (the demo's managers share the program)."""
+    managers = [int(m) for m in users.managers[1:]] or [int(users.managers[0])]  # [0] is the admin
+    p = Partner.__table__.c
+    return sa.update(Partner.__table__).values(manager_id=sa.case(
+        *((p.id % len(managers) == i, manager) for i, manager in enumerate(managers)), else_=managers[0]))
