@@ -173,7 +173,9 @@ def _empty_all_tables(engine) -> None:  # type: ignore[no-untyped-def]
     from partner_model import models  # noqa: F401  (registers the tables)
 
     quote = engine.dialect.identifier_preparer.quote
-    statements = [f"DELETE FROM {quote(t.name)}" for t in reversed(SQLModel.metadata.sorted_tables)]
+    # partner.manager_id and user.partner_id point at each other: unlink managers first
+    statements = ["UPDATE partner SET manager_id = NULL"]
+    statements += [f"DELETE FROM {quote(t.name)}" for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         conn.exec_driver_sql("; ".join(statements))
         sequences = conn.exec_driver_sql(

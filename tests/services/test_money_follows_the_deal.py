@@ -35,6 +35,7 @@ def _empty(engine) -> None:  # type: ignore[no-untyped-def]
     from partner_model import models  # noqa: F401  (registers the tables)
 
     with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE partner SET manager_id = NULL"))
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
 
