@@ -63,8 +63,10 @@ def attention_expr(today: dt.date, dialect: str) -> sa.ColumnElement[int]:
     active = _subscribed(today)
     in_trial = sa.and_(sa.not_(active), C.trial_ends_on >= today)
     trial_ending = sa.and_(in_trial, C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS))
+    brand_new = sa.and_(C.trial_started_on.is_not(None),
+                        C.trial_started_on > today - dt.timedelta(days=rules.NEW_TRIAL_GRACE_DAYS))
     inactive = sa.and_(
-        sa.or_(active, in_trial),
+        sa.or_(active, sa.and_(in_trial, sa.not_(brand_new))),
         sa.or_(C.last_activity_on.is_(None), C.last_activity_on < today - dt.timedelta(days=rules.INACTIVE_DAYS)),
     )
     return (

@@ -270,7 +270,8 @@ def attention(session: Session, actor: Actor, customer_id: int, *, today: dt.dat
     rows = [{"id": i.id, "kind": i.kind, "why": i.detail or i.kind.replace("_", " "), "since": i.opened_on,
              "source": "stored", "why_template": None, "why_params": {}} for i in items]
     signals = rules.attention_signals(state, customer.trial_ends_on, customer.last_activity_on,
-                                      next_renewal(customer.subscription_started_on, today), today)
+                                      next_renewal(customer.subscription_started_on, today), today,
+                                      trial_started_on=customer.trial_started_on)
     rows += [{"id": None, "kind": code, "why": template.format(**params), "since": None, "source": "derived",
               "why_template": template, "why_params": params} for code, template, params in signals]
     return pd.DataFrame(rows, columns=list(ATTENTION_COLUMNS))

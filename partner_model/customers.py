@@ -37,7 +37,7 @@ from partner_model.customer_queries import (  # noqa: F401  (part of the custome
     overview_metrics,
     read,
 )
-from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.models import (
     AccountState,
     ActivityEvent,
@@ -110,9 +110,11 @@ def new_trial(
     today: dt.date, field_prefix: str = "",
 ) -> Customer:
     """Validate and add a 14-day trial account for a partner; the caller commits. Deals use this too."""
-    name = rules.clean_text(company_name, f"{field_prefix}company_name", N_("Company name"))
-    domain_text = rules.domain(domain, f"{field_prefix}domain", N_("Domain"))
-    framework_text = rules.framework(framework, f"{field_prefix}framework", required=True)
+    checks = FieldChecks()  # every bad field at once
+    name = checks.run(rules.clean_text, company_name, f"{field_prefix}company_name", N_("Company name"))
+    domain_text = checks.run(rules.domain, domain, f"{field_prefix}domain", N_("Domain"))
+    framework_text = checks.run(rules.framework, framework, f"{field_prefix}framework", required=True)
+    checks.raise_any()
     partner = session.get(Partner, partner_id)
     if partner is None:
         raise ValidationError("partner_id", N_("That partner does not exist."))

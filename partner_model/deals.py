@@ -29,7 +29,7 @@ from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     review_queue,
 )
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read  # noqa: F401
-from partner_model.errors import N_, Conflict, NotFound, ValidationError
+from partner_model.errors import N_, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.models import (
     Deal,
     DealEvent,
@@ -103,16 +103,20 @@ def register_deal(
     email, a free-mail email without a customer domain, a free-mail customer domain, the partner's own email
     domain or name, a negative, non-numeric or sub-cent value, an unknown currency. PermissionDenied for finance.
     """
-    partner = _registering_partner(session, actor, partner_id)
-    name = rules.clean_text(contact_name, "contact_name", N_("Contact name"))
-    address, domain = rules.email(contact_email, "contact_email", N_("Contact email"))
-    domain = _customer_domain(domain, customer_domain)
-    company = rules.clean_text(company_name, "company_name", N_("Company name"))
-    value = rules.money(annual_value, "annual_value", N_("Expected annual value"))
-    currency_code = rules.currency(currency)
-    framework_text = rules.framework(framework)
+    require_role(actor, REGISTER_ROLES, "register deals")
+    checks = FieldChecks()  # every bad field is reported at once (error.errors), the first as error.field
+    partner = checks.run(_registering_partner, session, actor, partner_id)
+    name = checks.run(rules.clean_text, contact_name, "contact_name", N_("Contact name"))
+    address, domain = checks.run(rules.email, contact_email, "contact_email", N_("Contact email")) or (None, None)
+    if domain is not None:
+        domain = checks.run(_customer_domain, domain, customer_domain)
+    company = checks.run(rules.clean_text, company_name, "company_name", N_("Company name"))
+    value = checks.run(rules.money, annual_value, "annual_value", N_("Expected annual value"))
+    currency_code = checks.run(rules.currency, currency)
+    framework_text = checks.run(rules.framework, framework)
     # TRANSLATORS: a noun, the name of a form field (a note written on a deal), as in "Note is required."
-    note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
+    note_text = checks.run(rules.clean_text, note, "note", N_("Note"), required=False, max_length=2000)
+    checks.raise_any()
     _refuse_own(actor, partner, name, company, domain)  # type: ignore[arg-type]
     now = _now(today)
     deal = Deal(

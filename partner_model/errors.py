@@ -41,11 +41,41 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """Bad input, or a rule the input breaks. `field` names the input at fault."""
+    """Bad input, or a rule the input breaks. `field` names the input at fault (the first one, when several are);
+    `errors` lists every field's error (this one first), so a form shows each under its input at once."""
 
     def __init__(self, field: str, message: str, **params: Any) -> None:
         super().__init__(message, **params)
         self.field = field
+        self.errors: list[ValidationError] = [self]
+
+
+class FieldChecks:
+    """Run a form's field checks and report every failure together:
+
+        checks = FieldChecks()
+        name = checks.run(rules.clean_text, value, "name", N_("Name"))
+        ...
+        checks.raise_any()   # one ValidationError: .field the first bad field, .errors all of them
+
+    `run` returns the check's result, or None when it raised a ValidationError (kept for raise_any)."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def run(self, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as error:
+            self.errors.extend(error.errors)
+            return None
+
+    def raise_any(self) -> None:
+        """Raise the first error, carrying every error in `.errors`, when any check failed."""
+        if self.errors:
+            first = self.errors[0]
+            first.errors = list(self.errors)
+            raise first
 
 
 class PermissionDenied(DomainError):

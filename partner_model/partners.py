@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import rules, versioning
 from partner_model.access import Actor, audit, check_owns, is_staff, require_role, row_id, write_service
-from partner_model.errors import N_, AlreadyExists, Conflict, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.models import (
     AuditEvent,
     BillingChangeRead,
@@ -52,10 +52,13 @@ def create_partner(
     """
     if actor is not None:
         require_role(actor, {Role.admin}, "create partners")
-    name_text = rules.clean_text(name, "name", N_("Partner name"))
-    domain_text = rules.domain(domain, "domain", N_("Partner domain"))
-    tier_value = rules.choice(Tier, tier, "tier", N_("Tier")) if tier is not None else Tier.registered
-    rate = rules.commission_rate(commission_rate) if commission_rate is not None else rules.TIER_RATES[tier_value]
+    checks = FieldChecks()  # every bad field at once
+    name_text = checks.run(rules.clean_text, name, "name", N_("Partner name"))
+    domain_text = checks.run(rules.domain, domain, "domain", N_("Partner domain"))
+    tier_value = checks.run(rules.choice, Tier, tier, "tier", N_("Tier")) if tier is not None else Tier.registered
+    rate = checks.run(rules.commission_rate, commission_rate) if commission_rate is not None else None
+    checks.raise_any()
+    rate = rate if rate is not None else rules.TIER_RATES[tier_value]
     if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
         raise AlreadyExists("domain", N_("A partner with the domain {domain} already exists."), domain=domain_text)
     partner = Partner(name=name_text, domain=domain_text, tier=tier_value, commission_rate_bp=rules.rate_to_bp(rate))
@@ -204,27 +207,38 @@ def set_commission(
     return read(partner)
 
 
+def _vat_id(value: object) -> str | None:
+    raw = rules.clean_text(value, "vat_id", N_("VAT id"), required=False, max_length=30)
+    vat = re.sub(r"[\s.\-]", "", raw).upper() if raw else None
+    if vat is not None and not _VAT_RE.match(vat):
+        raise ValidationError("vat_id", N_("VAT id must start with the country code, e.g. FI12345678."))
+    return vat
+
+
+def _billing_email(value: object) -> str:
+    return rules.email(value, "billing_email", N_("Billing email"))[0]
+
+
+def _default_option(option: object) -> BillingOption | None:
+    if option in (None, ""):
+        return None
+    return rules.choice(BillingOption, option, "default_billing_option", N_("Default billing option"))
+
+
+BILLING_CHECKS = {
+    "legal_name": lambda v: rules.clean_text(v, "legal_name", N_("Legal name")),
+    "vat_id": _vat_id,
+    "billing_email": _billing_email,
+    "address": lambda v: rules.clean_text(v, "address", N_("Address"), max_length=500),
+    "default_billing_option": _default_option,
+}
+
+
 def _billing_values(fields: dict[str, object]) -> dict[str, object]:
-    """Validated billing information; every bad field is named."""
-    values: dict[str, object] = {}
-    if "legal_name" in fields:
-        values["legal_name"] = rules.clean_text(fields["legal_name"], "legal_name", N_("Legal name"))
-    if "vat_id" in fields:
-        raw = rules.clean_text(fields["vat_id"], "vat_id", N_("VAT id"), required=False, max_length=30)
-        vat = re.sub(r"[\s.\-]", "", raw).upper() if raw else None
-        if vat is not None and not _VAT_RE.match(vat):
-            raise ValidationError("vat_id", N_("VAT id must start with the country code, e.g. FI12345678."))
-        values["vat_id"] = vat
-    if "billing_email" in fields:
-        address, _ = rules.email(fields["billing_email"], "billing_email", N_("Billing email"))
-        values["billing_email"] = address
-    if "address" in fields:
-        values["address"] = rules.clean_text(fields["address"], "address", N_("Address"), max_length=500)
-    if "default_billing_option" in fields:
-        option = fields["default_billing_option"]
-        values["default_billing_option"] = (
-            None if option in (None, "") else rules.choice(BillingOption, option, "default_billing_option",
-                                                           N_("Default billing option")))
+    """Validated billing information; every bad field is reported at once (ValidationError.errors)."""
+    checks = FieldChecks()
+    values = {field: checks.run(BILLING_CHECKS[field], value) for field, value in fields.items()}
+    checks.raise_any()
     return values
 
 

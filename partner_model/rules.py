@@ -33,6 +33,7 @@ TRIAL_DAYS = 14
 EXTENSION_DAYS = 30
 TRIAL_ENDING_DAYS = 7
 INACTIVE_DAYS = 30
+NEW_TRIAL_GRACE_DAYS = 7  # a trial this young is not flagged for inactivity
 RENEWAL_DUE_DAYS = 30
 ACTIVITY_WINDOW_DAYS = 90
 
@@ -232,16 +233,20 @@ def attention_signals(
     last_activity_on: dt.date | None,
     renewal_on: dt.date | None,
     today: dt.date,
+    trial_started_on: dt.date | None = None,
 ) -> list[tuple[str, str, dict[str, object]]]:
     """The signals the dashboard derives, as (code, why template, its parameters): `days` an int, `date` a
     dt.date. The template is marked for the catalogue; pages translate it, then fill in the formatted values.
+    A trial in its first NEW_TRIAL_GRACE_DAYS days is never flagged for inactivity (nobody has had time yet).
     The overview computes the same in SQL."""
     signals: list[tuple[str, str, dict[str, object]]] = []
     if state == AccountState.trial and trial_ends_on is not None:
         days = (trial_ends_on - today).days
         if 0 <= days <= TRIAL_ENDING_DAYS:
             signals.append(("trial_ending", ATTENTION_WHY["trial_ending"], {"days": days, "date": trial_ends_on}))
-    if state != AccountState.closed and (
+    brand_new = state == AccountState.trial and trial_started_on is not None and \
+        trial_started_on > today - dt.timedelta(days=NEW_TRIAL_GRACE_DAYS)
+    if state != AccountState.closed and not brand_new and (
         last_activity_on is None or last_activity_on < today - dt.timedelta(days=INACTIVE_DAYS)
     ):
         if last_activity_on is None:

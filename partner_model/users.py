@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from partner_model import passwords, rules, sign_in_sessions, versioning
 from partner_model.access import Actor, audit, require_role, row_id, write_service
-from partner_model.errors import N_, AlreadyExists, AuthError, Conflict, NotFound, ValidationError
+from partner_model.errors import N_, AlreadyExists, AuthError, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.i18n import LANGUAGES
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 
@@ -34,6 +34,15 @@ def _password(value: object, *about: str | None) -> str:
     """A new password that passes the rule (passwords.check), judged knowing the user's email and name (`about`).
     Raises ValidationError on field "password"."""
     return passwords.check(value, passwords.user_inputs(*about))
+
+
+def _language(language: str | None) -> None:
+    if language is not None and language not in LANGUAGES:
+        raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
+
+
+def _refuse_existing(address: str) -> None:
+    raise AlreadyExists("email", N_("A user with the email {email} already exists."), email=address)
 
 
 def _read(user: User) -> UserRead:
@@ -70,21 +79,23 @@ def create_user(
     """
     if actor is not None:
         require_role(actor, {Role.admin}, "manage users")
-    address, _ = rules.email(email, "email", N_("Email"))
-    address = address.lower()
-    name_text = rules.clean_text(name, "name", N_("Name"))
-    role = rules.choice(Role, role, "role", N_("Role"))
-    if language is not None and language not in LANGUAGES:
-        raise ValidationError("language", N_("Language must be one of: {choices}."), choices=", ".join(LANGUAGES))
-    _check_partner_link(session, role, partner_id)
-    if session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:
-        raise AlreadyExists("email", N_("A user with the email {email} already exists."), email=address)
+    checks = FieldChecks()  # every bad field at once
+    address = (checks.run(rules.email, email, "email", N_("Email")) or ("", ""))[0].lower()
+    name_text = checks.run(rules.clean_text, name, "name", N_("Name"))
+    role = checks.run(rules.choice, Role, role, "role", N_("Role"))
+    checks.run(_language, language)
+    if role is not None:
+        checks.run(_check_partner_link, session, role, partner_id)
+    if address and session.exec(select(User.id).where(func.lower(User.email) == address)).first() is not None:
+        checks.run(_refuse_existing, address)
+    checked = checks.run(_password, password, address, name_text)
+    checks.raise_any()
     user = User(
         email=address,
         name=name_text,
         role=role,
         partner_id=partner_id,
-        password_hash=hash_password(_password(password, address, name_text)),
+        password_hash=hash_password(checked),
         language=language,
     )
     session.add(user)
