@@ -34,6 +34,7 @@ DENIED: dict[str, str] = {
     "extend registration protection": N_("You are not allowed to extend registration protection."),
     "grant trial extensions": N_("You are not allowed to grant trial extensions."),
     "list partners": N_("You are not allowed to list partners."),
+    "manage the team": N_("You are not allowed to manage the team."),
     "manage users": N_("You are not allowed to manage users."),
     "move deals": N_("You are not allowed to move deals."),
     "read the audit log": N_("You are not allowed to read the audit log."),

@@ -223,6 +223,46 @@ def hint_details(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     return details
 
 
+def registration_warnings(
+    session: Session, actor: Actor, *, contact_email: str | None = None, customer_domain: str | None = None,
+    partner_id: int | None = None, today: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """What a partner should know before registering a customer (they may still register), newest first:
+    `own_registration` (their partner registered the customer before: registered_on, review_status),
+    `other_partner` (another partner's pending or protected registration: registered_on, review_status,
+    protected_until; never its name), `existing_customer` (the customer has an account). The customer is the
+    customer_domain, else the email's domain (nothing for a free-mail one). Text that is no domain yet: [].
+    Raises PermissionDenied.
+    """
+    today = _today(today)
+    scoped = scope_partner(actor, partner_id)
+    raw = customer_domain if isinstance(customer_domain, str) and customer_domain.strip() else None
+    if raw is None and isinstance(contact_email, str) and "@" in contact_email:
+        raw = contact_email.rsplit("@", 1)[-1]
+    domain = identity.normalise_domain(raw) if raw else None
+    if domain is None or rules.is_free_mail(domain):
+        return []
+    same = identity.parent_domains(domain)
+    warnings: list[dict[str, Any]] = []
+    c = Customer.__table__.c
+    if session.execute(sa.select(c.id).where(c.domain.in_(same)).limit(1)).first() is not None:
+        warnings.append({"kind": "existing_customer", "domain": domain})
+    rows = session.execute(sa.select(D.partner_id, D.created_at, D.review_status, D.protected_until, D.stage).where(
+        D.customer_domain.in_(same), D.review_status != ReviewStatus.denied.value)
+        .order_by(D.created_at.desc()).limit(20)).all()
+    for row in rows:
+        status = _value(row.review_status)
+        own = scoped is not None and row.partner_id == scoped
+        held = status == ReviewStatus.pending.value or (
+            status == ReviewStatus.accepted.value and row.protected_until is not None and row.protected_until >= today
+            and _value(row.stage) != "closed_lost")
+        if own or held:
+            warnings.append({"kind": "own_registration" if own else "other_partner",
+                             "registered_on": clock.local_date(row.created_at), "review_status": status,
+                             "protected_until": row.protected_until})
+    return warnings
+
+
 def review_queue(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, partner_id: int | None = None,
     manager_id: int | None = None,

@@ -25,6 +25,7 @@ from partner_model.deal_queries import (  # noqa: F401  (part of the deals API)
     BoardColumn,
     board,
     hint_details,
+    registration_warnings,
     review_hints,
     review_queue,
 )

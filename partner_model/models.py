@@ -140,6 +140,9 @@ class User(SQLModel, table=True):
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # The previous visit's start: a partner's home lists the decisions made since (users.record_visit).
     last_visit_at: dt.datetime | None = None
+    # A one-time set-password link (an invitation): only its sha256 is kept, with when it stops working.
+    invite_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    invite_expires_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
