@@ -1,4 +1,4 @@
-"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo (see --help).
+"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo | daily | send-mail (--help).
 
 Every command works on DATABASE_URL (default sqlite:///data/partners.db). Domain errors print their
 message on stderr and exit with status 2; nothing is half-written.
@@ -99,6 +99,35 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_daily(args: argparse.Namespace) -> int:
+    from partner_model import daily
+
+    engine = db.make_engine()
+    db.migrate(engine)
+    result = daily.run(engine, today=args.today)
+    if not result.ran:
+        print(f"Another daily run holds the lock; nothing done for {result.day}.")
+        return 0
+    events = ", ".join(f"{kind} {count}" for kind, count in result.events.items()) or "none new"
+    print(f"Daily job for {result.day}: events {events}; digests sent {result.digests}; emails sent {result.sent}; "
+          f"old notifications deleted {result.purged}.")
+    return 0
+
+
+def cmd_send_mail(_: argparse.Namespace) -> int:
+    from partner_model import mailer
+
+    config = mailer.settings()
+    if not config.enabled:
+        print("Email is off: set SMTP_URL (e.g. smtp://user:pass@host:587) and MAIL_FROM.")
+        return 0
+    result = mailer.send_due(db.make_engine())
+    print(f"Sent {result.sent}, retrying {result.retried}, given up {result.failed}.")
+    for error in result.errors[:5]:
+        print(f"  {error}", file=sys.stderr)
+    return 0
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -127,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--partner-id", type=int, default=None, help="required for partner_user and partner_admin")
     user.add_argument("--password", default=None)
     user.set_defaults(run=cmd_create_user)
+    daily = commands.add_parser("daily", help="the daily job: derived values, reminders, digests, emails")
+    daily.add_argument("--today", type=_date, default=None, help="the business day to run for (YYYY-MM-DD)")
+    daily.set_defaults(run=cmd_daily)
+    commands.add_parser("send-mail", help="send the emails due now (the outbox)").set_defaults(run=cmd_send_mail)
     return main
 
 
@@ -135,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except ValidationError as error:
+        for each in error.errors:  # every bad field at once
+            print(f"error: {each.field}: {each}", file=sys.stderr)
+        return 2
     except DomainError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import clock, db, rules, versioning
+from partner_model import clock, db, notifications, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, row_id, write_service
 from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
@@ -225,6 +225,11 @@ def approve_week(
         row = CommissionWeek(week=week)
         session.add(row)
     row.state, row.approved_by, row.approved_at = WeekState.approved, actor.id, utcnow()
+    with_lines = session.execute(sa.select(L.partner_id).where(L.week == week).distinct()).scalars().all()
+    for partner_id in with_lines:
+        notifications.notify(session, "week_approved", notifications.partner_users(session, partner_id,
+                                                                                   admins_only=True),
+                             page="commissions", link=f"week={week}", week=week)
     session.commit()
 
 
@@ -246,4 +251,7 @@ def reverse_deal(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, at=utcnow(), kind="clawback",
                           from_value=Stage.closed_won.value, to_value=today.isoformat()))
     sync_deal(session, deal, today)
+    notifications.notify(session, "commission_reversed", notifications.partner_users(session, deal.partner_id,
+                                                                                     admins_only=True),
+                         page="commissions", link=f"deal={deal.id}", company=deal.company_name)
     session.commit()

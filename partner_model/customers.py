@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import clock, identity, registrations, rules, versioning
+from partner_model import clock, identity, notifications, registrations, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, row_id, scope_partner, write_service
 from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
     ACTIVITY_COUNTS_KEY,
@@ -191,6 +191,10 @@ def request_extension(
         raise Conflict(N_("An extension was already requested for this trial."))
     _claim(session, customer, expected_version)
     customer.extension_requested_on = today
+    partner = session.get(Partner, customer.partner_id)
+    notifications.notify(session, "extension_requested", notifications.manager_of(session, customer.partner_id),
+                         page="customers", link=f"customer={customer.id}", company=customer.name,
+                         partner=partner.name if partner else "")
     session.commit()
     return read(customer, today)
 
@@ -217,6 +221,10 @@ def grant_extension(
     customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
     customer.extension_granted_on = today
     rederive(session, customer.id)
+    if customer.partner_id is not None:
+        notifications.notify(session, "extension_granted", notifications.partner_users(session, customer.partner_id),
+                             page="customers", link=f"customer={customer.id}", company=customer.name,
+                             ends=customer.trial_ends_on)
     session.commit()
     return read(customer, today)
 
@@ -241,6 +249,10 @@ def decline_extension(
         raise Conflict(N_("This extension request was already decided."))
     _claim(session, customer, expected_version)
     customer.extension_declined_on, customer.extension_decline_reason = today, reason_text
+    if customer.partner_id is not None:
+        notifications.notify(session, "extension_declined", notifications.partner_users(session, customer.partner_id),
+                             page="customers", link=f"customer={customer.id}", company=customer.name,
+                             reason=reason_text)
     session.commit()
     return read(customer, today)
 

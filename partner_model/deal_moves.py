@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, identity, rules, versioning
+from partner_model import commissions, customers, identity, notifications, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, write_service
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read
 from partner_model.errors import N_, ValidationError
@@ -103,6 +103,10 @@ def move_deal(
                                          "partner sees your note."))
     now, day = _now(today), _today(today)
     previous = deal.stage
+    if previous == Stage.closed_won and is_staff(actor) and note_text:
+        notifications.notify(session, "deal_reopened", notifications.partner_users(session, deal.partner_id,
+                                                                                   admins_only=True),
+                             page="deal_board", link=f"deal={deal.id}", company=deal.company_name, note=note_text)
     if option is not None and option != deal.billing_option:
         _event(session, deal, actor, "billing", deal.billing_option, option, now)
         deal.billing_option = option

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from partner_model import registrations, rules, versioning
+from partner_model import notifications, registrations, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, scope_partner, write_service
 from partner_model.deal_moves import (  # noqa: F401  (part of the deals API)
     DEFAULT_FRAMEWORK,
@@ -130,6 +130,9 @@ def register_deal(
     _event(session, deal, actor, "registered", None, f"{Stage.new.value} / {ReviewStatus.pending.value}", now)
     if note_text:
         _note(session, deal, actor, note_text, now)
+    notifications.notify(session, "registration_submitted", notifications.manager_of(session, partner.id),
+                         page="review_queue", link=f"deal={deal.id}", company=company, partner=partner.name,
+                         domain=domain)
     session.commit()
     return read(deal)
 
@@ -208,6 +211,14 @@ def _review(
     _event(session, deal, actor, "reviewed", ReviewStatus.pending.value, outcome, now)
     if note_text:
         _note(session, deal, actor, note_text, now)
+    recipients = notifications.partner_users(session, deal.partner_id)
+    if accept:
+        notifications.notify(session, "registration_accepted", recipients, page="deal_board", link=f"deal={deal.id}",
+                             company=deal.company_name, domain=deal.customer_domain, until=deal.protected_until)
+    else:
+        notifications.notify(session, "registration_denied", recipients, page="deal_board", link=f"deal={deal.id}",
+                             company=deal.company_name, domain=deal.customer_domain, reason=denial.value,
+                             note=note_text or "")
     session.flush()
     return read(deal)
 

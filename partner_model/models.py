@@ -252,6 +252,59 @@ class AttentionItem(SQLModel, table=True):
     resolved_on: dt.date | None = None
 
 
+class Channel(StrEnum):
+    """How a user hears of one kind of event: in the app only, by email at once, or in a daily email digest."""
+
+    in_app = "in_app"
+    email_now = "email_now"
+    digest = "digest"
+
+
+class MailState(StrEnum):
+    none = "none"  # in the app only
+    pending = "pending"  # to be sent at once (the outbox)
+    digest = "digest"  # waits for the daily digest
+    sent = "sent"
+    digested = "digested"  # went out in a digest
+    failed = "failed"  # gave up after a day; last_error says why
+
+
+class Notification(SQLModel, table=True):
+    """One event for one user: an inbox item, and the outbox row its email is sent from. Written in the same
+    transaction as the change it tells of, so it is never lost and never sent for a change that rolled back."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.Index("ix_notification_user_created", "user_id", "created_at"),
+        sa.Index("ix_notification_mail_due", "mail_state", "next_attempt_at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    kind: str = Field(max_length=40)
+    params: str = Field(default="{}", max_length=4000)  # JSON: the message's parameters (and a one-time link)
+    page: str | None = Field(default=None, max_length=40)  # where its link goes: a page key of the interface
+    link: str | None = Field(default=None, max_length=200)  # the link's query string, e.g. "deal=12"
+    dedupe_key: str | None = Field(default=None, max_length=200, sa_column_kwargs={"unique": True})
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    read_at: dt.datetime | None = None
+    mail_state: MailState = Field(default=MailState.none, sa_type=_enum(MailState))
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    claimed_at: dt.datetime | None = None
+    sent_at: dt.datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class NotificationPreference(SQLModel, table=True):
+    """A user's choice of channel for one kind of event (none stored: the role's default)."""
+
+    __tablename__ = "notification_preference"
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    channel: Channel = Field(sa_type=_enum(Channel))
+
+
 class AppState(SQLModel, table=True):
     """Small key/value facts the services keep (e.g. the day activity counts were made for)."""
 

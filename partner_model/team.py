@@ -11,10 +11,10 @@ import secrets
 import pandas as pd
 from sqlmodel import Session, select
 
-from partner_model import rules, sign_in_sessions, users, versioning
+from partner_model import notifications, rules, sign_in_sessions, users, versioning
 from partner_model.access import Actor, audit, require_role, row_id, write_service
 from partner_model.errors import N_, AlreadyExists, Conflict, FieldChecks, NotFound, ValidationError
-from partner_model.models import Role, User, UserRead, utcnow
+from partner_model.models import Partner, Role, User, UserRead, utcnow
 
 TEAM_ROLES = (Role.partner_user, Role.partner_admin)
 INVITE_DAYS = 7
@@ -67,7 +67,11 @@ def invite(session: Session, actor: Actor, *, email: str, name: str, role: Role 
                 password_hash=users.hash_password(secrets.token_urlsafe(32)),  # unusable until the link sets one
                 invite_token_hash=hashed, invite_expires_at=now + dt.timedelta(days=INVITE_DAYS))
     session.add(user)
+    session.flush()
     audit(session, "team_invited", actor_id=actor.id, subject=address, detail=chosen.value)
+    partner = session.get(Partner, partner_id)
+    notifications.notify(session, "invitation", [user], page="home", link=f"invite={token}",
+                         inviter=actor.name, partner=partner.name if partner else "")
     session.commit()
     return UserRead.model_validate(user, from_attributes=True), token
 
