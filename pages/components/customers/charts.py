@@ -26,7 +26,7 @@ def accounts_by_state_and_framework(frame: pd.DataFrame) -> go.Figure:
     """Stacked bars: accounts per main framework, split by state; the biggest framework first."""
     counts = frame.pivot_table(index="framework", columns="state", values="accounts", aggfunc="sum", fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index]
-    frameworks = [(f) for f in counts.index]  # typed by partners: tick labels and hover show them as text
+    frameworks = [plotly_text(f) for f in counts.index]  # typed by partners: tick labels and hover show them as text
     hover = _("Main framework: {framework}<br>State: {state}<br>Accounts: {accounts}")
     fig = go.Figure()
     for state in STATE_ORDER:
