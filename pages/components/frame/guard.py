@@ -10,9 +10,11 @@ import streamlit as st
 
 from pages.components.frame import auth
 from pages.components.frame.access import PAGES, may_see, visible_pages
+from pages.components.frame.data import attempt
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.text import md
 from pages.components.frame.translate import N_, _, language_picker, remember_user_language
+from partner_model import notifications
 from partner_model.models import UserRead
 
 APP_NAME = N_("Partner program")
@@ -58,8 +60,11 @@ def guard(page: str) -> UserRead:
 def _sidebar(user: UserRead | None, current: str) -> None:
     with st.sidebar:
         st.markdown(f"### {_(APP_NAME)}")
+        unread = _unread(user) if user is not None else 0
         for key, info in visible_pages(user.role if user else None):
             link_label = _("Sign in") if user is None and key == "home" else _(info.label)
+            if key == "inbox" and unread:  # the bell: how many notifications wait unread
+                link_label = _("Inbox ({count} unread)").format(count=unread)
             st.page_link(info.path, label=link_label, icon=info.icon)
         st.divider()
         if user is None:
@@ -73,6 +78,11 @@ def _sidebar(user: UserRead | None, current: str) -> None:
                 st.switch_page(PAGES["home"].path)
         language_picker(user)
         auth.emit_cookie()
+
+
+def _unread(user: UserRead) -> int:
+    count, error = attempt(lambda s: notifications.unread_count(s, user))
+    return count if error is None and count else 0
 
 
 def open_next_page(user: UserRead) -> None:
