@@ -42,8 +42,9 @@ METRICS: tuple[tuple[str, str, str | None], ...] = (
 
 def summary(partner_id: int | None) -> None:
     """Metrics and the chart: two scans of every account, so they run on full runs only, not on list changes."""
-    result, error = attempt(lambda s: (customers.overview_metrics(s, user, partner_id=partner_id),
-                                       customers.accounts_by_state_and_framework(s, user, partner_id=partner_id)))
+    result, error = attempt(lambda s: (customers.overview_metrics(s, user, partner_id=partner_id, refresh=False),
+                                       customers.accounts_by_state_and_framework(s, user, partner_id=partner_id,
+                                                                                 refresh=False)))
     if error is not None or result is None:
         if error is not None:
             show_error(error)
@@ -57,10 +58,11 @@ def summary(partner_id: int | None) -> None:
 
 
 def read_page(s: Any, f: Filters, page: int) -> tuple[pd.DataFrame, int]:
-    rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                              refresh=False)
     if rows.empty and page > 1:  # fewer accounts than when this page was chosen: start again at page 1
         st.session_state.pop(f.page_key(), None)
-        rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE)
+        rows, total = customers.customer_overview(s, user, **f.query(), limit=PAGE_SIZE, refresh=False)
     return rows, total
 
 
@@ -132,7 +134,7 @@ def csv_download(f: Filters, total: int) -> None:
     if not st.button(prepare, key="customers_csv_prepare", icon=":material/table_view:"):
         return
     with st.spinner(ngettext("Preparing {count} account…", "Preparing {count} accounts…", total).format(count=count)):
-        result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None))
+        result, error = attempt(lambda s: customers.customer_overview(s, user, **f.query(), limit=None, refresh=False))
         data = csv_bytes(result[0]) if result is not None else b""
     if error is not None:
         show_error(error)

@@ -126,19 +126,22 @@ def customer_overview(
     manager_id: int | None = None,
     extension_requested: bool | None = None,
     today: dt.date | None = None,
+    refresh: bool = True,
 ) -> tuple[pd.DataFrame, int]:
     """One page of the accounts the actor may see, and how many match in all. Filters, sort and paging run in SQL.
 
     Partners see their own accounts only; staff all, or one partner's. `sort` is a column, "-" for descending;
     `limit=None` returns every matching row (the CSV download). `manager_id` keeps the partners that manager looks
-    after; `extension_requested=True` the trials whose 30-day extension waits for staff.
+    after; `extension_requested=True` the trials whose 30-day extension waits for staff. `refresh=False` reads the
+    stored per-day values as they are (pages: the daily job keeps them, so no page pays for the refresh).
     Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
     """
     today = _today(today)
     if limit is not None:
         limit = rules.count_bound(limit, "limit", N_("Page size"))
     offset = rules.count_bound(offset, "offset", N_("Offset"))
-    refresh_day_caches(session, today)
+    if refresh:
+        refresh_day_caches(session, today)
     dialect = _dialect(session)
     columns = _overview_columns(today)
     filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
@@ -188,12 +191,13 @@ def _scope(actor: Actor, partner_id: int | None, manager_id: int | None) -> list
 
 def overview_metrics(
     session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, refresh: bool = True,
 ) -> dict[str, int]:
     """Accounts by state, needing attention, trials ending within 7 days (the attention signal's window, the one
     definition every page uses), renewals within 30 days, extension requests waiting for staff."""
     today = _today(today)
-    refresh_day_caches(session, today)
+    if refresh:
+        refresh_day_caches(session, today)
     scope = _scope(actor, partner_id, manager_id)
 
     def count(*conditions: Any) -> int:
@@ -219,10 +223,11 @@ def overview_metrics(
 
 def accounts_by_state_and_framework(
     session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, refresh: bool = True,
 ) -> pd.DataFrame:
     """Account counts per state and main framework, for the overview's chart."""
-    refresh_day_caches(session, _today(today))
+    if refresh:
+        refresh_day_caches(session, _today(today))
     query = sa.select(C.derived_state.label("state"), C.framework, sa.func.count().label("accounts"))
     query = query.where(*_scope(actor, partner_id, manager_id))
     rows = session.execute(query.group_by(C.derived_state, C.framework).order_by(C.framework)).mappings().all()

@@ -58,7 +58,7 @@ def overdue_before(today: dt.date) -> dt.datetime:
 
 
 def manager_work(session: Session, actor: Actor, *, manager_id: int | None = None,
-                 today: dt.date | None = None) -> list[WorkItem]:
+                 today: dt.date | None = None, refresh: bool = True) -> list[WorkItem]:
     """A partner manager's (or an admin's) day: registrations waiting (overdue past 2 business days, the oldest
     age), extension requests waiting, accepted registrations whose protection ends within 14 days, stale deals.
     `manager_id` keeps that manager's partners ("my partners"); None counts every partner.
@@ -76,7 +76,7 @@ def manager_work(session: Session, actor: Actor, *, manager_id: int | None = Non
         D.review_status == ReviewStatus.accepted.value, D.stage.in_([s.value for s in rules.OPEN_STAGES]),
         D.protected_until >= today, D.protected_until <= today + dt.timedelta(days=PROTECTION_ENDING_DAYS), *mine)
     ).one()
-    metrics = overview_metrics(session, actor, manager_id=manager_id, today=today)
+    metrics = overview_metrics(session, actor, manager_id=manager_id, today=today, refresh=refresh)
     return [
         WorkItem("registrations_waiting", int(waiting[0]), "review_queue", {"mine": manager_id is not None},
                  {"overdue": int(overdue), "oldest_days": oldest_days}),

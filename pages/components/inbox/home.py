@@ -54,7 +54,7 @@ def _run(action):  # type: ignore[no-untyped-def]
 def trials_ending(user: UserRead) -> None:
     """Trials that end within the next 7 days, soonest first."""
     result = _run(lambda s: customers.customer_overview(
-        s, user, state="trial", sort="trial_days_left", limit=LIST_LIMIT))
+        s, user, state="trial", sort="trial_days_left", limit=LIST_LIMIT, refresh=False))
     if result is None:
         return
     frame, __ = result

@@ -1,0 +1,23 @@
+"""A partner manager's pages start with "my partners" (the partners they look after), with one switch to all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from pages.components.frame.translate import _
+from partner_model.models import Role, UserRead
+
+MINE_KEY = "scope_my_partners"  # one choice for every page of the session
+
+
+def my_partners(user: UserRead, *, where: Any = None) -> int | None:
+    """For a partner manager: a "My partners only" switch (on by default, kept across pages); returns the manager
+    id to pass to a service's `manager_id` while it is on, else None (every partner). Other roles: None."""
+    if user.role != Role.partner_manager:
+        return None
+    st.session_state.setdefault(MINE_KEY, True)
+    (where or st).toggle(_("My partners only"), key=MINE_KEY,
+                         help=_("The partners you look after as their partner manager; switch off to see all."))
+    return user.id if st.session_state[MINE_KEY] else None
