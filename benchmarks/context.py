@@ -20,18 +20,21 @@ class Context:
     engine: Engine
     today: dt.date  # the day the data was drawn around: states and 90-day counts are right for it
     staff: UserRead  # the seeded admin
+    manager: UserRead  # a seeded partner manager (their home, "my partners")
+    finance: UserRead  # the seeded finance user
     partner_user: UserRead  # a user of the biggest partner
     big_partner: int  # the partner with the most accounts: the heaviest partner filter
     recent_week: str  # the newest week finance has approved
     search: str  # a company-name fragment that matches a few hundred accounts
 
 
-def ensure_database(path: Path, random_seed: int = 0) -> Engine:
-    """The engine of `path`; seeds the large program first when the file is missing or empty."""
+def ensure_database(path: Path | str, random_seed: int = 0) -> Engine:
+    """The engine of `path` (a SQLite file) or of a database URL (PostgreSQL); seeds the large program first when
+    the database is empty."""
     from partner_model.seed import seed
     from partner_model.seed.bulk import is_empty
 
-    engine = db.make_engine(f"sqlite:///{path}")
+    engine = db.make_engine(str(path) if "://" in str(path) else f"sqlite:///{path}")
     db.migrate(engine)
     if is_empty(engine):
         print(f"Building the large database at {path} (once; later runs reuse it) ...", flush=True)
@@ -66,6 +69,9 @@ def context(engine: Engine) -> Context:
     return Context(
         engine=engine, today=today,
         staff=_user(engine, _scalar(engine, f"SELECT min(id) FROM \"user\" WHERE role = '{Role.admin.value}'")),
+        manager=_user(engine, _scalar(engine, f"SELECT min(id) FROM \"user\" WHERE role = "
+                                              f"'{Role.partner_manager.value}'")),
+        finance=_user(engine, _scalar(engine, f"SELECT min(id) FROM \"user\" WHERE role = '{Role.finance.value}'")),
         partner_user=_user(engine, partner_user), big_partner=int(big_partner),  # type: ignore[call-overload]
         recent_week=str(week or rules.iso_week(today)), search="nordvik",
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from benchmarks import naive, pages
 from benchmarks.context import Context
-from partner_model import commissions, customers, db, deals
+from partner_model import commissions, customers, db, deals, inbox_queries, notifications, pipeline
 
 Answer = Any
 
@@ -71,6 +71,35 @@ def week_lines(ctx: Context) -> Answer:
     return tuple(frame["line_id"]), sum(frame["commission"])
 
 
+def _work(ctx: Context, role: str) -> Answer:
+    actor = getattr(ctx, role)
+    with db.session(ctx.engine) as session:
+        if role == "manager":
+            items = inbox_queries.manager_work(session, actor, manager_id=actor.id, today=ctx.today, refresh=False)
+        elif role == "finance":
+            items = inbox_queries.finance_work(session, actor, today=ctx.today)
+        else:
+            items = inbox_queries.admin_work(session, actor)
+    return tuple((item.code, item.count) for item in items)
+
+
+def _call(ctx: Context, service: Any) -> Answer:
+    with db.session(ctx.engine) as session:
+        return len(service(session, ctx.staff))
+
+
+def outbox_write(ctx: Context) -> Answer:
+    """What notify adds to a service call: the recipients' channels and three rows, flushed, then rolled back."""
+    with db.session(ctx.engine) as session:
+        recipients = notifications.partner_users(session, ctx.partner_user.partner_id)[:3]
+        count = notifications.notify(session, "registration_accepted", recipients, page="deal_board",
+                                     link="deal=1", company="Benchmark Oy", domain="benchmark.example",
+                                     until=ctx.today)
+        session.flush()
+        session.rollback()
+    return count
+
+
 def _partner(ctx: Context) -> int:
     return ctx.big_partner
 
@@ -98,6 +127,13 @@ SCENARIOS: list[Scenario] = [
     board("one partner", partner_id=_partner),
     board("search", search=_search),
     Scenario("commissions: week lines", week_lines, naive.week_lines),
-    *(Scenario(f"page run: {title} (AppTest, staff, goal {goal:.0f} ms)", pages.page_run(page, state), goal_ms=goal)
-      for title, page, state, goal in pages.PAGE_RUNS),
+    Scenario("inbox: a manager's work (my partners)", lambda ctx: _work(ctx, "manager")),
+    Scenario("inbox: finance's work", lambda ctx: _work(ctx, "finance")),
+    Scenario("inbox: an admin's work", lambda ctx: _work(ctx, "staff")),
+    Scenario("pipeline: funnel by the furthest stage", lambda ctx: _call(ctx, pipeline.reached)),
+    Scenario("pipeline: partner comparison", lambda ctx: _call(ctx, pipeline.partner_comparison)),
+    Scenario("notifications: writing the outbox (3 recipients, goal 5 ms)", outbox_write, goal_ms=5.0),
+    *(Scenario(f"page run: {run[0]} (AppTest, {run[4] if len(run) > 4 else 'staff'}, goal {run[3]:.0f} ms)",
+               pages.page_run(run[1], run[2], *(run[4:] or ["staff"])), goal_ms=run[3])
+      for run in pages.PAGE_RUNS),
 ]
