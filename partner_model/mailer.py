@@ -176,7 +176,7 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: Settings
                 _failed(row, now, f"{type(error).__name__}: {error}", result)
             else:
                 row.mail_state, row.sent_at, row.claimed_at = MailState.sent, now, None
-                if row.kind == "invitation":
+                if row.kind in ("invitation", "password_reset"):
                     row.link = None  # the one-time link lives only in the email
                 result.sent += 1
             s.commit()

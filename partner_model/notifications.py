@@ -116,6 +116,10 @@ EVENTS: dict[str, Event] = {
         N_("{inviter} invited you to {partner}'s users of the partner program. Set your password with this "
            "link within 7 days: {link}"), PARTNER_ROLES, _default(Channel.email_now, PARTNER_ROLES),
         chooseable=False),
+    "password_reset": Event(
+        N_("Set a new password for the partner program"),
+        N_("{inviter} sent you a link to set a new password. It works once, within 7 days: {link}"),
+        ALL_ROLES, _default(Channel.email_now, ALL_ROLES), chooseable=False),
 }
 CHANNEL_LABELS = {Channel.in_app: N_("In the app only"), Channel.email_now: N_("Email at once"),
                   Channel.digest: N_("Daily email digest")}

@@ -76,6 +76,28 @@ def invite(session: Session, actor: Actor, *, email: str, name: str, role: Role 
     return UserRead.model_validate(user, from_attributes=True), token
 
 
+@write_service
+def send_reset_link(session: Session, actor: Actor, user_id: int, *, now: dt.datetime | None = None) -> str:
+    """Send a user a one-time link (valid 7 days) to set a new password: admins for anyone, a partner admin for
+    their own firm's users. The old password keeps working until the link is used. Audited; returns the token (the
+    page shows the link once, for when email is off).
+
+    Raises PermissionDenied, NotFound (another partner's user for a partner admin), Conflict (inactive user).
+    """
+    require_role(actor, {Role.admin, Role.partner_admin}, "manage the team")
+    user = session.get(User, row_id(user_id, "User"))
+    if user is None or (actor.role == Role.partner_admin and user.partner_id != actor.partner_id):
+        raise NotFound(N_("User not found."))
+    if not user.active:
+        raise Conflict(N_("{email} is deactivated: reactivate the user first."), email=user.email)
+    token, hashed = _token()
+    user.invite_token_hash, user.invite_expires_at = hashed, (now or utcnow()) + dt.timedelta(days=INVITE_DAYS)
+    audit(session, "password_link_sent", actor_id=actor.id, subject=user.email)
+    notifications.notify(session, "password_reset", [user], page="home", link=f"invite={token}", inviter=actor.name)
+    session.commit()
+    return token
+
+
 def _team_role(role: object) -> Role:
     chosen = rules.choice(Role, role, "role", N_("Role"))
     if chosen not in TEAM_ROLES:

@@ -230,3 +230,37 @@ def test_without_smtp_url_email_is_off_and_nothing_is_lost(engine, session, cast
     deals.review_deal(session, cast.manager, deal.id, accept=True)
     assert not mailer.settings().enabled and mailer.send_due(engine).sent == 0
     assert {r.mail_state for r in _rows(session, kind="registration_accepted")} == {MailState.pending}
+
+
+def test_a_password_reset_link_goes_to_that_person_once_and_sets_the_password(engine, session, cast, smtp):
+    token = team.send_reset_link(session, cast.admin, cast.acme_user.id)
+    mailer.send_due(engine)
+    body = _body(smtp.to(cast.acme_user.email)[0])
+    assert f"?invite={token}" in body and cast.admin.name in body
+    team.accept_invitation(session, token, "violet kettle harbour mosaic")
+    assert users.sign_in(session, email=cast.acme_user.email, password="violet kettle harbour mosaic")
+    with pytest.raises(Exception):  # noqa: B017  (NotFound: another partner's user)
+        team.send_reset_link(session, cast.acme_admin, cast.beta_user.id)
+
+
+def test_the_demo_program_with_a_local_smtp_server_tells_each_role_in_its_language(tmp_path, monkeypatch, smtp):
+    """The daily job on the seeded demo program: managers hear of overdue registrations, partners of trials and
+    protections ending, finance of weeks waiting; each in the user's own language."""
+    from partner_model.seed import seed
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.migrate(engine)
+    seed(engine, "demo", progress=False)
+    result = daily.run(engine)
+    assert result.ran and result.events.get("registration_overdue") and result.events.get("week_waiting")
+    assert result.events.get("trial_ending")
+    with db.session(engine) as s:
+        roles = dict(s.execute(sa.text('SELECT email, role FROM "user"')).all())
+        languages = dict(s.execute(sa.text('SELECT email, language FROM "user"')).all())
+    received = {}
+    for message in smtp.messages:
+        received.setdefault(roles[message["X-Rcpt"]], []).append(message)
+    assert {"partner_manager", "finance", "partner_user", "partner_admin"} <= set(received)
+    finnish = [m for m in smtp.messages if languages.get(m["X-Rcpt"]) == "fi"]
+    assert finnish and all("the partner program" not in _body(m) for m in finnish), "in the user's language"
+    engine.dispose()
