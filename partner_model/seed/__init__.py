@@ -64,6 +64,8 @@ def seed(
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
     with loading(engine, days, estimate, progress) as load:
         demo = _load(load, rng, plan, clock)
+    with engine.begin() as conn:  # after the indexes are back: each deal's furthest stage, from its history
+        conn.execute(furthest_stage_backfill())
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}
 
@@ -88,7 +90,7 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("deal", deal_rows)
     note_rows, note_events = history.notes(rng, drawn, plan.note_share, clock)
     load.write("deal_note", note_rows)
-    load.write("deal_event", history.events(drawn, note_events), then=furthest_stage_backfill())
+    load.write("deal_event", history.events(drawn, note_events))
     line_rows = commission.lines(drawn, partners)
     load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
     load.write("commission_line", line_rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.policy
 import socket
 import threading
 import time
@@ -31,7 +32,7 @@ class Inbox:
         if self.refuse > 0:
             self.refuse -= 1
             return "451 Try again later"
-        message = email.message_from_bytes(envelope.content)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Rcpt"] = ",".join(envelope.rcpt_tos)
         self.messages.append(message)
         return "250 OK"
@@ -60,10 +61,8 @@ def smtp(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def _body(message: Message) -> str:
-    for part in message.walk():
-        if part.get_content_type() == "text/plain":
-            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-    return ""
+    plain = message.get_body(preferencelist=("plain",))
+    return plain.get_content() if plain is not None else ""
 
 
 def _rows(session, **where) -> list[Notification]:  # type: ignore[no-untyped-def]
