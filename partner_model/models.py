@@ -200,6 +200,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_last_activity_on", "last_activity_on"),
         sa.Index("ix_customer_subscription_started_on", "subscription_started_on"),
         sa.Index("ix_customer_extension_requested_on", "extension_requested_on"),
+        sa.Index("uq_customer_external_id", "external_id", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
@@ -228,6 +229,13 @@ class Customer(SQLModel, table=True):
     derived_state: AccountState | None = Field(default=None, sa_type=_enum(AccountState))
     derived_attention: int = 0
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # The product's own id of the account (the feed's key), and when each fact was last set by the feed: an older
+    # event never overwrites a newer one.
+    external_id: str | None = Field(default=None, max_length=100)
+    feed_progress_at: dt.datetime | None = None
+    feed_users_at: dt.datetime | None = None
+    feed_trial_at: dt.datetime | None = None
+    feed_subscription_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -250,6 +258,29 @@ class AttentionItem(SQLModel, table=True):
     detail: str = Field(default="", max_length=500)
     opened_on: dt.date
     resolved_on: dt.date | None = None
+    external_id: str | None = Field(default=None, max_length=100, index=True)  # the product's id of the item
+
+
+class ApiToken(SQLModel, table=True):
+    """A named token for the product feed's HTTP API; only its sha256 is kept."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_used_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class FeedEvent(SQLModel, table=True):
+    """An event of the product feed that was applied: its id makes a repeated delivery change nothing."""
+
+    __tablename__ = "feed_event"
+    event_id: str = Field(primary_key=True, max_length=100)
+    type: str = Field(max_length=40)
+    received_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Channel(StrEnum):

@@ -1,0 +1,93 @@
+"""Issue 17 (domain, first part): product-feed events applied to accounts: validation per event with index and
+field, idempotency by event id, out-of-order facts never moving state backwards, atomic batches (both databases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from partner_model import customers, feed
+from partner_model.models import Customer
+
+T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def _event(event_id: str, type_: str, external: str = "acc-1", domain: str = "feedcorp.fi", at=T0, **fields):  # type: ignore[no-untyped-def]
+    return {"event_id": event_id, "type": type_, "account": {"external_id": external, "domain": domain},
+            "occurred_at": at.isoformat(), **fields}
+
+
+def _customer(session, external: str = "acc-1") -> Customer:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return session.query(Customer).filter(Customer.external_id == external).one()
+
+
+def test_a_batch_creates_an_account_and_sets_its_facts(session, cast):
+    result = feed.apply_batch(session, [
+        _event("e1", "account.created", name="Feedcorp Oy", framework="iso 27001"),
+        _event("e2", "framework.progress", framework="ISO 27001", percent=40),
+        _event("e3", "users.count", users=12),
+        _event("e4", "activity", day="2026-11-20", count=3),
+        _event("e5", "attention.opened", item_id="t-1", kind="overdue_tasks", detail="3 tasks overdue"),
+    ])
+    assert (result.applied, result.repeated, result.refused) == (5, 0, [])
+    account = _customer(session)
+    assert (account.name, account.framework, account.framework_progress, account.users, account.partner_id) == (
+        "Feedcorp Oy", "ISO 27001", 40, 12, None)
+    assert account.last_activity_on == dt.date(2026, 11, 20) and account.open_attention_items == 1
+    feed.apply_batch(session, [_event("e6", "attention.resolved", item_id="t-1")])
+    assert _customer(session).open_attention_items == 0
+
+
+def test_a_repeated_event_is_acknowledged_and_changes_nothing(session, cast):
+    feed.apply_batch(session, [_event("e1", "account.created", name="Feedcorp Oy"),
+                               _event("e2", "users.count", users=5)])
+    again = feed.apply_batch(session, [_event("e2", "users.count", users=99)])
+    assert (again.applied, again.repeated) == (0, 1)
+    assert _customer(session).users == 5
+
+
+def test_an_older_fact_never_overwrites_a_newer_one(session, cast):
+    feed.apply_batch(session, [_event("e1", "account.created", name="Feedcorp Oy"),
+                               _event("e2", "framework.progress", framework="NIS2", percent=70,
+                                      at=T0 + dt.timedelta(hours=2)),
+                               _event("e3", "framework.progress", framework="NIS2", percent=30,
+                                      at=T0 + dt.timedelta(hours=1))])
+    assert _customer(session).framework_progress == 70
+
+
+def test_bad_events_are_refused_with_index_and_field_and_the_good_ones_apply(session, cast):
+    result = feed.apply_batch(session, [
+        _event("e1", "account.created", name="Feedcorp Oy"),
+        _event("e2", "users.count", users=-3),
+        _event("e3", "no.such.type"),
+        _event("e4", "users.count", users=7, external="unknown"),
+        {"event_id": "e5"},
+    ])
+    assert result.applied == 1
+    assert {(r.index, r.field) for r in result.refused} >= {(1, "users"), (3, "account.external_id")}
+    assert {r.index for r in result.refused} == {1, 2, 3, 4}
+
+
+def test_an_atomic_batch_with_a_bad_event_applies_nothing(session, cast):
+    result = feed.apply_batch(session, [_event("e1", "account.created", name="Feedcorp Oy"),
+                                        _event("e2", "users.count", users="many")], atomic=True)
+    assert result.applied == 0 and [r.index for r in result.refused] == [1]
+    assert session.query(Customer).filter(Customer.external_id == "acc-1").count() == 0
+
+
+def test_a_trial_the_dashboard_created_is_linked_to_the_products_account_by_domain(session, cast, factory):
+    trial = factory.trial(cast.acme_user, domain="linked-corp.fi")
+    feed.apply_batch(session, [_event("e0", "account.created", external="prod-9", domain="linked-corp.fi",
+                                      name="Linked Corp")])
+    account = _customer(session, "prod-9")
+    assert account.id == trial.id and account.partner_id == cast.acme.id
+    feed.apply_batch(session, [_event("e2", "users.count", external="prod-9", domain="linked-corp.fi", users=4)])
+    assert customers.get_customer(session, cast.acme_user, trial.id).users == 4
+
+
+@pytest.mark.parametrize("size", [feed.MAX_BATCH + 1])
+def test_a_batch_holds_at_most_1000_events(size):
+    with pytest.raises(Exception):  # noqa: B017  (pydantic: too many events)
+        feed.Batch(events=[{}] * size)
