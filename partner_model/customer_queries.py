@@ -37,6 +37,8 @@ OVERVIEW_COLUMNS = (
     "customer_id", "name", "domain", "partner_id", "partner_name", "state", "framework", "framework_progress",
     "users", "activities_90d", "attention_items", "trial_days_left", "trial_ends_on", "subscription_started_on",
     "renewal_on", "last_activity_on", "extension_requested_on", "extension_granted_on",
+    # what the overview's attention words and extension column are made of
+    "trial_started_on", "open_attention_items", "extension_declined_on",
 )
 
 
@@ -53,6 +55,8 @@ def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
         "renewal_on": sa.case((_subscribed(today), C.subscription_started_on)),  # made the next renewal below
         "last_activity_on": C.last_activity_on,
         "extension_requested_on": C.extension_requested_on, "extension_granted_on": C.extension_granted_on,
+        "trial_started_on": C.trial_started_on, "open_attention_items": C.open_attention_items,
+        "extension_declined_on": C.extension_declined_on,
     }
 
 
@@ -63,8 +67,7 @@ def _overview_filters(
 ) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = _scope(actor, partner_id, manager_id)
     if extension_requested:  # waiting for staff: asked, neither granted nor declined yet
-        filters += [C.extension_requested_on.is_not(None), C.extension_granted_on.is_(None),
-                    C.extension_declined_on.is_(None)]
+        filters += list(EXTENSION_WAITING)
     if state:
         filters.append(columns["state"] == rules.choice(AccountState, state, "state", N_("Account state")).value)
     if needs_attention is not None:
@@ -180,6 +183,18 @@ def customer_overview(
     return frame, total
 
 
+# An extension request waiting for staff: asked, neither granted nor declined (the one definition of the count).
+EXTENSION_WAITING = (C.extension_requested_on.is_not(None), C.extension_granted_on.is_(None),
+                     C.extension_declined_on.is_(None))
+
+
+def extension_requests(session: Session, actor: Actor, *, partner_id: int | None = None,
+                       manager_id: int | None = None) -> int:
+    """How many trial extensions wait for staff (overview_metrics' "extension_requests", on its index alone)."""
+    return int(session.execute(sa.select(sa.func.count()).select_from(Customer.__table__).where(
+        *_scope(actor, partner_id, manager_id), *EXTENSION_WAITING)).scalar_one())
+
+
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None) -> list[Any]:
     scope: list[Any] = []
     if (scoped := scope_partner(actor, partner_id)) is not None:
@@ -215,8 +230,7 @@ def overview_metrics(
         "needs_attention": count(C.derived_attention > 0),
         "trials_ending": count(C.derived_state == trial, C.trial_ends_on >= today,
                                C.trial_ends_on <= today + dt.timedelta(days=rules.TRIAL_ENDING_DAYS)),
-        "extension_requests": count(C.extension_requested_on.is_not(None), C.extension_granted_on.is_(None),
-                                    C.extension_declined_on.is_(None)),
+        "extension_requests": count(*EXTENSION_WAITING),
         "renewals_30d": count(C.derived_state == active, renewal_due_expr(today, _dialect(session))),
     }
 

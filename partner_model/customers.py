@@ -33,6 +33,7 @@ from partner_model.customer_queries import (  # noqa: F401  (part of the custome
     attention,
     customer_deals,
     customer_overview,
+    extension_requests,
     get_customer,
     overview_metrics,
     read,

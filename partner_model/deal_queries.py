@@ -263,6 +263,17 @@ def registration_warnings(
     return warnings
 
 
+def _queue_filters(actor: Actor, partner_id: int | None, manager_id: int | None) -> list[Any]:
+    """The review queue's rows: pending deals, of one partner and of one manager's partners when asked."""
+    require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    filters = [D.review_status == ReviewStatus.pending.value]
+    if partner_id is not None:
+        filters.append(D.partner_id == partner_id)
+    if (mine := managed_by(D.partner_id, manager_id)) is not None:
+        filters.append(mine)
+    return filters
+
+
 def review_queue(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0, partner_id: int | None = None,
     manager_id: int | None = None,
@@ -271,15 +282,10 @@ def review_queue(
     """Pending deals, oldest first, with their age, an overdue marker past 2 business days, and hints.
     Partner managers and admins only.
     """
-    require_role(actor, rules.REVIEWER_ROLES, "review deals")
+    filters = _queue_filters(actor, partner_id, manager_id)
     limit = rules.count_bound(limit, "limit", N_("Page size"))
     offset = rules.count_bound(offset, "offset", N_("Offset"))
     today = _today(today)
-    filters = [D.review_status == ReviewStatus.pending.value]
-    if partner_id is not None:
-        filters.append(D.partner_id == partner_id)
-    if (mine := managed_by(D.partner_id, manager_id)) is not None:
-        filters.append(mine)
     total = session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(*filters)).scalar_one()
     query = sa.select(
         D.id.label("deal_id"), D.partner_id, P.name.label("partner_name"), D.company_name, D.customer_domain,
@@ -296,3 +302,45 @@ def review_queue(
                    hints=hints[row["deal_id"]], stage=getattr(row["stage"], "value", row["stage"]))
         row.pop("customer_id")
     return pd.DataFrame(rows, columns=list(QUEUE_COLUMNS)), total
+
+
+def _last_overdue_day(today: dt.date) -> dt.date:
+    """The latest registration day whose deals are overdue today: business days only grow with age, so every
+    deal registered on it or before is overdue, and none after."""
+    day = today
+    while rules.business_days_between(day, today) <= REVIEW_OVERDUE_BUSINESS_DAYS:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def review_queue_overdue(
+    session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """How many deals of the whole queue (same filters as review_queue) are overdue: waiting more than 2 business
+    days, counted in SQL. Being the oldest, they are the queue's first rows. Raises PermissionDenied.
+    """
+    filters = _queue_filters(actor, partner_id, manager_id)
+    before = clock.day_start(_last_overdue_day(_today(today)) + dt.timedelta(days=1))
+    return int(session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(
+        *filters, D.created_at < before)).scalar_one())
+
+
+def review_queue_position(
+    session: Session, actor: Actor, deal_id: object, *, partner_id: int | None = None, manager_id: int | None = None,
+) -> int | None:
+    """Where a deal stands in the review queue with these filters (0: first, oldest), for opening a linked deal on
+    its page; None when it is not in that queue (reviewed, another partner's, or no such deal).
+    Raises PermissionDenied.
+    """
+    filters = _queue_filters(actor, partner_id, manager_id)
+    try:
+        wanted = row_id(deal_id, "Deal")
+    except NotFound:
+        return None
+    row = session.execute(sa.select(D.created_at, D.id).where(*filters, D.id == wanted)).first()
+    if row is None:
+        return None
+    earlier = sa.or_(D.created_at < row.created_at, sa.and_(D.created_at == row.created_at, D.id < row.id))
+    return int(session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(
+        *filters, earlier)).scalar_one())

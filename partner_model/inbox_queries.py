@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from partner_model import clock, pipeline, rules
 from partner_model.access import Actor, managed_by, require_role
-from partner_model.customer_queries import overview_metrics
+from partner_model.customer_queries import extension_requests
 from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS
 from partner_model.models import (
     CommissionLine,
@@ -34,6 +34,7 @@ from partner_model.models import (
 
 D, L, P, U = Deal.__table__.c, CommissionLine.__table__.c, Partner.__table__.c, User.__table__.c
 PROTECTION_ENDING_DAYS = rules.PROTECTION_WARNING_DAYS
+STALE_CAP = 1000  # the home counts stale deals up to this ("1,000+"): the pipeline lists them
 
 
 @dataclass
@@ -76,15 +77,15 @@ def manager_work(session: Session, actor: Actor, *, manager_id: int | None = Non
         D.review_status == ReviewStatus.accepted.value, D.stage.in_([s.value for s in rules.OPEN_STAGES]),
         D.protected_until >= today, D.protected_until <= today + dt.timedelta(days=PROTECTION_ENDING_DAYS), *mine)
     ).one()
-    metrics = overview_metrics(session, actor, manager_id=manager_id, today=today, refresh=refresh)
+    waiting_extensions = extension_requests(session, actor, manager_id=manager_id)
     return [
         WorkItem("registrations_waiting", int(waiting[0]), "review_queue", {"mine": manager_id is not None},
                  {"overdue": int(overdue), "oldest_days": oldest_days}),
-        WorkItem("extension_requests", metrics["extension_requests"], "customers", {"extension_requested": True}),
+        WorkItem("extension_requests", waiting_extensions, "customers", {"extension_requested": True}),
         WorkItem("protection_ending", int(ending[0]), "deal_board", {"review_status": "accepted"},
                  {"soonest": ending[1], "days": PROTECTION_ENDING_DAYS}),
-        WorkItem("stale_deals", pipeline.stale_count(session, actor, manager_id=manager_id, today=today), "pipeline",
-                 {}),
+        WorkItem("stale_deals", pipeline.stale_count(session, actor, manager_id=manager_id, today=today,
+                                                     cap=STALE_CAP), "pipeline", {}, {"capped": STALE_CAP}),
     ]
 
 

@@ -355,6 +355,7 @@ class Deal(SQLModel, table=True):
         sa.Index("ix_deal_domain", "customer_domain"),
         sa.Index("ix_deal_won_on", "won_on"),
         sa.Index("ix_deal_furthest_stage", "furthest_stage"),
+        sa.Index("ix_deal_protected_until", "protected_until"),  # protections ending (inbox, daily reminders)
     )
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id")

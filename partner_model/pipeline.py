@@ -171,11 +171,23 @@ def stale_condition(today: dt.date) -> Any:
 
 
 def stale_count(session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None,
-                today: dt.date | None = None) -> int:
-    """How many deals stale_deals would list in all (denied deals left out)."""
+                today: dt.date | None = None, cap: int | None = None) -> int:
+    """How many deals stale_deals would list in all (denied deals left out), or `cap` when there are at least that
+    many (a home tile says "1,000+" without counting a big program's every stale deal). Counted stage by stage, so
+    each count walks the (partner, stage, entered) or (stage, entered) index."""
     today = today or clock.today()
-    return int(session.execute(sa.select(sa.func.count()).where(
-        *_filters(actor, partner_id, manager_id), stale_condition(today))).scalar_one())
+    filters = _filters(actor, partner_id, manager_id)
+    total = 0
+    for stage in rules.OPEN_STAGES:
+        days = rules.STALE_AFTER_DAYS[stage]
+        if days is None or (cap is not None and total >= cap):
+            continue
+        rows = sa.select(D.id).where(*filters, D.stage == stage.value,
+                                     D.stage_entered_at < clock.day_start(today - dt.timedelta(days=days)))
+        if cap is not None:
+            rows = rows.limit(cap - total)
+        total += session.execute(sa.select(sa.func.count()).select_from(rows.subquery())).scalar_one()
+    return int(total)
 
 
 def stale_deals(

@@ -1,4 +1,5 @@
-"""The product feed: accounts keyed by the product's id, per-fact feed times (ordering), API tokens, applied events
+"""The product feed: accounts keyed by the product's id, per-fact feed times (ordering), API tokens, applied events;
+an index on deal.protected_until for the protections ending
 
 Revision ID: 0014
 Revises: 0013
@@ -24,6 +25,7 @@ def upgrade() -> None:
     op.create_index('uq_customer_external_id', 'customer', ['external_id'], unique=True)
     for column in FEED_TIMES:
         op.add_column('customer', sa.Column(column, sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.create_index('ix_deal_protected_until', 'deal', ['protected_until'])
     op.add_column('attention_item', sa.Column('external_id', sa.String(length=100), nullable=True))
     op.create_index('ix_attention_item_external_id', 'attention_item', ['external_id'])
     op.create_table(
@@ -52,6 +54,7 @@ def downgrade() -> None:
     op.drop_table('feed_event')
     op.drop_table('api_token')
     op.drop_index('ix_attention_item_external_id', table_name='attention_item')
+    op.drop_index('ix_deal_protected_until', table_name='deal')
     op.drop_column('attention_item', 'external_id')
     for column in FEED_TIMES:
         op.drop_column('customer', column)
