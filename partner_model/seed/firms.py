@@ -113,4 +113,6 @@ def assign_managers(users: Users) -> sa.Update:
     managers = [int(m) for m in users.managers[1:]] or [int(users.managers[0])]  # [0] is the admin
     p = Partner.__table__.c
     return sa.update(Partner.__table__).values(manager_id=sa.case(
-        *((p.id % len(managers) == i, manager) for i, manager in enumerate(managers)), else_=managers[0]))
+        # id - (id // n) * n is id mod n without "%", which the bulk loader's literal SQL cannot carry to psycopg
+        *((p.id - (p.id // len(managers)) * len(managers) == i, manager) for i, manager in enumerate(managers)),
+        else_=managers[0]))
