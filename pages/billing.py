@@ -1,4 +1,5 @@
 """Billing information: partner admins keep their firm's current; staff read it; admins may edit any partner's.
+The partner's partner manager is named under the partner's name.
 
 Every change is recorded by partners.update_billing_info and listed below the form.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.components.admin.flash import field_errors
+from pages.components.admin.manager import manager_line
 from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.access import BILLING_EDITORS
 from pages.components.frame.labels import BILLING_OPTION_LABELS, label
@@ -113,7 +116,7 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
         _refill(partner.id)
         st.rerun()
     elif error is not None:
-        errors.show(error)
+        field_errors(errors, error)
     else:
         st.session_state[RESULT_KEY] = ("success", _("Billing information saved."))
         _refill(partner.id)
@@ -172,6 +175,7 @@ def billing_info(user: UserRead) -> PartnerRead | None:
         show_error(error)
         return None
     st.subheader(md_line(f"{partner.name} ({partner.domain})"))
+    manager_line(partner)
     # Partner admins reach only their own firm here (pick_partner); admins may edit any.
     if user.role in BILLING_EDITORS and (user.role == Role.admin or partner.id == user.partner_id):
         edit_form(user, partner)

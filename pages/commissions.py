@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.components.commissions import review
+from pages.components.commissions import review, week_export
 from pages.components.commissions.report_section import reports
 from pages.components.commissions.statements import staff_partner_pick, statement, year_to_date
 from pages.components.commissions.tables import line_counts, lines_table, show_table, totals_table
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.translate import N_, _
 from partner_model import clock, commission_queries, commissions, rules
+from partner_model.errors import ValidationError
 from partner_model.models import UserRead
 
 user = guard("commissions")
@@ -51,15 +52,19 @@ def week_lines(user: UserRead, week: str) -> str | None:
         st.info(_("No commission lines in week {week}.").format(week=week))
         return version
     st.caption(line_counts(lines, user.is_staff))
-    show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines")
+    if user.is_staff:
+        week_export.week_totals(totals)
+    show_table(lines_table(lines, with_partner=user.is_staff), key="week_lines", wrap=not user.is_staff)
     st.markdown(_("**Totals per partner**") if user.is_staff else _("**Your totals**"))
     shown = totals_table(totals)
     show_table(shown if user.is_staff else shown.drop(columns=["Partner"]), key="week_totals")
+    if FINANCE:
+        week_export.export_buttons(user, week)
     return version
 
 
 def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
-    week = review.pick_week(this_week, open_week)
+    week = review.pick_week(user, this_week, open_week)
     approved = review.show_state(week)
     shown_version = week_lines(user, week)
     if not FINANCE:
@@ -75,7 +80,7 @@ def week_tab(user: UserRead, this_week: str, open_week: str) -> None:
 
 
 def statements_tab(user: UserRead, this_week: str, open_week: str) -> None:
-    week = review.pick_week(this_week, open_week)
+    week = review.pick_week(user, this_week, open_week)
     if user.is_staff:
         partner_id = staff_partner_pick(user, week)
         if partner_id is None:
@@ -83,6 +88,21 @@ def statements_tab(user: UserRead, this_week: str, open_week: str) -> None:
     else:
         partner_id = user.partner_id
     statement(user, partner_id, week)
+
+
+def open_linked_week() -> None:
+    """A link such as /commissions?week=2026-W45 (from the home page's work inbox) opens that week's tab on that
+    week, once; a malformed week is ignored."""
+    linked = st.query_params.get("week")
+    if linked is None:
+        return
+    del st.query_params["week"]
+    try:
+        week = rules.week_label(linked)
+    except ValidationError:
+        return
+    st.session_state[review.GOTO_KEY] = week
+    st.session_state[TAB_KEY] = codes[0]  # the week review (staff) or the week (partners)
 
 
 today = clock.today()
@@ -95,6 +115,7 @@ if error is not None:
 review.flash()
 
 codes = STAFF_TABS if user.is_staff else PARTNER_TABS
+open_linked_week()
 labels = {code: _(TAB_NAMES[code]) for code in codes}
 if st.session_state.get(TAB_KEY) not in codes:
     st.session_state[TAB_KEY] = codes[0]

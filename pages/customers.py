@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.customers.charts import accounts_by_state_and_framework
-from pages.components.customers.details import account_details, open_account, show_flash
-from pages.components.customers.filters import Filters, filter_bar, partner_filter
+from pages.components.customers.details import account_details, open_account, open_linked_account, show_flash
+from pages.components.customers.filters import TABLE_KEY, Filters, Scope, filter_bar, read_links, scope_bar
 from pages.components.customers.forms import create_trial_form, may_create
 from pages.components.customers.table import PAGE_SIZE, column_config, column_order, csv_bytes, table_frame
 from pages.components.frame import attempt, guard, show_error
@@ -37,24 +37,29 @@ METRICS: tuple[tuple[str, str, str | None], ...] = (
     ("needs_attention", N_("Need attention"), N_("Accounts with at least one item needing attention")),
     ("trials_ending", N_("Trials ending"), N_("Trials ending within 7 days")),
     ("renewals_30d", N_("Renewals due"), N_("Subscriptions renewing within 30 days")),
+    # staff only: requests waiting for a decision
+    ("extension_requests", N_("Extension requests"), N_("Trial extensions requested and waiting for a decision")),
 )
 
 
-def summary(partner_id: int | None) -> None:
-    """Metrics and the chart: two scans of every account, so they run on full runs only, not on list changes."""
-    result, error = attempt(lambda s: (customers.overview_metrics(s, user, partner_id=partner_id, refresh=False),
-                                       customers.accounts_by_state_and_framework(s, user, partner_id=partner_id,
-                                                                                 refresh=False)))
+def summary(scope: Scope) -> None:
+    """Below the list: the metrics as one row and the chart folded. Two scans of every account, so they run on
+    full runs only, not on list changes."""
+    result, error = attempt(lambda s: (
+        customers.overview_metrics(s, user, partner_id=scope.partner_id, manager_id=scope.manager_id, refresh=False),
+        customers.accounts_by_state_and_framework(s, user, partner_id=scope.partner_id, manager_id=scope.manager_id,
+                                                  refresh=False)))
     if error is not None or result is None:
         if error is not None:
             show_error(error)
         return
     metrics, by_framework = result
     metrics_row(metrics)
-    if by_framework.empty:
-        st.info(_("No accounts to chart yet."), icon=":material/bar_chart:")
-    else:
-        st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
+    with st.expander(_("Accounts by state and framework"), icon=":material/bar_chart:"):
+        if by_framework.empty:
+            st.info(_("No accounts to chart yet."), icon=":material/bar_chart:")
+        else:
+            st.plotly_chart(accounts_by_state_and_framework(by_framework), key="customers_framework_chart")
 
 
 def read_page(s: Any, f: Filters, page: int) -> tuple[pd.DataFrame, int]:
@@ -67,9 +72,9 @@ def read_page(s: Any, f: Filters, page: int) -> tuple[pd.DataFrame, int]:
 
 
 @st.fragment
-def accounts(partner_id: int | None) -> None:
+def accounts(scope: Scope) -> None:
     """Filters, sort, the page of accounts and the opened account: changing them reruns only this part."""
-    filters = filter_bar(partner_id, STAFF)
+    filters = filter_bar(scope, STAFF)
     result, error = attempt(lambda s: read_page(s, filters, int(st.session_state.get(filters.page_key()) or 1)))
     if error is not None or result is None:
         if error is not None:
@@ -77,29 +82,40 @@ def accounts(partner_id: int | None) -> None:
         return
     rows, total = result
     if rows.empty:
-        if filters.narrowed():
-            empty = _("No accounts match these filters.")
-        elif may_create(user):
-            empty = _("No customer accounts yet. Create a trial above.")
-        else:
-            empty = _("No customer accounts yet.")
-        st.info(empty, icon=":material/search_off:")
+        st.info(empty_text(filters), icon=":material/search_off:")
     else:
-        accounts_table(rows)
+        accounts_table(rows, filters)
         pager(rows, total, filters.page_key())
         csv_download(filters, total)
     account_details(user)
 
 
+def empty_text(f: Filters) -> str:
+    if f.narrowed():
+        return _("No accounts match these filters.")
+    if f.manager_id is not None:
+        return _("The partners you look after have no customer accounts yet. Switch off \"My partners only\" to "
+                 "see every partner's.")
+    if may_create(user):
+        return _("No customer accounts yet. Create a trial above.")
+    return _("No customer accounts yet.")
+
+
 def metrics_row(m: dict[str, int]) -> None:
-    for col, (key, name, why) in zip(st.columns(len(METRICS)), METRICS, strict=True):
-        col.metric(_(name), fmt().number(m[key]), help=_(why) if why else None)
+    shown = [metric for metric in METRICS if STAFF or metric[0] != "extension_requests"]
+    with st.container(horizontal=True, gap="small", key="customers_metrics"):
+        for key, name, why in shown:
+            st.metric(_(name), fmt().number(m[key]), help=_(why) if why else None, width="stretch")
 
 
-def accounts_table(rows: pd.DataFrame) -> None:
-    """The page of accounts; selecting a row opens it below."""
-    event = st.dataframe(table_frame(rows), key="customers_table", on_select="rerun", selection_mode="single-row",
-                         hide_index=True, column_order=column_order(STAFF), column_config=column_config())
+def accounts_table(rows: pd.DataFrame, f: Filters) -> None:
+    """The page of accounts; selecting a row opens it below. A header click selects its column, which
+    filters.apply_header_click turns into the sort of the whole list (the grid's own sort is off)."""
+    frame = table_frame(rows)
+    waiting = bool(f.extension_requested) or bool(frame["extension"].notna().any())
+    event = st.dataframe(frame, key=TABLE_KEY, on_select="rerun", selection_mode=["single-row", "single-column"],
+                         hide_index=True, column_order=column_order(STAFF, waiting),
+                         column_config=column_config(f.sort))
     selected = list(event.selection.rows)
     # Act only when the selection changed: a selection left over from another page must not reopen anything.
     if selected != st.session_state.get(SEEN_ROWS_KEY) and selected and selected[0] < len(rows):
@@ -145,9 +161,11 @@ def csv_download(f: Filters, total: int) -> None:
 
 page_info = PAGES["customers"]
 st.title(_(page_info.label))
-show_flash()
+read_links()
+open_linked_account(user)
 if may_create(user):
     create_trial_form(user)
-chosen_partner = partner_filter(user) if STAFF else None
-summary(chosen_partner)
-accounts(chosen_partner)
+show_flash()  # what the trial form did, right below it
+page_scope = scope_bar(user) if STAFF else Scope(partner_id=None, manager_id=None)
+accounts(page_scope)  # the list first: filters, table, pager, the opened account
+summary(page_scope)  # then the figures: one row of metrics, the chart folded

@@ -7,13 +7,17 @@ The week used is three weeks back, so approving it leaves this week (which other
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from e2e_support import email, save_shot, settle
@@ -22,8 +26,6 @@ from partner_model import commissions, db, deals, partners, rules, users
 # As in tests/e2e/conftest.py (its users and folder); not imported: run with tests/pages, "conftest" may be theirs.
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
-
 
 WON_ON = dt.date.today() - dt.timedelta(days=21)
 WEEK = rules.iso_week(WON_ON)
@@ -52,9 +54,9 @@ def won_week(server) -> str:  # type: ignore[no-untyped-def]
     return WEEK
 
 
-
 def shot(page: Page, name: str) -> None:
     save_shot(page, f"commissions_{name}")
+
 
 def open_commissions(page: Page, base: str, role: str) -> None:
     page.goto(base)
@@ -95,6 +97,36 @@ def download(page: Page, label: str, name: str):  # type: ignore[no-untyped-def]
     return target
 
 
+def test_finance_reads_the_whole_week_marked_in_the_picker_with_totals_per_currency_and_exports_it(
+        server, page, won_week):
+    """Finance's week: the picker says each week's state and lines, the week's totals per currency are on the
+    screen, and the whole week downloads as CSV and XLSX with human headings and the same numbers."""
+    open_commissions(page, server.url, "finance")
+    page.get_by_test_id("stSelectbox").filter(has_text="ISO week").click()
+    marked = page.get_by_role("option", name=re.compile(f"^{re.escape(week_option(won_week))}.* · open · 2 lines$"))
+    expect(marked).to_be_visible()
+    expect(page.get_by_role("option", name=re.compile(r" · this week · open · "))).to_be_visible()
+    shot(page, "finance_week_picker")
+    marked.click()
+    settle(page)
+    expect(page.get_by_text("Totals for the whole week, per currency")).to_be_visible()
+    for amount in ("EUR\u00a02,400.00", "EUR\u00a01,600.10", "EUR\u00a06,400.40"):  # payable, netted, to invoice
+        expect(cell(page, amount)).to_be_attached()
+    expect(page.get_by_test_id("stDownloadButton")).to_have_count(2)
+    page.get_by_test_id("stDownloadButton").first.scroll_into_view_if_needed()
+    shot(page, "finance_week_totals")
+
+    rows = list(csv.DictReader(io.StringIO(download(page, "Download the week (CSV)",
+                                                    f"commissions_week_{won_week}.csv").read_text())))
+    assert {(r["Company"], r["Rate (%)"], r["Commission"], r["Payable / netted"]) for r in rows} == {
+        ("Aurora Analytics Oy", "20.00", "2400.00", "Payable"), ("Fjord Shipping AS", "20.00", "1600.10", "Netted")}
+    book = load_workbook(download(page, "Download the week (XLSX)", f"commissions_week_{won_week}.xlsx"))
+    assert book.sheetnames == ["Lines", "Totals per partner", "Totals per currency"]
+    totals = [tuple(r) for r in book["Totals per currency"].iter_rows(min_row=2, values_only=True)]
+    assert [(c, *(Decimal(str(a)).quantize(Decimal("0.01")) for a in amounts), n) for c, *amounts, n in totals] == [
+        ("EUR", Decimal("2400.00"), Decimal("1600.10"), Decimal("6400.40"), 2)]
+
+
 def test_finance_approves_a_week_and_downloads_a_partner_statement(server, page, won_week):
     open_commissions(page, server.url, "finance")
     choose(page, "ISO week", week_option(won_week))
@@ -110,6 +142,11 @@ def test_finance_approves_a_week_and_downloads_a_partner_statement(server, page,
     settle(page)
     expect(page.get_by_role("button", name="Approve week")).to_have_count(0)
     shot(page, "finance_approved_week")
+    page.get_by_test_id("stSelectbox").filter(has_text="ISO week").click()  # the picker says so now
+    expect(page.get_by_role("option", name=re.compile("^" + re.escape(week_option(won_week))
+                                                      + r".* · approved · 2 lines$"))).to_be_visible()
+    page.keyboard.press("Escape")
+    settle(page)
 
     page.get_by_role("tab", name="Statements").click()
     settle(page)
@@ -165,5 +202,31 @@ def test_partner_user_sees_only_their_own_lines_and_no_approval(server, page, wo
     shot(page, "partner_week")
     page.get_by_role("tab", name="Year to date").click()
     settle(page)
-    expect(page.get_by_text(re.compile("Payable to you in"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Year to date \d{4}, per currency$"))).to_be_visible()
+    expect(cell(page, "EUR\u00a01,600.10")).to_be_attached()  # netted on their invoices: one compact row
     shot(page, "partner_year_to_date")
+
+
+LONG_NAME = "Nordic Industrial Automation and Logistics Holding Oyj"
+LONG_ON = dt.date.today() - dt.timedelta(days=42)  # a week no other e2e test shows
+
+
+def test_a_partners_statement_shows_a_long_company_name_whole(server, page):
+    """Issue: statement tables cut full company names; a long name now wraps in its row."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    with db.session(engine) as s:
+        alice = users.get_user(s, server.user_ids["partner_user"])
+        deal = deals.register_deal(s, alice, contact_name="Nina Nordic", contact_email="nina@nordic-holding.example",
+                                   company_name=LONG_NAME, annual_value="5000", today=LONG_ON)
+        deals.review_deal(s, users.get_user(s, server.user_ids["partner_manager"]), deal.id, accept=True)
+        deals.move_deal(s, alice, deal.id, stage="closed_won", billing_option="invoice", today=LONG_ON)
+    engine.dispose()
+    week = rules.iso_week(LONG_ON)
+    open_commissions(page, server.url, "partner_user")
+    page.get_by_role("tab", name="Statements").click()
+    settle(page)
+    choose(page, "ISO week", week_option(week))
+    expect(page.get_by_text(f"Statement {week}: Acme Consulting")).to_be_visible()
+    expect(cell(page, LONG_NAME)).to_be_attached()
+    page.wait_for_timeout(500)  # the grid draws on a canvas after the data arrives
+    shot(page, "partner_statement_long_name")

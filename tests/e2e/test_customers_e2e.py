@@ -1,4 +1,6 @@
-"""The customer page in Chromium: a partner signs in, is refused a bad trial, creates one and finds it in the list."""
+"""The customer page in Chromium: a partner signs in, is refused a bad trial, creates one and finds it in the list;
+the list comes first on a 1440 × 1000 screen, a header click sorts the whole list, and an action's message shows
+next to its button."""
 
 from __future__ import annotations
 
@@ -56,11 +58,37 @@ def give_nordic_retail_some_history(server: Server) -> None:
     engine.dispose()
 
 
+SCREEN = {"width": 1440, "height": 1000}
+
+
+def test_the_list_comes_first_on_the_screen_and_a_header_click_sorts_it(server, page):
+    page.set_viewport_size(SCREEN)
+    open_customers(page, server.url, "partner_user")
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    metric = page.get_by_test_id("stMetric").first
+    box, metric_box = grid.bounding_box(), metric.bounding_box()
+    assert box is not None and metric_box is not None
+    assert box["y"] + 80 < SCREEN["height"]  # the list's first rows are on the first screen, without scrolling
+    assert box["y"] < metric_box["y"]  # the metrics come after it
+    expect(page.get_by_role("paragraph").filter(has_text="Accounts by state and framework")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_be_hidden()  # the chart is folded below
+    shot(page, "overview")
+
+    # A click on the Domain header sorts every page by domain (in SQL) and the Sort control says so.
+    marker = 34  # the row-selection column
+    page.mouse.click(box["x"] + marker + 150 + 60, box["y"] + 17)
+    settle(page)
+    expect(page.get_by_role("combobox", name="Sort by")).to_have_value("Domain")
+    page.mouse.click(box["x"] + marker + 150 + 60, box["y"] + 17)  # again: the other way round
+    settle(page)
+    expect(page.get_by_role("radio", name="Descending")).to_be_checked()
+    shot(page, "sorted_by_domain")
+
+
 def test_partner_creates_a_trial_and_finds_it_in_the_list(server, page):
     page.set_viewport_size({"width": 1400, "height": 2000})
     open_customers(page, server.url, "partner_user")
-    expect(page.get_by_test_id("stMetric").first).to_be_visible()
-    shot(page, "overview")
 
     page.get_by_text("Create a trial").click()
     fill_trial(page, "Fjord Analytics", "gmail.com")
@@ -104,7 +132,7 @@ def test_partner_creates_a_trial_and_finds_it_in_the_list(server, page):
 
 def test_partner_opens_an_account_and_asks_for_the_extension(server, page):
     give_nordic_retail_some_history(server)
-    page.set_viewport_size({"width": 1400, "height": 2000})
+    page.set_viewport_size(SCREEN)
     open_customers(page, server.url, "partner_user")
     page.get_by_role("combobox", name="Open an account").click()
     page.get_by_role("option", name="Nordic Retail (nordic-retail.example)").click()
@@ -112,9 +140,16 @@ def test_partner_opens_an_account_and_asks_for_the_extension(server, page):
     expect(details.get_by_text("Two tasks are overdue.")).to_be_visible()
     expect(details.get_by_text("Daily activity of Nordic Retail")).to_be_visible()
     settle(page)
-    details.get_by_role("button", name="Request the 30-day extension").click()
-    expect(page.get_by_text("The 30-day extension of Nordic Retail's trial was requested.")).to_be_visible()
+    button = details.get_by_role("button", name="Request the 30-day extension")
+    button.scroll_into_view_if_needed()
+    asked_at = button.bounding_box()
+    button.click()
+    message = details.get_by_text("The 30-day extension of Nordic Retail's trial was requested.")
+    expect(message).to_be_visible()
     expect(details.get_by_text("The 30-day extension was requested on")).to_be_visible()
     settle(page)
+    shown_at = message.bounding_box()
+    assert asked_at is not None and shown_at is not None
+    assert abs(shown_at["y"] - asked_at["y"]) < 150  # where the button was, not a screen away
     details.screenshot(path=str(SCREENSHOTS / "customers_details.png"))
     shot(page, "extension_requested")

@@ -1,6 +1,7 @@
 """Deals in Chromium: a partner registers a deal, a partner manager accepts it in a second browser context (the
 review queue page), and the partner drags the card to Trial and then to Closed won, choosing the billing option
-in the dialog. Screenshots: tests/e2e/screenshots/deals_*.png.
+in the dialog. On a 1440 × 1000 screen, a partner's and a staff user's boards have compact column headers, cards
+that say what matters, and a cards view paged per column. Screenshots: tests/e2e/screenshots/deals_*.png.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e_support import Server, choose, open_page, save_shot, settle, sign_in
+from e2e_support import PASSWORD, Server, choose, open_page, save_shot, settle, sign_in
 from partner_model import db, deals, users
 
 COMPANY = "Kestrel Analytics Oy"
@@ -158,3 +159,138 @@ def test_partner_registers_staff_accept_and_the_partner_drags_the_deal_to_trial_
     settle(partner)
     expect(partner.get_by_role("button", name="Move").first).to_be_visible()
     shot(partner, "board_cards_view")
+
+
+# --- the board on a 1440 × 1000 screen: compact headers, cards that say what matters, the cards view paged ---------
+
+GAMMA_EMAIL = "gamma.user@gamma-partners.example"
+SCREEN = {"width": 1440, "height": 1000}
+GAMMA_CURRENCIES = ("EUR", "SEK", "USD", "GBP", "NOK")
+
+
+def seed_gamma(server: Server) -> None:
+    """A partner of its own (so other tests' boards stay as they were): twelve deals in New, registered three weeks
+    ago (stale, and behind every other partner's newer cards), in five currencies; one accepted and won, one denied."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from partner_model import partners
+
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            admin = users.get_user(s, server.user_ids["admin"])
+            if partners.partner_names(s, admin, search="Gamma Partners"):
+                return
+            gamma = partners.create_partner(s, name="Gamma Partners", domain="gamma-partners.example",
+                                            commission_rate=Decimal("0.10"))
+            user = users.create_user(s, email=GAMMA_EMAIL, name="Gina Gamma", role="partner_user",
+                                     password=PASSWORD, partner_id=gamma.id)
+            gina = users.get_user(s, user.id)
+            then = dt.date.today() - dt.timedelta(days=20)
+            made = []
+            for n in range(14):
+                currency = GAMMA_CURRENCIES[n % len(GAMMA_CURRENCIES)]
+                made.append(deals.register_deal(
+                    s, gina, contact_name="Carl Contact", contact_email=f"carl@gamma-client-{n:02d}.example",
+                    company_name=f"Gamma Client {n:02d} Oy", annual_value=str(1000 * (n + 1)), currency=currency,
+                    today=then))
+            deals.review_deal(s, admin, made[0].id, accept=True, today=then)
+            deals.move_deal(s, gina, made[0].id, stage="closed_won", billing_option="invoice")
+            deals.review_deal(s, admin, made[1].id, accept=False, reason="other",
+                              note="The customer buys through its parent company's contract.", today=then)
+    finally:
+        engine.dispose()
+
+
+def sign_in_as(page: Page, base: str, address: str) -> None:
+    page.goto(base)
+    page.get_by_role("textbox", name="Email").fill(address)
+    page.get_by_role("textbox", name="Email").press("Enter")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out")).to_be_visible()
+    settle(page)
+
+
+def drag_headers(page: Page) -> list[str]:
+    headers = page.frame_locator(SORTABLES).locator(".sortable-container-header")
+    expect(headers.first).to_be_visible()
+    return [text.strip() for text in headers.all_inner_texts()]
+
+
+def check_compact_headers(page: Page) -> None:
+    """Every column header: the stage, the count and one total line; none longer than four lines drawn."""
+    headers = page.frame_locator(SORTABLES).locator(".sortable-container-header")
+    for text in drag_headers(page):
+        lines = text.split("\n")
+        assert len(lines) == 3 and not any(line.rstrip().endswith("·") for line in lines), text
+    for i in range(headers.count()):
+        box = headers.nth(i).bounding_box()
+        assert box is not None and box["height"] < 90, drag_headers(page)[i]  # four lines at most
+
+
+def open_cards_view(page: Page) -> float:
+    """Switch to the cards with controls; the page's height."""
+    page.get_by_role("radio", name="Cards with controls").click()
+    settle(page)
+    expect(page.get_by_role("button", name="Move").first).to_be_visible()
+    box = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    assert box is not None
+    return box["height"]
+
+
+def test_a_partners_board_has_compact_headers_plain_cards_and_a_paged_cards_view(server, page):
+    seed_gamma(server)
+    page.set_viewport_size(SCREEN)
+    sign_in_as(page, server.url, GAMMA_EMAIL)
+    open_page(page, "Deal board", "deal_board")
+    check_compact_headers(page)
+    new = drag_headers(page)[0].split("\n")
+    assert new[:2] == ["New", "12 deals"] and new[2].replace("\xa0", " ").endswith("+ 4 more"), new
+    cards = page.frame_locator(SORTABLES).locator(".sortable-item")
+    expect(cards.first).to_be_visible()
+    expect(cards.filter(has_text="Gamma Partners")).to_have_count(0)  # a partner's own name is not repeated
+    expect(cards.filter(has_text="Stale").first).to_be_visible()
+    shot(page, "board_partner")
+
+    height = open_cards_view(page)
+    assert height < 2600, f"the cards view is {height:.0f} px tall"  # was 4,871 px with ten cards a column
+    expect(page.get_by_text("Gamma Partners")).to_have_count(0)
+    shot(page, "board_partner_cards")
+    pager = page.get_by_text("1–5 of 12")
+    pager.scroll_into_view_if_needed()
+    expect(pager).to_be_visible()
+    page.get_by_test_id("stPagination").get_by_label("Page 3", exact=True).click()  # New's last page
+    expect(page.get_by_text("11–12 of 12")).to_be_visible()
+    settle(page)
+    expect(page.get_by_text("Gamma Client 00 Oy")).to_be_visible()  # Closed won keeps its card
+    shot(page, "board_partner_cards_last_page")
+
+    # A denied deal: the reason in the partner's words and the reviewer's note.
+    page.get_by_role("heading", name="Deal board").scroll_into_view_if_needed()
+    settle(page)
+    choose(page, "Review status", "Denied")
+    page.get_by_role("button", name="Details").first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Denied for a reason the reviewer explains in their note.")).to_be_visible()
+    expect(dialog.get_by_text("The customer buys through its parent company's contract.").first).to_be_visible()
+    expect(page.get_by_text("Other reason (say why in the note)")).to_have_count(0)
+    settle(page)
+    shot(page, "board_partner_denied_card")
+
+
+def test_staff_see_the_partner_on_each_card_with_the_same_compact_headers(server, page):
+    seed_gamma(server)
+    page.set_viewport_size(SCREEN)
+    sign_in(page, server.url, "admin")
+    open_page(page, "Deal board", "deal_board")
+    choose(page, "Partner", "Gamma Partners")
+    check_compact_headers(page)
+    expect(page.frame_locator(SORTABLES).locator(".sortable-item").filter(has_text="Gamma Partners").first
+           ).to_be_visible()
+    shot(page, "board_staff")
+    height = open_cards_view(page)
+    assert height < 2600, f"the cards view is {height:.0f} px tall"
+    expect(page.get_by_text("Gamma Partners").first).to_be_visible()
+    shot(page, "board_staff_cards")

@@ -1,7 +1,11 @@
 """The review queue and the pipeline in Chromium: a partner manager accepts one deal and denies another with a
-reason and a note; screenshots of both pages (tests/e2e/screenshots/review_*.png, pipeline_*.png).
+reason and a note, the next deal opening after each; the hints name the other partner, its deal and its
+protection end; every row of a long queue is shown or a page away; the pipeline's charts, its currency picker,
+the partners compared, and a stale deal's link that opens its card. Screenshots of both pages
+(tests/e2e/screenshots/review_*.png, pipeline_*.png), looked at for overlapping labels and cut hints.
 
-The deals are added through the services to the server's database, with names no other test uses.
+The deals are added through the services to the server's database, with names no other test uses; the long
+queue's rows are denied again afterwards, so later tests see the queue they expect.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from playwright.sync_api import Page, expect
 
 import e2e_support
 from e2e_support import choose, open_page, save_shot, settle
-from partner_model import db, deals, partners, users
+from partner_model import clock, db, deals, i18n, partners, users
 
 if TYPE_CHECKING:
     from conftest import Server
 
 ACCEPT, DENY, OVERDUE = "Eetu Accept Oy", "Dora Deny AB", "Olga Overdue GmbH"
 SKARVIK = "Skarvik Shipping AS"
+HELD, CLAIMED = "Samecorp Beta", "Samecorp Acme Oy"  # Beta holds samecorp-e2e.example; Acme registers it too
 
 
 def shot(page: Page, name: str) -> None:
@@ -68,7 +73,15 @@ def review_deals(server: Server) -> None:
                                 annual_value="18000", note=f"Met {company} at the fair.",
                                 customer_domain="dora-deny.example" if "gmail" in contact else None,
                                 today=dt.date.today() - dt.timedelta(days=days_ago))
-        _beta_pipeline(s, users.get_user(s, server.user_ids["partner_manager"]))
+        manager = users.get_user(s, server.user_ids["partner_manager"])
+        _beta_pipeline(s, manager)
+        beta_id = next(pid for pid, name in partners.partner_names(s, manager).items() if name == "Beta Advisors")
+        held = deals.register_deal(s, manager, contact_name="Carl Contact", partner_id=beta_id,
+                                   contact_email="carl@samecorp-e2e.example", company_name=HELD, annual_value="7000",
+                                   today=dt.date.today() - dt.timedelta(days=3))
+        deals.review_deal(s, manager, held.id, accept=True)
+        deals.register_deal(s, alice, contact_name="Anna Acme", contact_email="anna@samecorp-e2e.example",
+                            company_name=CLAIMED, annual_value="6000")
     engine.dispose()
 
 
@@ -96,6 +109,8 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     expect(page.get_by_text(OVERDUE)).to_be_attached()  # the table has drawn (its cells: see settle's note)
     shot(page, "review_queue")
 
+    # The oldest deal opens by itself, named in the panel.
+    expect(page.get_by_role("heading", name=re.compile(r"Deal #\d+: Bjorn Stale AB"))).to_be_visible()
     choose(page, "Deal to review", ACCEPT)
     expect(page.get_by_role("heading", name=ACCEPT)).to_be_visible()
     expect(page.get_by_text("No hints: nothing known against this registration")).to_be_visible()
@@ -106,6 +121,9 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
            ).to_be_visible()
     settle(page)
     assert _deal(server, ACCEPT).review_status == "accepted"
+    # The deal after it in the queue opens by itself.
+    expect(page.get_by_role("heading", name=re.compile(r"Deal #\d+: "))).to_be_visible()
+    expect(page.get_by_role("heading", name=ACCEPT)).to_have_count(0)
 
     choose(page, "Deal to review", DENY)
     expect(page.get_by_text("Free-mail domain (gmail.com and the like)")).to_be_visible()
@@ -122,10 +140,12 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     denied = _deal(server, DENY)
     assert (denied.review_status, denied.denial_reason) == ("denied", "duplicate")
     assert "Registered twice by the same contact." in _notes(server, denied.id)
-    # The choice is cleared in the browser too, ready for the next deal.
+    # The next deal opens, in the browser's select box too, with an empty form.
     chooser = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Deal to review", exact=True))
     expect(chooser.get_by_text(re.compile(re.escape(DENY)))).to_have_count(0)
+    expect(page.get_by_role("heading", name=re.compile(r"Deal #\d+: Pending Co"))).to_be_visible()
     expect(page.get_by_role("heading", name=DENY)).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Note (optional)")).to_have_value("")
     shot(page, "review_queue_after")
 
     # Clicking a row's selection box in the table chooses that deal too (Beta's, a month old, is first).
@@ -140,13 +160,46 @@ def test_a_partner_manager_accepts_one_deal_and_denies_another(server, page, rev
     shot(page, "review_queue_overdue")
 
 
+def _row_of(table, text: str) -> int:  # type: ignore[no-untyped-def]
+    """The row (1: the first below the headings) of a shown table whose cells hold `text` (the grid draws on a
+    canvas; the rows it draws are also in the page, as a table inside the canvas)."""
+    rows = table.locator("tr").evaluate_all("rows => rows.map(row => row.textContent)")
+    return next(i for i, row in enumerate(rows) if text in row)
+
+
 def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
     sign_in(page, server, "partner_manager")
     open_page(page, "Pipeline", "pipeline")
-    expect(page.get_by_text("Win rate")).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(3)
+    expect(page.get_by_text("Win rate", exact=True).first).to_be_visible()
+    # The funnel, value by stage, registrations per week, and the partners' win rates.
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
+    expect(page.get_by_text("Deals by the furthest stage they reached")).to_be_visible()
+    expect(page.get_by_role("heading", name="Partners compared")).to_be_visible()
     page.wait_for_timeout(1000)  # Plotly draws after the run ends
     shot(page, "pipeline_staff")
+    # One currency at a time: the picker shows SEK's chart on its own.
+    page.get_by_test_id("stButtonGroup").get_by_text("SEK", exact=True).click()
+    settle(page)
+    expect(page.get_by_text("Value by stage in SEK")).to_be_visible()
+    page.wait_for_timeout(1000)
+    shot(page, "pipeline_staff_sek")
+
+    # A stale deal's link opens its card on the deal board (in a new tab, signed in by the session cookie).
+    stale = page.get_by_test_id("stDataFrame").last
+    stale.scroll_into_view_if_needed()
+    box = stale.bounding_box()
+    assert box is not None
+    x, y = box["x"] + 30, box["y"] + 35 * _row_of(stale, "Bjorn Stale AB") + 17
+    page.mouse.move(x, y)  # the grid opens a link cell's address on a click over its text
+    page.wait_for_timeout(300)
+    with page.context.expect_page() as opened:
+        page.mouse.click(x, y)
+    card = opened.value
+    expect(card.get_by_role("dialog").get_by_role("heading", name="Bjorn Stale AB")).to_be_visible()
+    settle(card)
+    shot(card, "pipeline_stale_card_opened")
+    card.close()
+
     choose(page, "Partner", "Beta Advisors")
     expect(page.get_by_text("Bjorn Stale AB")).to_be_attached()  # a table cell (drawn on a canvas)
     expect(page.get_by_text("Olga Overdue GmbH")).to_have_count(0)
@@ -163,10 +216,96 @@ def test_the_pipeline_for_staff_and_for_a_partner(server, page, review_deals):
         partner.wait_for_timeout(1000)
         shot(partner, "pipeline_partner")
         expect(partner.get_by_test_id("stMain").get_by_test_id("stSelectbox")).to_have_count(0)  # no partner filter
+        expect(partner.get_by_role("heading", name="Partners compared")).to_have_count(0)
         expect(partner.get_by_text("Olga Overdue GmbH")).to_be_attached()
         expect(partner.get_by_text(re.compile("SEK"))).to_have_count(0)  # Beta's deals are all it has in SEK
     finally:
         context.close()
+
+
+def _find(page: Page, label: str, text: str) -> None:
+    """Pick an option of a long select box by typing part of it (the open list draws only the options in view)."""
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    box.locator("input").fill(text)
+    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
+    settle(page)
+
+
+def _rows(server: Server, count: int) -> list[int]:
+    """`count` more pending deals of Acme, registered now: the queue runs to a second page."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            alice = users.get_user(s, server.user_ids["partner_user"])
+            return [deals.register_deal(s, alice, contact_name="Carl Contact", contact_email=f"c@row-{i:02d}.example",
+                                        company_name=f"Row {i:02d} Oy", annual_value="1000").id
+                    for i in range(count)]
+    finally:
+        engine.dispose()
+
+
+def _deny(server: Server, ids: list[int]) -> None:
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            admin = users.get_user(s, server.user_ids["admin"])
+            for deal_id in ids:
+                if deals.get_deal(s, admin, deal_id).review_status == "pending":
+                    deals.review_deal(s, admin, deal_id, accept=False, reason="invalid_lead")
+    finally:
+        engine.dispose()
+
+
+def _queue(server: Server) -> tuple[list[str], list[str], int]:
+    """The companies of the queue's first and second page, and how many deals wait, as the service has them."""
+    engine = db.make_engine(f"sqlite:///{server.database}")
+    try:
+        with db.session(engine) as s:
+            admin = users.get_user(s, server.user_ids["admin"])
+            first, total = deals.review_queue(s, admin, limit=50)
+            second, __ = deals.review_queue(s, admin, limit=50, offset=50)
+    finally:
+        engine.dispose()
+    return list(first["company_name"]), list(second["company_name"]), total
+
+
+def test_hints_name_the_other_partner_and_every_row_of_the_queue_is_reachable(server, page, review_deals):
+    """Issue: the Hints column was cut ("Existin…"), about 10 of 30 rows showed, and "Another partner has an open
+    deal" did not say which partner, which deal, or when its protection ends."""
+    rows = _rows(server, 52)
+    try:
+        first, second, total = _queue(server)
+        assert total > 50 and second
+        sign_in(page, server, "partner_manager")
+        open_page(page, "Review queue", "review_queue")
+        expect(page.get_by_text(f"{total} deals waiting for review")).to_be_visible()
+        table = page.get_by_test_id("stDataFrame").first
+        box = table.bounding_box()
+        assert box is not None and box["height"] >= 35 * (len(first) + 1), box
+        # Every row of the page is drawn, the last one too, without scrolling inside the table.
+        expect(table.get_by_text(first[-1], exact=True)).to_be_attached()
+        assert table.locator("tr").count() == len(first) + 1  # the headings and every row, none scrolled away
+        shot(page, "review_queue_long")
+
+        _find(page, "Deal to review", CLAIMED)
+        held = _deal(server, HELD)
+        words = i18n.Formats("en")
+        sentence = (f"Beta Advisors registered it on {words.date(clock.local_date(held.created_at))} "
+                    f"(deal #{held.id}, {HELD}), protected until {words.date(held.protected_until)}")
+        expect(page.get_by_text(sentence)).to_be_visible()
+        expect(page.get_by_text("Another partner has an open deal for this domain")).to_be_visible()
+        page.get_by_text(sentence).scroll_into_view_if_needed()
+        shot(page, "review_queue_hints")
+
+        # The pager reaches the rest.
+        page.get_by_test_id("stPaginationNext").click()
+        settle(page)
+        expect(page.get_by_text(f"showing 51–{total}")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame").first.get_by_text(second[-1], exact=True)).to_be_attached()
+        shot(page, "review_queue_page_2")
+    finally:
+        _deny(server, rows)
 
 
 def test_a_denial_lands_on_the_deal_chosen_when_two_deals_share_a_company_name(server, page, review_deals):

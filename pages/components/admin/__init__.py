@@ -1,1 +1,1 @@
-"""The admin page's sections: users (create, change, reset, unlock)."""
+"""The admin page's sections (partners, users, audit log) and the billing page's partner-manager line."""

@@ -6,18 +6,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.components.admin import flash
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
-from partner_model import sign_in_sessions, users
+from partner_model import rules, sign_in_sessions, users
 from partner_model.errors import Conflict, DomainError
 from partner_model.i18n import LANGUAGE_NAMES
 from partner_model.models import Role, UserRead
 
 ROLES = list(Role)
+NEW_USER_KEYS = ("new_user_email", "new_user_name", "new_user_role", "new_user_partner", "new_user_password")
 
 
 def _role_label(role: object) -> str:
@@ -38,33 +40,45 @@ def _language_name(code: object) -> str:
 
 
 def _partner_picker(user: UserRead, key: str, current: int | None = None) -> int | None:
-    return partner_choice(user, key=key, everyone=_("None (vendor staff)"), current=current,
+    return partner_choice(user, key=key, everyone=_("No partner (vendor staff)"), current=current,
                           help=_("Partner users and partner admins belong to a partner; vendor staff to none."))
 
 
 def create_user_form(user: UserRead) -> None:
+    """The role comes first and decides the rest: a partner's role asks for its partner (none preselected), a
+    vendor staff role shows no partner at all, so the form never starts with a role and a partner that disagree.
+    After a success the form is empty again and the message stays above it."""
+    st.markdown(_("**Add a user**"))
+    flash.show("create_user")
     errors = FieldErrors()
-    with st.form("create_user"):
-        st.markdown(_("**Add a user**"))
-        email = st.text_input(_("Email"), key="new_user_email")
-        errors.slot("email")
-        name = st.text_input(_("Name"), key="new_user_name")
-        errors.slot("name")
+    with st.container(border=True):
         role = st.selectbox(_("Role"), ROLES, format_func=_role_texts().__getitem__, key="new_user_role")
-        partner_id = _partner_picker(user, "new_user_partner")
-        errors.slot("partner_id")
-        password = st.text_input(_("First password"), type="password", key="new_user_password",
-                                 help=_("Give it to the user in person; an admin can reset it later."))
-        errors.slot("password")
-        submitted = st.form_submit_button(_("Add user"), key="create_user_submit", type="primary")
-    if submitted:
-        created, error = attempt(lambda s: users.create_user(
-            s, email=email, name=name, role=role, password=password, partner_id=partner_id, actor=user))
-        if error is not None:
-            errors.show(error)
+        errors.slot("role")
+        partner_id = None  # outside the form: it follows the role at once, and its search works as typed
+        if role in rules.PARTNER_ROLES:
+            partner_id = partner_choice(user, key="new_user_partner",
+                                        help=_("Partner users and partner admins belong to a partner."))
         else:
-            st.success(_("User {email} added as {role}.").format(email=md(created.email),
-                                                                 role=_role_label(created.role)))
+            st.caption(_("Vendor staff belong to no partner."))
+        errors.slot("partner_id")
+        with st.form("create_user", border=False):
+            email = st.text_input(_("Email"), key="new_user_email")
+            errors.slot("email")
+            name = st.text_input(_("Name"), key="new_user_name")
+            errors.slot("name")
+            password = st.text_input(_("First password"), type="password", key="new_user_password",
+                                     help=_("Give it to the user in person; an admin can reset it later."))
+            errors.slot("password")
+            submitted = st.form_submit_button(_("Add user"), key="create_user_submit", type="primary")
+    if not submitted:
+        return
+    created, error = attempt(lambda s: users.create_user(
+        s, email=email, name=name, role=role, password=password, partner_id=partner_id, actor=user))
+    if error is not None:
+        flash.field_errors(errors, error)
+        return
+    flash.done("create_user", _("User {email} added as {role}.").format(
+        email=md(created.email), role=_role_label(created.role)), *NEW_USER_KEYS)
 
 
 def _forget_form(uid: int) -> None:
@@ -95,7 +109,7 @@ def change_user_form(user: UserRead, row: pd.Series) -> None:
         __, error = attempt(lambda s: users.update_user(s, user, uid, role=role, partner_id=partner_id,
                                                         active=active, expected_version=version))
         if error is not None and not isinstance(error, Conflict):
-            errors.show(error)
+            flash.field_errors(errors, error)
             return
         st.session_state[f"user_result_{uid}"] = error if error is not None else _("User saved.")
         _forget_form(uid)
@@ -103,22 +117,29 @@ def change_user_form(user: UserRead, row: pd.Series) -> None:
 
 
 def password_and_lock(user: UserRead, row: pd.Series) -> None:
+    """Reset the password, or unlock. Both clear the lock: after either the page is drawn again from the user as
+    stored now, so no "Locked until" warning stays beside the success."""
     uid = int(row["id"])
+    flash.show(f"lock_{uid}")
     errors = FieldErrors()
-    with st.form(f"reset_password_{uid}", clear_on_submit=True):
+    with st.form(f"reset_password_{uid}"):
         password = st.text_input(_("New password"), type="password", key=f"new_password_{uid}")
         errors.slot("password")
         reset = st.form_submit_button(_("Reset password"), key="reset_password_submit")
     if reset:
         __, error = attempt(lambda s: users.reset_password(s, user, uid, password))
-        errors.show(error) if error is not None else st.success(_("Password reset; any lock is cleared."))
-    if pd.notna(row["locked_until"]):
+        if error is not None:
+            flash.field_errors(errors, error)
+        else:
+            flash.done(f"lock_{uid}", _("Password reset; any lock is cleared."), f"new_password_{uid}")
+    locked = pd.notna(row["locked_until"])
+    if locked:
         st.warning(_("Locked until {moment} UTC after repeated failed sign-ins.").format(
             moment=fmt().datetime(row["locked_until"].to_pydatetime(), format="short")))
     # TRANSLATORS: a button: unlock a user locked out after failed sign-ins.
-    if st.button(_("Unlock"), key="unlock_user", disabled=pd.isna(row["locked_until"])):
+    if st.button(_("Unlock"), key="unlock_user", disabled=not locked):
         __, error = attempt(lambda s: users.unlock(s, user, uid))
-        show_error(error) if error is not None else st.success(_("Unlocked."))
+        flash.done(f"lock_{uid}", error if error is not None else _("Unlocked."))
 
 
 def _session_status(row: pd.Series) -> str:
@@ -169,7 +190,7 @@ def sessions_panel(user: UserRead, row: pd.Series) -> None:
                          status=frame.apply(_session_status, axis=1))
     moment = date_column_format() + " HH:mm"
     st.dataframe(shown[["id", "status", "method", "created_at", "last_seen_at", "expires_at", "user_agent"]],
-                 hide_index=True, width="stretch", column_config={
+                 hide_index=True, width="stretch", placeholder="—", column_config={
                      "id": _("Id"),
                      # TRANSLATORS: a column heading: whether a sign-in session is on, or why it ended.
                      "status": _("Status"), "method": _("Signed in with"),
@@ -199,8 +220,10 @@ def users_section(user: UserRead) -> None:
             change_user_form(user, row)
             password_and_lock(user, row)
             sessions_panel(user, row)
-    shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name))
-    st.dataframe(shown.drop(columns=["partner_id"]), hide_index=True, width="stretch", column_config={
+    shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name),
+                         partner_name=frame["partner_name"].map(lambda n: n if isinstance(n, str) else "—"))
+    st.dataframe(shown.drop(columns=["partner_id", "version"]), hide_index=True, width="stretch", placeholder="—",
+                 column_config={
         "id": _("Id"), "email": _("Email"), "name": _("Name"), "role": _("Role"), "partner_name": _("Partner"),
         # TRANSLATORS: a column heading: whether the user may sign in.
         "active": _("Active"),

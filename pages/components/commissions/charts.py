@@ -20,6 +20,8 @@ from pages.components.frame.translate import N_, _, fmt, plotly_layout
 # Colours and order by stored value (a billing option, a direction, a tier); the names drawn are translated.
 OPTION_COLOURS = {"credit_card": "#4C78A8", "invoice": "#72B7B2", "via_partner": "#F58518"}
 DIRECTION_LABELS = {"payable": N_("Payable to partners"), "netted": N_("Netted on partner invoices")}
+# The same series as a partner reads them about their own commission.
+OWN_DIRECTION_LABELS = {"payable": N_("Paid to you"), "netted": N_("Netted on your invoices")}
 DIRECTION_COLOURS = {"payable": "#4C78A8", "netted": "#F58518"}
 TIER_ORDER = [str(tier) for tier in TIER_LABELS]
 SERIES = "series"  # the frame column naming a bar's series (its legend entry)
@@ -90,12 +92,15 @@ def weekly_by_option_figure(frame: pd.DataFrame, weeks: list[str], currency: str
     return _style(fig, currency)
 
 
-def payable_netted_figure(frame: pd.DataFrame, weeks: list[str], currency: str) -> go.Figure | None:
-    """Per week, commission paid to partners beside commission netted on their invoices."""
+def payable_netted_figure(frame: pd.DataFrame, weeks: list[str], currency: str, *,
+                          own: bool = False) -> go.Figure | None:
+    """Per week, commission paid to partners beside commission netted on their invoices; `own` names the series
+    in a partner's terms ("Paid to you", "Netted on your invoices")."""
     data = _in(frame, currency)
     if data.empty:
         return None
-    names = {direction: label(DIRECTION_LABELS, direction) for direction in DIRECTION_COLOURS}
+    words = OWN_DIRECTION_LABELS if own else DIRECTION_LABELS
+    names = {direction: label(words, direction) for direction in DIRECTION_COLOURS}
     data[SERIES] = data["direction"].map(lambda v: names.get(str(v), str(v)))
     order = list(names.values())
     data = _every(data, SERIES, order, weeks)

@@ -75,13 +75,19 @@ def reports(user: UserRead, this_week: str) -> None:
     none = ngettext("No commission in {currency} in the last {count} week.",
                     "No commission in {currency} in the last {count} weeks.", REPORT_WEEKS).format(
         currency=currency, count=count)
+    # Titles in the reader's terms: a partner reads about their own commission, staff about the partners'.
+    if staff:
+        weekly_title, directions_title = (_("Commission per week by billing option"),
+                                          _("Payable to partners against netted on their invoices"))
+    else:
+        weekly_title, directions_title = (_("Your commission per week by billing option"),
+                                          _("Paid to you against netted on your invoices"))
     left, right = st.columns(2)
     with left:
-        _chart(_("Commission per week by billing option"),
-               charts.weekly_by_option_figure(frames["weekly"], weeks, currency), none, "chart_weekly")
+        _chart(weekly_title, charts.weekly_by_option_figure(frames["weekly"], weeks, currency), none, "chart_weekly")
     with right:
-        _chart(_("Payable to partners against netted on their invoices"),
-               charts.payable_netted_figure(frames["directions"], weeks, currency), none, "chart_directions")
+        _chart(directions_title, charts.payable_netted_figure(frames["directions"], weeks, currency, own=not staff),
+               none, "chart_directions")
     if not staff:
         return
     left, right = st.columns(2)

@@ -33,10 +33,14 @@ def week_options(this_week: str, open_week: str) -> list[str]:
     return ahead + list(reversed(rules.weeks_back(this_week, WEEKS_SHOWN)))
 
 
-def pick_week(this_week: str, open_week: str) -> str:
-    """The ISO-week picker; this week is selected first."""
+def pick_week(user: UserRead, this_week: str, open_week: str) -> str:
+    """The ISO-week picker, each option marked with the week's state and its count of lines (two SQL queries for
+    all of them); this week is selected first. A week asked for (GOTO_KEY: a link's ?week=, an action's target)
+    older than the weeks listed is added at the end, so an old week still waiting for approval can be opened."""
     options = week_options(this_week, open_week)
     goto = st.session_state.pop(GOTO_KEY, None)
+    if isinstance(goto, str) and goto not in options and goto < options[-1]:
+        options.append(goto)
     current = st.session_state.get(WEEK_KEY)
     if goto in options:
         current = goto
@@ -44,9 +48,13 @@ def pick_week(this_week: str, open_week: str) -> str:
         chosen = st.session_state.get(CHOSEN_KEY)
         current = chosen if chosen in options else this_week
     keep_choice(WEEK_KEY, current)
+    overview, error = attempt(lambda s: commission_queries.week_overview(s, user, options))
+    if error is not None:
+        show_error(error)
+        overview = {}
     # The texts made now, in this run's language (a format_func that looked the language up later, as AppTest
     # does between runs, could write them in another one).
-    labels = {w: week_label(w, this_week, open_week) for w in options}
+    labels = {w: week_label(w, this_week, open_week, overview.get(w)) for w in options}
     week = st.selectbox(_("ISO week"), options, key=WEEK_KEY, format_func=labels.__getitem__,
                         help=_("Commission lines land in the ISO week the deal was won; changes after a week "
                                "was approved land in the next open week."))

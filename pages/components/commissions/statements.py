@@ -6,7 +6,13 @@ import re
 
 import streamlit as st
 
-from pages.components.commissions.tables import line_counts, lines_table, money, show_table, totals_table
+from pages.components.commissions.tables import (
+    line_counts,
+    lines_table,
+    show_table,
+    totals_table,
+    year_to_date_table,
+)
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.text import md, md_line
@@ -58,7 +64,7 @@ def statement(user: UserRead, partner_id: int, week: str) -> None:
     if lines.empty:
         st.info(_("{partner} has no commission lines in week {week}.").format(partner=md(partner.name), week=week))
     else:
-        show_table(lines_table(lines, with_partner=False), key="statement_lines")
+        show_table(lines_table(lines, with_partner=False), key="statement_lines", wrap=True)
         show_table(totals_table(totals).drop(columns=["Partner"]), key="statement_totals")
     name = f"commission-statement-{_slug(partner.name)}-{week}"  # file names stay ASCII English
     lang = language()
@@ -87,17 +93,12 @@ def year_to_date(user: UserRead, year: int) -> None:
     if totals is None:
         st.info(_("No commission lines in {year} yet.").format(year=year))
         return
-    for total in totals.itertuples():
-        cols = st.columns(3)
-        cols[0].metric(_("Payable to you in {year} ({currency})").format(year=year, currency=total.currency),
-                       money(total.payable, total.currency))
-        cols[1].metric(_("Netted on your invoices ({currency})").format(currency=total.currency),
-                       money(total.netted, total.currency))
-        cols[2].metric(_("Invoiced to you for via-partner deals ({currency})").format(currency=total.currency),
-                       money(total.partner_invoice, total.currency))
+    # One compact row per currency (a partner paid in five currencies reads one small table, not fifteen tiles).
+    st.markdown(_("**Year to date {year}, per currency**").format(year=year))
+    show_table(year_to_date_table(totals), key="ytd_totals")
     weeks = int(lines["week"].nunique())
     # TRANSLATORS: {lines} is a count of lines by kind ("3 lines: 2 commissions, 1 reversal"), {weeks} "2 weeks".
     st.caption(_("{lines}, in {weeks} of {year}.").format(
         lines=line_counts(lines, per_partner=False), year=year,
         weeks=ngettext("{count} week", "{count} weeks", weeks).format(count=fmt().number(weeks))))
-    show_table(lines_table(lines.iloc[::-1], with_partner=False, with_week=True), key="ytd_lines")
+    show_table(lines_table(lines.iloc[::-1], with_partner=False, with_week=True), key="ytd_lines", wrap=True)

@@ -26,10 +26,19 @@ DIRECTION_LABELS = {"payable": N_("Payable"), "netted": N_("Netted")}
 COLUMNS = (N_("Week"), N_("Line"), N_("Partner"), N_("Deal"), N_("Company"), N_("Value"), N_("Rate"),
            N_("Commission"), N_("Billing option"), N_("Payable / Netted"), N_("To invoice the partner"),
            N_("Kind"), N_("Currency"), N_("Payable to the partner"), N_("Netted on the partner's invoice"),
-           N_("To invoice the partner (via partner)"), N_("Lines"))
+           N_("To invoice the partner (via partner)"), N_("Lines"), N_("Payable to you"),
+           N_("Netted on your invoices"), N_("Invoiced to you (via partner)"))
 WIDTHS = {"Line": 44, "Deal": 44, "Rate": 64, "Kind": 150, "Payable / Netted": 112}
 MONEY_COLUMNS = {"Value", "Commission", "To invoice the partner", "Rate", "Payable to the partner",
-                 "Netted on the partner's invoice", "To invoice the partner (via partner)"}
+                 "Netted on the partner's invoice", "To invoice the partner (via partner)", "Payable to you",
+                 "Netted on your invoices", "Invoiced to you (via partner)"}
+# Names people typed can be long ("Nordic Industrial Automation Holding Oyj"): rather than cut them, a statement
+# whose names would not fit on one line gets rows of three lines, and the grid wraps the text (Streamlit's grid
+# wraps only in rows taller than 4rem).
+NAME_COLUMNS = ("Company", "Partner")
+NAME_CHARS = 26  # about what a name column of its default width shows on one line
+WRAP_WIDTH = 220
+WRAP_ROW_HEIGHT = 68
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -177,21 +186,59 @@ def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def show_table(table: pd.DataFrame, key: str) -> None:
-    """A read-only table with the money right-aligned and the column names in the reader's language."""
+def currency_table(per_currency: pd.DataFrame) -> pd.DataFrame:
+    """commission_queries.currency_totals (a week summed over partners, one row per currency) with the headings
+    of the whole-week export's "Totals per currency" sheet."""
+    return totals_table(per_currency.assign(partner_name="")).drop(columns=["Partner"])
+
+
+def year_to_date_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """A partner's year to date, one compact row per currency: paid to them, netted on their invoices, and what
+    they were invoiced for via-partner deals."""
+    return pd.DataFrame({
+        "Currency": totals["currency"].tolist(),
+        "Payable to you": _moneys(totals, "payable"),
+        "Netted on your invoices": _moneys(totals, "netted"),
+        "Invoiced to you (via partner)": _moneys(totals, "partner_invoice"),
+        "Lines": [int(n) for n in totals["lines"].tolist()],
+    })
+
+
+def long_names(table: pd.DataFrame) -> bool:
+    """True when a name in the table would not fit on one line of its column."""
+    return any(table[c].astype(str).str.len().max() > NAME_CHARS for c in NAME_COLUMNS
+               if c in table.columns and not table.empty)
+
+
+def show_table(table: pd.DataFrame, key: str, *, wrap: bool = False) -> None:
+    """A read-only table with the money right-aligned and the column names in the reader's language. With `wrap`
+    (statements, a partner's own tables: a few lines each), names too long for one line wrap instead of being cut;
+    a staff week of thousands of lines keeps one line a row."""
+    wrap = wrap and long_names(table)
+    widths = {**WIDTHS, **({c: WRAP_WIDTH for c in NAME_COLUMNS} if wrap else {})}
     # Fixed widths for ids and the kind, so a reversal's "of line N" fits on a laptop screen.
-    config = {c: st.column_config.TextColumn(label=_(c), alignment="right", width=WIDTHS.get(c)) if c in MONEY_COLUMNS
-              else st.column_config.Column(label=_(c), width=WIDTHS.get(c)) for c in table.columns}
-    st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config)
+    config = {c: st.column_config.TextColumn(label=_(c), alignment="right", width=widths.get(c)) if c in MONEY_COLUMNS
+              else st.column_config.Column(label=_(c), width=widths.get(c)) for c in table.columns}
+    st.dataframe(table, hide_index=True, width="stretch", key=key, column_config=config,
+                 row_height=WRAP_ROW_HEIGHT if wrap else None)
 
 
-def week_label(week: str, this_week: str, open_week: str = "") -> str:
-    """"Week 47, 2026 (Nov 16 – 22) · this week"; a later week is the open week adjustments land in."""
+def week_label(week: str, this_week: str, open_week: str = "", overview: dict[str, object] | None = None) -> str:
+    """"Week 47, 2026 (Nov 16 – 22) · this week"; a later week is the open week adjustments land in. With the
+    week's `overview` (commission_queries.week_overview: its state and lines) the option also says whether the week
+    is open or approved and how many lines it has: "Week 46, 2026 (Nov 9 – 15) · approved · 12 lines"."""
     text = fmt().week(week)
     if week == this_week:
         # TRANSLATORS: {week} is a week in words, "Week 47, 2026 (Nov 16 – 22)"; an option of the week picker.
-        return _("{week} · this week").format(week=text)
-    if week == open_week and week > this_week:
+        text = _("{week} · this week").format(week=text)
+    elif week == open_week and week > this_week:
         # TRANSLATORS: {week} is a week in words; the open week ahead, where changes after an approval land.
-        return _("{week} · next open week").format(week=text)
-    return text
+        text = _("{week} · next open week").format(week=text)
+    if overview is None:
+        return text
+    lines = int(overview.get("lines") or 0)  # type: ignore[call-overload]
+    # TRANSLATORS: the state of a week in the week picker: "approved" (locked by finance) or "open" (not yet).
+    state = _("approved") if overview.get("state") == "approved" else _("open")
+    count = _lines_count(lines) if lines else _("no lines")
+    # TRANSLATORS: a week picker option: {week} the week in words, {state} "approved" or "open", {lines} "12 lines".
+    return _("{week} · {state} · {lines}").format(week=text, state=state, lines=count)

@@ -15,11 +15,14 @@ from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
-from partner_model import customers, rules
+from partner_model import clock, customers, rules
+from partner_model.errors import DomainError
 from partner_model.models import AccountState, CustomerRead, UserRead
 
 OPEN_KEY = "customers_open"  # the id of the account whose details are shown
 FLASH_KEY = "customers_flash"  # a success message to show after the rerun that follows an action
+ACTION_KEY = "customers_action_outcome"  # (kind, message or DomainError) of the last action on the open account
+REASON_KEY = "customers_decline_reason"
 
 # The words for the attention signals the dashboard derives (rules.derived_attention); a stored item's kind is
 # the partner's own code, shown as written.
@@ -31,7 +34,23 @@ ATTENTION_KINDS: dict[str, str] = {
 
 
 def open_account(customer_id: int | None) -> None:
+    if customer_id != st.session_state.get(OPEN_KEY):
+        st.session_state.pop(ACTION_KEY, None)  # an outcome belongs to the account it was about
     st.session_state[OPEN_KEY] = customer_id
+
+
+def open_linked_account(user: UserRead) -> None:
+    """A link such as /customers?customer=12 (from a notification) opens that account once, if the user may see it;
+    the service parses the id, so a bad or foreign one says "Customer not found."."""
+    linked = st.query_params.get("customer")
+    if linked is None:
+        return
+    del st.query_params["customer"]
+    customer, error = attempt(lambda s: customers.get_customer(s, user, linked))
+    if error is not None:
+        show_error(error)
+    elif customer is not None:
+        open_account(customer.id)
 
 
 def flash(message: str) -> None:
@@ -77,11 +96,18 @@ def account_details(user: UserRead) -> None:
             _deals_table(deals)
         with right:
             if int(activity["activities"].sum()) == 0:
-                quiet = ngettext("No activity in the last {count} day.", "No activity in the last {count} days.",
-                                 len(activity)).format(count=fmt().number(len(activity)))
-                st.info(quiet, icon=":material/bedtime:")
+                st.info(_quiet(customer, len(activity)), icon=":material/bedtime:")
             else:
                 st.plotly_chart(daily_activity(activity, customer.name), key="customers_activity_chart")
+
+
+def _quiet(customer: CustomerRead, days: int) -> str:
+    """No activity in the chart's window; a trial younger than the window says since when it ran."""
+    started = customer.trial_started_on
+    if started is not None and (clock.today() - started).days < days:
+        return _("No activity yet: the trial started on {date}.").format(date=fmt().date(started))
+    return ngettext("No activity in the last {count} day.", "No activity in the last {count} days.", days).format(
+        count=fmt().number(days))
 
 
 def _summary_line(customer: CustomerRead, partner: str | None) -> str:
@@ -99,6 +125,10 @@ def _extension_line(customer: CustomerRead) -> None:
     if customer.extension_granted_on:
         st.caption(_("The 30-day extension was granted on {granted}; the trial ends on {ends}.").format(
             granted=fmt().date(customer.extension_granted_on), ends=fmt().date(customer.trial_ends_on)))
+    elif customer.extension_declined_on and customer.extension_requested_on:
+        st.markdown(_("The 30-day extension requested on {requested} was declined on {declined}: {reason}").format(
+            requested=fmt().date(customer.extension_requested_on), declined=fmt().date(customer.extension_declined_on),
+            reason=md(customer.extension_decline_reason or "—")))
     elif customer.extension_requested_on:
         st.caption(_("The 30-day extension was requested on {requested}.").format(
             requested=fmt().date(customer.extension_requested_on)))
@@ -106,7 +136,14 @@ def _extension_line(customer: CustomerRead) -> None:
         st.caption(_("The trial ends on {ends}.").format(ends=fmt().date(customer.trial_ends_on)))
 
 
+def _waiting(customer: CustomerRead) -> bool:
+    """An extension request that waits for staff: asked, neither granted nor declined."""
+    return (customer.extension_requested_on is not None and customer.extension_granted_on is None
+            and customer.extension_declined_on is None)
+
+
 def _actions(user: UserRead, customer: CustomerRead) -> None:
+    """The extension's buttons, and what the last of them did, right below them."""
     # Which buttons to offer is a courtesy: the services check the role and the account's state again.
     not_extended = customer.extension_granted_on is None
     may_request = (user.role in rules.PARTNER_ROLES and customer.state == AccountState.trial and not_extended
@@ -117,20 +154,56 @@ def _actions(user: UserRead, customer: CustomerRead) -> None:
              _("The 30-day extension of {name}'s trial was requested.").format(name=md(customer.name)))
     may_grant = (user.role in rules.REVIEWER_ROLES and not_extended and customer.state != AccountState.active
                  and customer.trial_ends_on is not None)
-    asked = customer.extension_requested_on is not None
-    if may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
-                               icon=":material/more_time:", type="primary" if asked else "secondary"):
-        _act(lambda s: customers.grant_extension(s, user, customer.id, expected_version=customer.version),
-             _("{name}'s trial was extended by 30 days.").format(name=md(customer.name)))
+    if may_grant and _waiting(customer):
+        _decide(user, customer)
+    elif may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
+                                 icon=":material/more_time:"):
+        _grant(user, customer)
+    _outcome()
 
 
-def _act(action: Any, done: str) -> None:
+def _grant(user: UserRead, customer: CustomerRead) -> None:
+    _act(lambda s: customers.grant_extension(s, user, customer.id, expected_version=customer.version),
+         _("{name}'s trial was extended by 30 days.").format(name=md(customer.name)))
+
+
+def _decide(user: UserRead, customer: CustomerRead) -> None:
+    """Staff answer a waiting request: grant it, or decline it with a reason the partner sees."""
+    st.markdown(_("**Extension requested** on {requested}: grant it, or decline it with a reason.").format(
+        requested=fmt().date(customer.extension_requested_on)))
+    grant, reason_place, decline = st.columns([2, 4, 2], vertical_alignment="bottom")
+    if grant.button(_("Grant the 30-day extension"), key="customers_grant_extension", icon=":material/more_time:",
+                    type="primary"):
+        _grant(user, customer)
+    reason = reason_place.text_input(_("Reason for declining"), key=REASON_KEY, max_chars=500,
+                                     placeholder=_("The partner sees this reason"))
+    if decline.button(_("Decline the request"), key="customers_decline_extension", icon=":material/block:"):
+        _act(lambda s: customers.decline_extension(s, user, customer.id, reason=reason,
+                                                   expected_version=customer.version),
+             _("The extension request for {name} was declined; the partner sees your reason.").format(
+                 name=md(customer.name)), clear=REASON_KEY)
+
+
+def _act(action: Any, done: str, clear: str | None = None) -> None:
+    """Run the service; keep its outcome for the next run, where `_outcome` shows it next to the buttons. A success
+    reruns the whole page (the list and the figures change too); a refusal is shown at once, the input kept."""
     __, error = attempt(action)
     if error is not None:
-        show_error(error)
+        st.session_state[ACTION_KEY] = ("error", error)
         return
-    flash(done)
+    st.session_state[ACTION_KEY] = ("success", done)
+    if clear is not None:
+        del st.session_state[clear]  # the next request starts with an empty reason
     st.rerun()
+
+
+def _outcome() -> None:
+    """What the last action on this account did, next to its buttons."""
+    kind, message = st.session_state.pop(ACTION_KEY, (None, None))
+    if kind == "error" and isinstance(message, DomainError):
+        show_error(message)
+    elif kind == "success":
+        st.success(message, icon=":material/check_circle:")
 
 
 def _attention_list(items: pd.DataFrame) -> None:

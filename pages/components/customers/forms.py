@@ -1,4 +1,4 @@
-"""The "Create a trial" form: each bad field gets its message under it, and a refused trial writes nothing."""
+"""The "Create a trial" form: every bad field gets its message under it at once, and a refused trial writes nothing."""
 
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def create_trial_form(user: UserRead) -> None:
             s, user, company_name=company, domain=domain, framework=framework, partner_id=partner_id))
         if error is not None or created is None:
             st.session_state[EXPANDED_KEY] = True
-            if error is not None:
-                errors.show(error)
+            for each in getattr(error, "errors", None) or ([error] if error is not None else []):
+                errors.show(each)  # every bad field at once, each under its own input
             return
     st.session_state[EXPANDED_KEY] = False
     for key in INPUT_KEYS:  # an empty form for the next trial

@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages.components.frame.translate import N_, _, fmt, ngettext
-from partner_model import clock, exports
+from pages.components.customers.attention import attention_column
+from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
+from partner_model import clock, exports, rules
 from partner_model.models import AccountState, CustomerRead
 
 PAGE_SIZE = 50
@@ -34,6 +35,7 @@ SORT_COLUMNS: dict[str, str] = {
     "activities_90d": N_("Activities (90 days)"),
     "attention_items": N_("Attention items"),
     "last_activity_on": N_("Last activity"),
+    "extension_requested_on": N_("Extension requested"),
 }
 
 # An account's state as a name (filters, chart legend, CSV), capitalised.
@@ -72,6 +74,9 @@ CSV_HEADERS: dict[str, str] = {
     "last_activity_on": N_("Last activity"),
     "extension_requested_on": N_("Extension requested on"),
     "extension_granted_on": N_("Extension granted on"),
+    "trial_started_on": N_("Trial started on"),
+    "open_attention_items": N_("Open attention items"),
+    "extension_declined_on": N_("Extension declined on"),
     "state_in_words": N_("State in words"),
 }
 
@@ -136,38 +141,78 @@ def account_words(customer: CustomerRead, today: dt.date | None = None) -> str:
                        renews=customer.renewal_on)
 
 
-def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The overview page's rows with the state in words added (one page: at most PAGE_SIZE rows)."""
+def _waiting_since(frame: pd.DataFrame) -> list[Any]:
+    """The extension request's date while it waits for staff (neither granted nor declined), else None."""
+    return [asked if _missing(granted) and _missing(declined) and not _missing(asked) else None
+            for asked, granted, declined in zip(frame["extension_requested_on"], frame["extension_granted_on"],
+                                                frame["extension_declined_on"], strict=True)]
+
+
+def table_frame(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """The overview page's rows with the state and the attention in words and the waiting extension request
+    added (one page: at most PAGE_SIZE rows)."""
     words = [state_words(r.state, trial_days_left=r.trial_days_left, since=r.subscription_started_on,
                          renews=r.renewal_on) for r in frame.itertuples()]
-    return frame.assign(account=words)
+    return frame.assign(account=words, attention=attention_column(frame, today),
+                        extension=pd.Series(_waiting_since(frame), index=frame.index, dtype="object"))
 
 
-def column_order(staff: bool) -> list[str]:
-    # The product's columns first; the domain and (for staff) the partner after them, where a narrow screen scrolls.
-    partner = ["partner_name"] if staff else []
-    return ["name", "account", "framework", "framework_progress", "users", "activities_90d", "attention_items",
-            "domain", *partner]
+# A click on a table column's header sorts the whole list in SQL by this overview column (None: not sortable).
+HEADER_SORT: dict[str, str] = {
+    "name": "name", "domain": "domain", "partner_name": "partner_name", "account": "state",
+    "attention": "attention_items", "extension": "extension_requested_on", "framework": "framework",
+    "framework_progress": "framework_progress", "users": "users", "activities_90d": "activities_90d",
+}
 
 
-def column_config() -> dict[str, Any]:
+def column_order(staff: bool, extension: bool = False) -> list[str]:
+    """The columns that fit a 1440-pixel screen whole, none cut: who and where first (name, domain, the partner
+    for staff), then the state and why the account needs attention, then the waiting extension request's date when
+    a row has one (or the list is filtered to them), else for partners the activity. The rest (framework, users,
+    progress) is in the account's details, the Sort control and the CSV."""
+    columns = ["name", "domain", *(["partner_name"] if staff else []), "account", "attention"]
+    if extension:
+        return [*columns, "extension"]
+    return columns if staff else [*columns, "activities_90d"]
+
+
+def _header(text: str, column: str, sort: str | None) -> str:
+    """A header with an arrow on the column the list is sorted by (the Sort control says the same)."""
+    key = HEADER_SORT.get(column)
+    if not sort or key is None or sort.removeprefix("-") != key:
+        return text
+    return f"{text} {'↓' if sort.startswith('-') else '↑'}"
+
+
+def column_config(sort: str | None = None) -> dict[str, Any]:
+    """Every column's header (an arrow on the sorted one), width and help; `sort` is the service's sort key."""
+    sort = sort or "name"
+    clicks = _("Click a column's header to sort every page by it; click again to reverse.")
     return {
-        "name": st.column_config.TextColumn(_("Name")),
-        "domain": st.column_config.TextColumn(_("Domain")),
-        "partner_name": st.column_config.TextColumn(_("Partner")),
-        "account": st.column_config.TextColumn(_("State")),
-        "framework": st.column_config.TextColumn(_("Framework")),
+        "name": st.column_config.TextColumn(_header(_("Name"), "name", sort), width=140, help=clicks),
+        "domain": st.column_config.TextColumn(_header(_("Domain"), "domain", sort), width=160),
+        "partner_name": st.column_config.TextColumn(_header(_("Partner"), "partner_name", sort), width=130),
+        "account": st.column_config.TextColumn(_header(_("State"), "account", sort), width=270),
+        "attention": st.column_config.TextColumn(
+            # TRANSLATORS: a column header: why the account needs attention, in words.
+            _header(_("Needs attention"), "attention", sort), width=230,
+            help=_("Why the account needs attention: a trial ending within {trial} days, no activity for {idle} days, "
+                   "a renewal within {renewal} days, items opened on it").format(
+                trial=fmt().number(rules.TRIAL_ENDING_DAYS), idle=fmt().number(rules.INACTIVE_DAYS),
+                renewal=fmt().number(rules.RENEWAL_DUE_DAYS))),
+        "extension": st.column_config.DateColumn(
+            # TRANSLATORS: a short column header: the date a trial extension was asked for (and still waits).
+            _header(_("Extension asked"), "extension", sort), format=date_column_format(), width=110,
+            help=_("The day the 30-day trial extension was requested, while it waits for a decision")),
+        "framework": st.column_config.TextColumn(_header(_("Framework"), "framework", sort), width=100),
         "framework_progress": st.column_config.ProgressColumn(
-            _("Progress"), help=_("Progress in the main framework"), format="%d%%", min_value=0, max_value=100,
-            width="small"),
-        "users": st.column_config.NumberColumn(_("Users"), format="%d", width="small"),
+            _header(_("Progress"), "framework_progress", sort), help=_("Progress in the main framework"),
+            format="%d%%", min_value=0, max_value=100, width=80),
+        "users": st.column_config.NumberColumn(_header(_("Users"), "users", sort), format="%d", width=60),
         "activities_90d": st.column_config.NumberColumn(
             # TRANSLATORS: a short column header: activities in the last 90 days ("d" for days).
-            _("Activity 90 d"), help=_("Activities of the customer's users in the last 90 days"), format="%d"),
-        "attention_items": st.column_config.NumberColumn(
-            # TRANSLATORS: a short column header: the number of items needing attention.
-            _("Attention"), help=_("Items needing attention now (stored and derived)"), format="%d",
-            width="small"),
+            _header(_("Activity 90 d"), "activities_90d", sort),
+            help=_("Activities of the customer's users in the last 90 days"), format="%d", width=80),
     }
 
 

@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from pages.components.deals.review_labels import DENIAL_REASON_LABELS
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.translate import N_, _, fmt, ngettext
-from partner_model.models import EventRead
+from partner_model.models import DenialReason, EventRead
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,76 @@ class Marker:
     icon: str
 
 
+# How a denial reads to the partner whose deal it is (the review queue's labels are the reviewers' words): short for
+# a card's marker, a sentence for the card's details. "Other" sends the partner to the reviewer's note.
+PARTNER_DENIAL_REASONS: dict[str, str] = {
+    # TRANSLATORS: on a denied deal's card, to the partner: why it was denied.
+    DenialReason.existing_customer: N_("already a customer"),
+    # TRANSLATORS: on a denied deal's card, to the partner: why it was denied.
+    DenialReason.invalid_lead: N_("not a qualified lead"),
+    # TRANSLATORS: on a denied deal's card, to the partner: why it was denied.
+    DenialReason.duplicate: N_("already registered"),
+    # TRANSLATORS: on a denied deal's card, to the partner: the reviewer explains in a note.
+    DenialReason.other: N_("see the reviewer's note"),
+}
+PARTNER_DENIAL_SENTENCES: dict[str, str] = {
+    DenialReason.existing_customer: N_("Denied: the customer already has an account with us, so the deal cannot be "
+                                       "registered as new business."),
+    DenialReason.invalid_lead: N_("Denied: the registration is not a qualified lead (for example, no real contact "
+                                  "or no need we can meet)."),
+    DenialReason.duplicate: N_("Denied: this customer was already registered, so this registration repeats it."),
+    DenialReason.other: N_("Denied for a reason the reviewer explains in their note."),
+}
+REVIEW_BADGE_COLOURS = {"pending": "orange", "accepted": "green", "denied": "red"}
+STALE_ICON = ":material/schedule:"
+
+
+def denial_words(reason: object) -> str:
+    """A denial reason as the partner reads it on a card ("already a customer")."""
+    # TRANSLATORS: a denied deal without a recorded reason.
+    return label(PARTNER_DENIAL_REASONS, reason, _("no reason given"))
+
+
+def denial_sentence(reason: object) -> str:
+    """A denial reason as a sentence for the partner (the card's details)."""
+    word = PARTNER_DENIAL_SENTENCES.get(str(getattr(reason, "value", reason)))
+    return _(word) if word else _("Denied.")
+
+
+def review_note(events: list[EventRead], notes: list[Any]) -> str | None:
+    """The note the reviewer wrote with the review (written in the same moment by the same person), if any."""
+    reviewed = [e for e in events if e.kind == "reviewed"]
+    if not reviewed:
+        return None
+    last = reviewed[-1]
+    written = [n for n in notes if n.at == last.at and n.author_id == last.actor_id]
+    return written[-1].body if written else None
+
+
+def totals_lines(totals: Mapping[str, Decimal]) -> list[str]:
+    """Every currency's sum, largest first: 'EUR 24,000.00', 'SEK 5,000.00'."""
+    return [fmt().money(value, currency) for currency, value in sorted(totals.items(), key=lambda t: (-t[1], t[0]))]
+
+
 def totals_text(totals: Mapping[str, Decimal]) -> str:
     """'EUR 24,000.00 · SEK 5,000.00' (in English), largest first; '—' without deals."""
-    if not totals:
+    return " · ".join(totals_lines(totals)) or "—"
+
+
+def total_line(totals: Mapping[str, Decimal]) -> str:
+    """A column's total on one short line: the largest currency's sum, then '+ N more' for the other currencies
+    (their sums are on hover or in the totals panel); '—' without deals."""
+    lines = totals_lines(totals)
+    if not lines:
         return "—"
-    return " · ".join(fmt().money(value, currency)
-                      for currency, value in sorted(totals.items(), key=lambda t: -t[1]))
+    if len(lines) == 1:
+        return lines[0]
+    # TRANSLATORS: a deal board column's total: the largest currency's sum, then how many other currencies.
+    more = ngettext("+ {count} more", "+ {count} more", len(lines) - 1).format(count=fmt().number(len(lines) - 1))
+    return f"{lines[0]} {more.replace(' ', NBSP)}"
+
+
+NBSP = "\xa0"  # keeps "+ 1 more" on one line
 
 
 def deals_text(count: int) -> str:
@@ -62,15 +125,15 @@ def markers(card: Mapping[str, Any]) -> list[Marker]:
         text = (_("Stale: — in stage") if n is None else
                 ngettext("Stale: {count} day in stage", "Stale: {count} days in stage", n).format(
                     count=fmt().number(n)))
-        found.append(Marker(text, "orange", ":material/schedule:"))
+        found.append(Marker(text, "orange", STALE_ICON))
     if card.get("protection") == "expiring":
         found.append(Marker(_("Protection ends {date}").format(date=_date(card.get("protected_until"))), "red",
                             ":material/shield:"))
     elif card.get("protection") == "expired":
         found.append(Marker(_("Protection expired"), "gray", ":material/gpp_bad:"))
     if card.get("review_status") == "denied":
-        reason = label(DENIAL_REASON_LABELS, card.get("denial_reason"), _("no reason given"))
-        found.append(Marker(_("Denied: {reason}").format(reason=reason), "red", ":material/block:"))
+        found.append(Marker(_("Denied: {reason}").format(reason=denial_words(card.get("denial_reason"))), "red",
+                            ":material/block:"))
     return found
 
 
@@ -88,24 +151,36 @@ def _date(value: Any) -> str:
     return fmt().date(value)
 
 
-def card_label(card: Mapping[str, Any]) -> str:
+def card_label(card: Mapping[str, Any], staff: bool = True) -> str:
     """A drag-and-drop card: a few lines of text, unique through the deal id (the component returns only text).
 
+    The company (drawn bold: the board's style makes the first line so) with the deal id, the value, the review
+    status and days in stage, then its markers; the partner's name only for staff (a partner knows its own).
     The board reads a dropped card back by looking its whole label up among the labels it drew in the same
     language, so the words may be translated: only the '#<deal id>' on the first line has to stay.
     """
-    lines = [
-        f"{card['company_name']} · #{card['deal_id']}",
-        f"{fmt().money(card['value'], card['currency'])} · {card['partner_name']}",
-        f"{label(REVIEW_LABELS, card['review_status'])} · {in_stage_text(card.get('days_in_stage'))}",
-    ]
-    lines += [f"⚠ {marker.text}" for marker in markers(card)]
+    value = fmt().money(card["value"], card["currency"])
+    found = markers(card)
+    status = label(REVIEW_LABELS, card["review_status"])
+    if not any(m.icon == STALE_ICON for m in found):  # a stale card's marker says its days in stage
+        status = f"{status} · {in_stage_text(card.get('days_in_stage'))}"
+    lines = [f"{card['company_name']} · #{card['deal_id']}", value, *([card["partner_name"]] if staff else []),
+             status]
+    lines += [f"{MARKER_SIGNS.get(marker.color, '•')} {marker.text}" for marker in found]
     return "\n".join(lines)
 
 
+MARKER_SIGNS = {"orange": "⚠", "red": "⚠", "gray": "⚠"}
+
+
+def header_lines(stage: str, count: int, totals: Mapping[str, Decimal]) -> list[str]:
+    """A column's header: the stage, how many deals, and its total on one compact line (over all its deals)."""
+    return [label(STAGE_LABELS, stage), deals_text(count), total_line(totals)]
+
+
 def drag_header(stage: str, count: int, totals: Mapping[str, Decimal]) -> str:
-    """A drag-and-drop column's header: the stage, its count and value sums (over all its deals)."""
-    return f"{label(STAGE_LABELS, stage)}\n{deals_text(count)} · {totals_text(totals)}"
+    """A drag-and-drop column's header (three short lines; never a line that wraps on a trailing '·')."""
+    return "\n".join(header_lines(stage, count, totals))
 
 
 def dropped(before: list[dict[str, Any]], after: list[dict[str, Any]] | None) -> tuple[str, str] | None:
@@ -148,7 +223,7 @@ def _registered(value: str | None) -> str:
 def _reviewed(value: str | None) -> str:
     status, __, reason = (value or "").partition(":")
     text = label(REVIEW_LABELS, status.strip())
-    return f"{text}: {label(DENIAL_REASON_LABELS, reason.strip())}" if reason else text
+    return f"{text}: {denial_words(reason.strip())}" if reason else text
 
 
 def _stored_date(value: str | None) -> str:

@@ -23,7 +23,7 @@ from pages.components.frame.translate import _, error_text
 from partner_model import deals
 from partner_model.deal_queries import BoardColumn
 from partner_model.errors import Conflict, DomainError
-from partner_model.models import BillingOption, Stage, UserRead
+from partner_model.models import BillingOption, ReviewStatus, Stage, UserRead
 
 FLASH_KEY = "board_flash"  # (kind, message) from the last action, shown once
 PENDING_KEY = "board_pending_move"  # a move to a closed stage waiting for its billing option or note
@@ -34,12 +34,13 @@ CARD_FIELDS = ("deal_id", "version", "company_name", "stage", "billing_option", 
 DRAG_STYLE = """
 .sortable-component.vertical { flex-wrap: nowrap; gap: 0.5rem; }
 .sortable-component.vertical .sortable-container { flex: 1 1 0; min-width: 0; padding: 0; }
-.sortable-container-header { white-space: pre-line; font-size: 0.85rem; line-height: 1.35; padding: 0.25rem 0.4rem; }
-.sortable-container-header::first-line { font-weight: 700; font-size: 1rem; }
+.sortable-container-header { white-space: pre-line; font-size: 0.8rem; line-height: 1.35; padding: 0.25rem 0.4rem; }
+.sortable-container-header::first-line { font-weight: 700; font-size: 0.95rem; }
 .sortable-container-body { min-height: 6rem; }
 .sortable-item, .sortable-item:hover { white-space: pre-line; text-align: left; font-size: 0.8rem; line-height: 1.3;
   background-color: var(--background-color); color: var(--text-color); border: 1px solid rgba(49, 51, 63, 0.2);
   border-radius: 0.5rem; margin: 0.3rem 0.2rem; padding: 0.35rem 0.5rem; }
+.sortable-item::first-line { font-weight: 700; font-size: 0.85rem; }
 """
 
 
@@ -98,7 +99,11 @@ def _reopens_won(card: dict[str, Any], target: str) -> bool:
 
 def request_move(user: UserRead, card: dict[str, Any], target: str) -> None:
     """Move now, or ask first: Closed won needs a billing option, Closed lost a note, and reopening a won deal
-    a confirmation with a note the partner sees (the dialog)."""
+    a confirmation with a note the partner sees (the dialog). A deal that is not accepted cannot be won whatever
+    the billing option: the service says so at once instead of the dialog asking for an option first."""
+    if target == Stage.closed_won.value and card.get("review_status") != ReviewStatus.accepted.value:
+        _report(card, target, move(user, card, target))
+        return
     if target in ASKING_STAGES or (_reopens_won(card, target) and user.is_staff):  # partners are refused at once
         st.session_state[PENDING_KEY] = {**card, "target": target}
         _redraw_drag_board()
@@ -188,7 +193,7 @@ def drag_board(user: UserRead, shown: dict[str, list[dict[str, Any]]], columns: 
         stages[header] = stage
         labels = []
         for card in stage_cards:
-            labels.append(card_label(card))
+            labels.append(card_label(card, staff=user.is_staff))
             cards[labels[-1]] = card_ref(card)
         boxes.append({"header": header, "items": labels})
     # The component keeps its own copy of the items: a new key whenever they change, or after a drop, redraws it.

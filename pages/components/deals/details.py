@@ -12,9 +12,9 @@ from typing import Any
 import streamlit as st
 
 from pages.components.deals.board_columns import CARD_KEY
-from pages.components.deals.board_labels import WHEN, history_frame
+from pages.components.deals.board_labels import WHEN, denial_sentence, history_frame, review_note
 from pages.components.deals.board_moves import flash
-from pages.components.deals.review_labels import DENIAL_REASON_LABELS, md, md_line
+from pages.components.deals.review_labels import md, md_line
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
@@ -88,13 +88,15 @@ def _flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def _summary(deal: DealRead, partner: str) -> None:
+def _summary(user: UserRead, deal: DealRead, partner: str) -> None:
     status = label(REVIEW_LABELS, deal.review_status)
-    if deal.review_status == ReviewStatus.denied:
-        status += f" ({label(DENIAL_REASON_LABELS, deal.denial_reason, _('no reason given'))})"
+    if user.is_staff:
+        first = _("**{partner}** · customer domain **{domain}**").format(partner=md(partner),
+                                                                        domain=md(deal.customer_domain))
+    else:  # a partner knows its own name
+        first = _("Customer domain **{domain}**").format(domain=md(deal.customer_domain))
     lines = [
-        _("**{partner}** · customer domain **{domain}**").format(partner=md(partner),
-                                                                  domain=md(deal.customer_domain)),
+        first,
         _("Contact: {name} · {email}").format(name=md(deal.contact_name), email=md(deal.contact_email)),
         _("Expected annual value **{value}** · framework {framework}").format(
             value=fmt().money(deal.value, deal.currency), framework=md(deal.framework or "—")),
@@ -104,6 +106,20 @@ def _summary(deal: DealRead, partner: str) -> None:
             billing=label(BILLING_OPTION_LABELS, deal.billing_option, _("not set"))),
     ]
     st.markdown("  \n".join(lines))
+    if deal.review_status == ReviewStatus.denied:
+        _denial(user, deal)
+
+
+def _denial(user: UserRead, deal: DealRead) -> None:
+    """Why the deal was denied, in words meant for the partner, with the reviewer's note."""
+    found, __ = attempt(lambda s: (deals.history(s, user, deal.id), deals.notes(s, user, deal.id)))
+    note = review_note(*found) if found is not None else None
+    lines = [denial_sentence(deal.denial_reason)]
+    if note:
+        lines.append(_("Reviewer's note: {note}").format(note=md(note)))
+    else:
+        lines.append(_("The reviewer left no note."))
+    st.error("  \n".join(lines), icon=":material/block:")
 
 
 def _notes(user: UserRead, deal: DealRead) -> None:
@@ -188,7 +204,7 @@ def _protection(user: UserRead, deal: DealRead) -> None:
 
 def _body(user: UserRead, deal: DealRead, partner: str) -> None:
     _flash()
-    _summary(deal, partner)
+    _summary(user, deal, partner)
     notes_tab, history_tab, actions_tab = st.tabs([_("Notes"), _("History"), _("Billing, trial, protection")])
     with notes_tab:
         _notes(user, deal)

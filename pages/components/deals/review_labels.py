@@ -1,4 +1,5 @@
-"""The review queue's words: hint codes and denial reasons as people say them, deal events as sentences.
+"""The review queue's words: hint codes and denial reasons as people say them, what stands behind each hint and
+deal events as sentences, and the blank shown for a value nobody gave.
 
 Pure functions over plain values, so they are tested without Streamlit. The words are marked for the
 catalogue here (N_) and translated when shown, in the reader's language.
@@ -16,6 +17,7 @@ from babel.dates import format_time
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.text import md, md_line  # noqa: F401  (the deals area's pages use them from here)
 from pages.components.frame.translate import N_, _, fmt, ngettext
+from partner_model import clock
 from partner_model.models import DenialReason, EventRead
 
 
@@ -58,6 +60,63 @@ def hint(code: str) -> Hint:
 
 def hint_names(codes: list[str] | None) -> list[str]:
     return [hint(code).short for code in codes or []]
+
+
+def blank(value: object, empty: str = "—") -> object:
+    """`empty` for a value nobody gave: None, "", and the NaN pandas puts in a text column beside other rows'
+    text (a frame row of a deal without a framework says nan, not None)."""
+    if value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value):
+        return empty
+    return value
+
+
+def _on(moment: object) -> str:
+    """A registration moment (UTC) as the reader's date in the program's time zone."""
+    if isinstance(moment, dt.datetime):
+        return fmt().date(clock.local_date(moment))
+    return fmt().date(moment) if isinstance(moment, dt.date) else "—"
+
+
+def _other_deal(detail: dict) -> str:
+    """Another partner's registration of the customer: who, when, which deal, and how long it holds the customer."""
+    values = {"partner": md(blank(detail.get("partner_name"))), "date": _on(detail.get("created_at")),
+              "id": detail.get("deal_id"), "company": md(blank(detail.get("company_name")))}
+    if detail.get("review_status") == "pending":
+        # TRANSLATORS: a review hint; {partner} is another partner, {company} the name on its deal.
+        return _("{partner} registered it on {date} (deal #{id}, {company}), not reviewed yet").format(**values)
+    until = detail.get("protected_until")
+    if until is None:
+        # TRANSLATORS: a review hint: another partner's accepted registration with no end to its protection.
+        return _("{partner} registered it on {date} (deal #{id}, {company}), accepted").format(**values)
+    # TRANSLATORS: a review hint, e.g. "Beta Advisors registered it on Nov 2, 2026 (deal #41, Samecorp), protected
+    # until Jan 31, 2027".
+    return _("{partner} registered it on {date} (deal #{id}, {company}), protected until {until}").format(
+        until=fmt().date(until), **values)
+
+
+def hint_sentence(detail: dict) -> str:
+    """What stands behind one hint (a row of deals.hint_details) in words a reviewer can act on, as Markdown with
+    every typed value escaped: the other partner, its deal and its protection end; the customer's account."""
+    code = detail.get("code")
+    if code == "other_partner_open_deal":
+        return _other_deal(detail)
+    if code == "registered_before":
+        # TRANSLATORS: a review hint: the same partner's earlier registration of the customer and its review status.
+        return _("{partner} registered it before, on {date} (deal #{id}, {company}): {status}").format(
+            partner=md(blank(detail.get("partner_name"))), date=_on(detail.get("created_at")),
+            id=detail.get("deal_id"), company=md(blank(detail.get("company_name"))),
+            status=label(REVIEW_LABELS, detail.get("review_status")))
+    if code == "existing_customer":
+        values = {"name": md(blank(detail.get("name"))), "domain": md(blank(detail.get("domain")))}
+        if detail.get("partner_name"):
+            # TRANSLATORS: a review hint: the customer's account and the partner it belongs to.
+            return _("{name} ({domain}) is already a customer, with {partner}").format(
+                partner=md(detail["partner_name"]), **values)
+        return _("{name} ({domain}) is already a customer").format(**values)
+    if code == "free_mail":
+        # TRANSLATORS: a review hint: the contact's email is at a free-mail domain such as gmail.com.
+        return _("The contact writes from {domain}, a free-mail domain").format(domain=md(blank(detail.get("domain"))))
+    return md(code)
 
 
 def money(value: Decimal | None, currency: str) -> str:

@@ -1,7 +1,11 @@
-"""The review queue's widgets: the queue table, the chosen deal with its hints, the decision, history, bulk accept.
+"""The review queue's widgets: the filters (partner, my partners), the queue table, the chosen deal, the decision,
+bulk accept. The deal itself (hints in words, facts, history) is drawn by review_deal.py.
 
 Decisions run in button callbacks with the deal's version as the reviewer saw it, so a deal someone else
 reviewed in the meantime gives the service's Conflict message instead of silently vanishing from the page.
+After a decision the next deal of the queue opens, so a reviewer clears the queue without going back to the
+table. (No st.button shortcuts: Streamlit adds the key to the button's accessible name, "Accept A", and the
+buttons are known by their names.)
 """
 
 from __future__ import annotations
@@ -13,20 +17,18 @@ import streamlit as st
 
 from pages.components.deals.review_labels import (
     DENIAL_REASON_LABELS,
-    hint,
     hint_names,
-    history_lines,
     md,
-    md_line,
     money,
     waiting,
-    when,
 )
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import label
+from pages.components.frame.partner_picker import partner_choice
+from pages.components.frame.scope import MINE_KEY, my_partners
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
-from partner_model import deals
+from partner_model import deals, partners
 from partner_model.errors import DomainError
 from partner_model.models import DenialReason, UserRead
 
@@ -36,6 +38,8 @@ REASON_KEY = "review_reason"
 NOTE_KEY = "review_note"
 FLASH_KEY = "review_flash"  # (kind, message) from the last action, shown once
 BULK_KEY = "review_bulk"  # the hint-free deals a reviewer asked to accept, awaiting confirmation
+NEXT_KEY = "review_next"  # after a decision: (the deal after it on the page, its place), to open next
+ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
 
 
 # --- feedback and selection ------------------------------------------------------------------------
@@ -55,13 +59,26 @@ def show_flash() -> None:
         st.warning(message, icon=":material/warning:")
 
 
-def _forget_deal() -> None:
-    """After a decision: nothing chosen, the form empty. Callbacks may set widget state; setting (not deleting)
-    it makes the browser show the cleared value too."""
+def _move_on(ids: list[int], deal_id: int | None) -> None:
+    """After a decision (or a skip): the deal after this one opens next, the form empty. Callbacks may set widget
+    state; setting (not deleting) it makes the browser show the cleared value too."""
+    place = ids.index(deal_id) if deal_id in ids else 0
+    after = ids[place + 1:]
+    st.session_state[NEXT_KEY] = (after[0] if after else None, place)
     st.session_state[DEAL_KEY] = None
     st.session_state[REASON_KEY] = None
     st.session_state[NOTE_KEY] = ""
     st.session_state.pop(TABLE_KEY, None)  # a table's selection cannot be set, only dropped
+
+
+def _skip(ids: list[int], deal_id: int) -> None:
+    """The next deal of the page without deciding this one (after the last: the first again)."""
+    place = ids.index(deal_id) if deal_id in ids else -1
+    following = ids[place + 1] if place + 1 < len(ids) else ids[0]
+    st.session_state[DEAL_KEY] = following
+    st.session_state[REASON_KEY] = None
+    st.session_state[NOTE_KEY] = ""
+    st.session_state.pop(TABLE_KEY, None)
 
 
 def _pick_from_table(ids: list[int]) -> None:
@@ -73,37 +90,70 @@ def _pick_from_table(ids: list[int]) -> None:
 # --- the queue -------------------------------------------------------------------------------------
 
 
+def queue_filters(user: UserRead) -> tuple[int | None, int | None]:
+    """(partner_id, manager_id) for the queue: the partner picker, and a partner manager's "My partners only"
+    switch beside it. A manager who looks after no partner yet sees every partner's deals, and is told so."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    partner_id = partner_choice(user, key="review_partner", everyone=_("All partners"), where=left)
+    if MINE_KEY in st.session_state:
+        # The switch is one choice for the session, but a widget's value does not follow its key to another page
+        # (coming from the home page it read as off): written back, the choice made elsewhere holds here.
+        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
+    manager_id = my_partners(user, where=right)
+    if manager_id is not None:
+        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
+        if error is None and theirs == 0:
+            st.caption(_("You look after no partners yet, so the deals of every partner are shown."))
+            return partner_id, None
+    return partner_id, manager_id
+
+
+def _hints_width(names: list[list[str]]) -> int:
+    """Pixels for the widest list of hint pills, so none is cut ("Existin…")."""
+    widest = max((sum(len(n) * 8 + 30 for n in row) for row in names), default=0)
+    return max(110, min(widest + 16, 480))
+
+
 def queue_table(frame: pd.DataFrame) -> None:
-    """The page of pending deals; clicking a row chooses it, as the selectbox below does."""
-    overdue, hints = _("Overdue"), _("Hints")
+    """The page of pending deals, hints first, as tall as its rows; clicking a row chooses it, as the select box
+    below does."""
+    hints, overdue = _("Hints"), _("Overdue")
     # TRANSLATORS: a column heading of the review queue: when the deal was registered (a date).
     registered = _("Registered")
     # TRANSLATORS: the marker of an overdue deal in the review queue's table.
     late_marker = _("⚠ Overdue")
+    names = frame["hints"].map(hint_names)
     shown = pd.DataFrame({
+        hints: names,
         overdue: frame["overdue"].map(lambda late: late_marker if late else ""),
+        _("Deal"): frame["deal_id"].map(lambda deal_id: f"#{deal_id}"),
         _("Company"): frame["company_name"],
         _("Partner"): frame["partner_name"],
-        _("Domain"): frame["customer_domain"],
         _("Value"): [money(v, c) for v, c in zip(frame["value"], frame["currency"], strict=True)],
         _("Waiting"): [waiting(a, b) for a, b in zip(frame["age_days"], frame["business_days"], strict=True)],
-        hints: frame["hints"].map(hint_names),
+        _("Domain"): frame["customer_domain"],
         registered: frame["created_at"],
     })
     ids = frame["deal_id"].tolist()
     st.dataframe(shown, hide_index=True, width="stretch", key=TABLE_KEY, on_select=lambda: _pick_from_table(ids),
-                 selection_mode="single-row", column_config={
-                     overdue: st.column_config.TextColumn(help=_("Waiting more than 2 business days")),
-                     hints: st.column_config.ListColumn(help=_("What the reviewer should know; see the deal")),
+                 selection_mode="single-row", height=ROW_HEIGHT * (len(shown) + 1) + 3, column_config={
+                     hints: st.column_config.ListColumn(width=_hints_width(names.tolist()), pinned=True,
+                                                        help=_("What the reviewer should know; see the deal")),
+                     overdue: st.column_config.TextColumn(width=100, help=_("Waiting more than 2 business days")),
                      registered: st.column_config.DatetimeColumn(format=date_column_format(), help=_("UTC")),
                  })
 
 
 def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
-    """The deal under review (a row of this page), or None."""
+    """The deal under review (a row of this page): the one chosen; after a decision the next one; else the first,
+    the oldest (overdue ones are the oldest)."""
     rows = {int(r["deal_id"]): r for r in frame.to_dict("records")}
-    if st.session_state.get(DEAL_KEY) is not None and st.session_state[DEAL_KEY] not in rows:
-        st.session_state[DEAL_KEY] = None  # reviewed by someone, or on another page now
+    current = st.session_state.get(DEAL_KEY)
+    if current not in rows:  # nothing chosen yet, decided just now, reviewed by someone, or on another page now
+        following, place = st.session_state.pop(NEXT_KEY, (None, 0))
+        current = following if following in rows else list(rows)[min(place, len(rows) - 1)] if rows else None
+        st.session_state[DEAL_KEY] = current
+    st.session_state.pop(NEXT_KEY, None)
 
     # The option texts are made now, in this run's language (a format_func translating later, as AppTest does
     # between runs, could write them in another one).
@@ -120,35 +170,10 @@ def choose_deal(frame: pd.DataFrame) -> dict[str, Any] | None:
     return rows.get(chosen) if chosen is not None else None
 
 
-# --- one deal ----------------------------------------------------------------------------------------
+# --- one decision ----------------------------------------------------------------------------------
 
 
-def hint_badges(codes: list[str]) -> None:
-    if not codes:
-        st.badge(_("No hints: nothing known against this registration"), icon=":material/check:", color="green")
-    for code in codes:
-        h = hint(code)
-        st.badge(h.meaning, icon=h.icon, color=h.color)
-
-
-def deal_details(row: dict[str, Any]) -> None:
-    st.subheader(md_line(row["company_name"]), anchor=False)
-    lines = [
-        _("**{partner}** registered **{domain}**").format(partner=md(row["partner_name"]),
-                                                          domain=md(row["customer_domain"])),
-        _("Contact: {name} · {email}").format(name=md(row["contact_name"]), email=md(row["contact_email"])),
-        _("Expected annual value: **{value}** · Framework: {framework}").format(
-            value=money(row["value"], row["currency"]), framework=md(row["framework"] or "—")),
-        _("Registered {moment} UTC, waiting {waiting}").format(
-            moment=when(row["created_at"]), waiting=waiting(row["age_days"], row["business_days"])),
-    ]
-    st.markdown("  \n".join(lines))
-    if row["overdue"]:
-        st.badge(_("Overdue: waiting more than 2 business days"), icon=":material/schedule:", color="red")
-    hint_badges(row["hints"])
-
-
-def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
+def _review(user: UserRead, deal: dict[str, Any], accept: bool, ids: list[int]) -> None:
     reason = None if accept else st.session_state.get(REASON_KEY)
     note = st.session_state.get(NOTE_KEY) or None
     __, error = attempt(lambda s: deals.review_deal(s, user, deal["deal_id"], accept=accept, reason=reason,
@@ -165,10 +190,11 @@ def _review(user: UserRead, deal: dict[str, Any], accept: bool) -> None:
                             "reason.").format(id=deal["deal_id"], company=md(deal["company_name"]),
                                               domain=md(deal["customer_domain"]), partner=md(deal["partner_name"]),
                                               reason=label(DENIAL_REASON_LABELS, reason)))
-    _forget_deal()
+    _move_on(ids, deal["deal_id"])
 
 
-def decision(user: UserRead, row: dict[str, Any]) -> None:
+def decision(user: UserRead, row: dict[str, Any], ids: list[int]) -> None:
+    """Accept or deny the deal shown (named in the box's heading), or leave it for now and see the next one."""
     deal = {k: row[k] for k in ("deal_id", "version", "company_name", "partner_name", "customer_domain")}
     deal["deal_id"], deal["version"] = int(deal["deal_id"]), int(deal["version"])
     with st.container(border=True):
@@ -179,30 +205,17 @@ def decision(user: UserRead, row: dict[str, Any]) -> None:
                      placeholder=_("Choose a reason (needed to deny)"))
         st.text_area(_("Note (optional)"), key=NOTE_KEY, max_chars=2000, height=80,
                      help=_("Kept on the deal with the decision; the partner reads it on the deal board."))
-        accept, deny = st.columns(2)
+        accept, deny, skip = st.columns(3)
         # TRANSLATORS: a button: accept the deal registration.
         accept.button(_("Accept"), key="review_accept", type="primary", icon=":material/check:", width="stretch",
-                      on_click=_review, args=(user, deal, True))
+                      on_click=_review, args=(user, deal, True, ids))
         # TRANSLATORS: a button: deny the deal registration.
         deny.button(_("Deny"), key="review_deny", icon=":material/block:", width="stretch",
-                    on_click=_review, args=(user, deal, False))
-
-
-def history(user: UserRead, deal_id: int) -> None:
-    def read(s: Any) -> list[tuple[str, str, str]]:
-        events = deals.history(s, user, deal_id)
-        names = deals.user_names(s, {e.actor_id for e in events if e.actor_id is not None})
-        return history_lines(events, names)
-
-    lines, error = attempt(read)
-    st.markdown(_("**History**"))
-    if error is not None:
-        show_error(error)
-        return
-    with st.container(border=True):
-        for moment, who, what in lines or []:
-            st.markdown("{what}  \n:gray[{by}]".format(what=md(what), by=_("{moment} UTC · {name}").format(
-                moment=moment, name=md(who))))
+                    on_click=_review, args=(user, deal, False, ids))
+        # TRANSLATORS: a button: leave this deal for now and show the next one in the queue.
+        skip.button(_("Next deal"), key="review_skip", icon=":material/skip_next:", width="stretch",
+                    disabled=len(ids) < 2, on_click=_skip, args=(ids, deal["deal_id"]))
+        st.caption(_("After a decision the next deal in the queue opens."))
 
 
 # --- several at once -------------------------------------------------------------------------------
@@ -227,7 +240,7 @@ def _accept_many(user: UserRead, picked: list[tuple[int, str]]) -> None:
             count=fmt().number(len(result.skipped)),
             companies=", ".join(f"#{deal_id} {md(names.get(deal_id, ''))}".strip() for deal_id, __ in result.skipped))
     _flash("warning" if result.skipped else "success", message)
-    _forget_deal()
+    _move_on([], None)
 
 
 def bulk_accept(user: UserRead, frame: pd.DataFrame) -> None:

@@ -1,163 +1,145 @@
-"""The signed-in home page's summaries, by role. Every figure comes from the domain API; each links to its page."""
+"""The signed-in home page, by role: a work inbox where every item is a count with a link that opens its page
+filtered. Staff items live in work.py; a partner's own home (registrations pending, the decisions since their
+last visit, trials ending, this week's commission) is here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_decimal
 
 from pages.components.frame.access import PAGES
-from pages.components.frame.data import attempt
-from pages.components.frame.errors import show_error
-from pages.components.frame.labels import STAGE_LABELS, label
-from pages.components.frame.text import md
-from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import clock, commission_queries, commissions, customers, deals, pipeline, rules
+from pages.components.frame.labels import REVIEW_LABELS, label
+from pages.components.frame.text import md, md_line
+from pages.components.frame.translate import N_, _, fmt, ngettext
+from pages.components.inbox import work
+from pages.components.inbox.tiles import amounts, grid, head, money, run, tile
+from partner_model import clock, commission_queries, customers, inbox_queries, rules, users
+from partner_model.inbox_queries import WorkItem
 from partner_model.models import UserRead
 
-LIST_LIMIT = 50  # a summary counts up to this many rows, then says "50+"
+VISIT_KEY = "home_previous_visit"  # (user id, when their previous visit began): recorded once per browser session
+DECISIONS_LISTED = 5
+TRIAL_NAMES = 3
+# The reasons a registration was denied, in the partner's words (the same messages the deal pages use).
+DENIAL_REASONS = {"existing_customer": N_("Already a customer"), "invalid_lead": N_("Not a valid lead"),
+                  "duplicate": N_("Duplicate registration"), "other": N_("Other reason (say why in the note)")}
 
 
-def money(totals: dict[str, Decimal]) -> str:
-    """Amounts per currency in the reader's format: "EUR 12,000.00 · SEK 800.00" in English; none is 0.00."""
-    shown = [fmt().money(amount, currency) for currency, amount in sorted(totals.items()) if amount]
-    return " · ".join(shown) or _zero()
+def previous_visit(user: UserRead) -> dt.datetime | None:
+    """When this user's previous visit began. The first home run of a browser session records the new visit and
+    keeps the previous one, so every rerun (and a return to the home page) lists the same decisions."""
+    kept = st.session_state.get(VISIT_KEY)
+    if isinstance(kept, tuple) and kept[0] == user.id:
+        return kept[1]
+    since = run(lambda s: users.record_visit(s, user))
+    st.session_state[VISIT_KEY] = (user.id, since)
+    return since
 
 
-def _zero() -> str:
-    """No money at all, in no currency: 0.00 with the reader's decimal mark."""
-    return format_decimal(Decimal("0.00"), format="#,##0.00", locale=fmt().locale)
+def _registrations_pending(item: WorkItem) -> None:
+    detail = _("Waiting for the vendor's review.") if item.count else _("No deal is waiting for review.")
+    tile(_("Registrations pending review"), fmt().number(item.count), item.page, _("Open the deal board"), detail,
+         filters=item.filters)
 
 
-def _count(frame: pd.DataFrame, limit: int = LIST_LIMIT) -> str:
-    return f"{fmt().number(limit)}+" if len(frame) >= limit else fmt().number(len(frame))
+def _decision(decision: dict[str, Any]) -> str:
+    """"Winner Co: Accepted", "Lost Co: Denied: Not a valid lead" (the company as typed, escaped)."""
+    status = label(REVIEW_LABELS, decision["review_status"])
+    reason = decision.get("denial_reason")
+    if decision["review_status"] == "denied" and reason:
+        status = _("Denied: {reason}").format(reason=_(DENIAL_REASONS[reason]) if reason in DENIAL_REASONS else reason)
+    # TRANSLATORS: a decided registration on the home page: the customer company, then the decision.
+    return _("{company}: {decision}").format(company=md_line(decision["company_name"]), decision=status)
 
 
-def _tile(title: str, value: str, page: str, link_text: str, detail: str = "") -> None:
-    with st.container(border=True, height="stretch"):  # tiles in a row share one height
-        st.metric(title, value)
-        if detail:
-            st.caption(detail)
-        st.page_link(PAGES[page].path, label=link_text, icon=PAGES[page].icon)
+def _decisions(item: WorkItem, since: dt.datetime | None) -> None:
+    decisions: list[dict[str, Any]] = item.details.get("decisions") or []
+    title = _("Decisions since your last visit") if since is not None else _("Decisions on your registrations")
+    with st.container(border=True, height="stretch"):
+        head(title)
+        st.metric(title, fmt().number(item.count), label_visibility="collapsed")
+        if since is not None:
+            st.caption(_("Since {moment} UTC.").format(moment=fmt().datetime(since)))
+        if not decisions:
+            st.caption(_("No registration was decided since."))
+        for decision in decisions[:DECISIONS_LISTED]:  # each opens its card on the deal board
+            st.page_link(PAGES["deal_board"].path, label=_decision(decision), icon=":material/gavel:",
+                         query_params={"deal": str(decision["deal_id"])})
+        if len(decisions) > DECISIONS_LISTED:
+            more = len(decisions) - DECISIONS_LISTED
+            st.caption(ngettext("and {count} more", "and {count} more", more).format(count=fmt().number(more)))
 
 
-def _run(action):  # type: ignore[no-untyped-def]
-    result, error = attempt(action)
-    if error is not None:
-        show_error(error)
-    return result
-
-
-def trials_ending(user: UserRead) -> None:
-    """Trials that end within the next 7 days, soonest first."""
-    result = _run(lambda s: customers.customer_overview(
-        s, user, state="trial", sort="trial_days_left", limit=LIST_LIMIT, refresh=False))
-    if result is None:
-        return
-    frame, __ = result
-    ending = frame[frame["trial_days_left"].fillna(10**6) <= rules.TRIAL_ENDING_DAYS]
+def _trials_ending(count: int, soonest: pd.DataFrame) -> None:
+    """Trials ending within 7 days: overview_metrics' count, the one the Customers page shows too."""
     days = rules.TRIAL_ENDING_DAYS
     # TRANSLATORS: a customer and the days left in its trial ("d" for days).
-    soonest = ", ".join(_("{name} ({days} d)").format(name=md(r.name), days=fmt().number(r.trial_days_left))
-                        for r in ending.head(3).itertuples())
-    soonest = soonest or ngettext("No trial ends in the next {count} day.", "No trial ends in the next {count} days.",
-                                  days).format(count=fmt().number(days))
+    names = ", ".join(_("{name} ({days} d)").format(name=md(r.name), days=fmt().number(r.trial_days_left))
+                      for r in soonest.itertuples())
+    detail = names or ngettext("No trial ends in the next {count} day.", "No trial ends in the next {count} days.",
+                               days).format(count=fmt().number(days))
     title = ngettext("Trials ending within {count} day", "Trials ending within {count} days", days)
-    _tile(title.format(count=fmt().number(days)), _count(ending), "customers", _("Open customers"), soonest)
+    tile(title.format(count=fmt().number(days)), fmt().number(count), "customers", _("Open customers"), detail,
+         filters={"state": "trial", "sort": "trial_days_left"})
 
 
-def pending_deals(user: UserRead) -> None:
-    """A partner's deals still waiting for the vendor's review."""
-    board = _run(lambda s: deals.board(s, user, review_status="pending", per_stage=1))
-    if board is None:
-        return
-    count = sum(column.count for column in board.values())
-    totals: dict[str, Decimal] = {}
-    for column in board.values():
-        for currency, amount in column.totals.items():
-            totals[currency] = totals.get(currency, Decimal("0.00")) + amount
-    detail = _("Worth {amount} a year").format(amount=money(totals)) if count else _("No deal is waiting for review.")
-    _tile(_("Deals pending review"), fmt().number(count), "deal_board", _("Open the deal board"), detail)
-
-
-def _week_money(totals: pd.DataFrame) -> tuple[str, str]:
-    """(the week's commission in all, what is payable and what is netted) per currency, from the week's totals."""
+def _week_money(totals: pd.DataFrame) -> tuple[list[str], str]:
+    """(the week's commission per currency, what is payable and what is netted), from the week's totals."""
     count = int(totals["lines"].sum())
     if not count:
-        return _zero(), _("No commission lines yet.")
-    totals = commission_queries.currency_totals(totals)
-    payable = {r.currency: r.payable for r in totals.itertuples()}
-    netted = {r.currency: r.netted for r in totals.itertuples()}
-    both = {c: payable.get(c, Decimal("0.00")) + netted.get(c, Decimal("0.00")) for c in {*payable, *netted}}
+        return amounts({}), _("No commission lines yet.")
+    per_currency = commission_queries.currency_totals(totals)
+    payable = {r.currency: r.payable for r in per_currency.itertuples()}
+    netted = {r.currency: r.netted for r in per_currency.itertuples()}
+    both = {r.currency: r.payable + r.netted for r in per_currency.itertuples()}
     split = ngettext("{count} line: payable {payable}, netted on invoices {netted}",
                      "{count} lines: payable {payable}, netted on invoices {netted}", count)
-    return money(both), split.format(count=fmt().number(count), payable=money(payable), netted=money(netted))
+    return amounts(both), split.format(count=fmt().number(count), payable=money(payable), netted=money(netted))
 
 
-def commission_this_week(user: UserRead, today: dt.date) -> None:
+def partner_home(user: UserRead, today: dt.date) -> None:
+    """A partner's home: registrations pending review, decisions since the last visit, trials ending, and this
+    week's commission. A handful of counts over the partner's own rows."""
+    since = previous_visit(user)
     week = rules.iso_week(today)
-    totals = _run(lambda s: commission_queries.week_partner_totals(s, user, week))
-    if totals is None:
-        return
-    total, split = _week_money(totals)
-    _tile(_("Commission this week ({week})").format(week=week), total, "commissions", _("Open commissions"), split)
 
-
-def pending_reviews(user: UserRead) -> None:
-    result = _run(lambda s: deals.review_queue(s, user, limit=1))
-    if result is None:
-        return
-    frame, total = result
-    if total:
-        days = int(frame.iloc[0]["age_days"])
-        if days == 0:
-            oldest = _("The oldest came in today.")
-        else:
-            oldest = ngettext("The oldest has waited {count} day.", "The oldest has waited {count} days.",
-                              days).format(count=fmt().number(days))
-    else:
-        oldest = _("Nothing to review.")
-    _tile(_("Pending reviews"), fmt().number(total), "review_queue", _("Open the review queue"), oldest)
-
-
-def stale(user: UserRead) -> None:
-    frame = _run(lambda s: pipeline.stale_deals(s, user, limit=LIST_LIMIT))
-    if frame is None:
-        return
-    by_stage = frame.groupby("stage").size() if not frame.empty else pd.Series(dtype=int)
-    detail = ", ".join(f"{label(STAGE_LABELS, s)}: {fmt().number(n)}" for s, n in by_stage.items())
-    _tile(_("Stale deals"), _count(frame), "deal_board", _("Open the deal board"),
-          detail or _("None: all deals move."))
-
-
-def open_week(user: UserRead, today: dt.date) -> None:
-    """The first week finance has not approved, from this one on, and its commission."""
     def read(s):  # type: ignore[no-untyped-def]
-        week = commissions.next_open_week(s, rules.iso_week(today))
-        return week, commission_queries.week_partner_totals(s, user, week)
+        items = inbox_queries.partner_work(s, user, since=since)
+        metrics = customers.overview_metrics(s, user, today=today, refresh=False)
+        soonest, __ = customers.customer_overview(s, user, state="trial", sort="trial_days_left", limit=TRIAL_NAMES,
+                                                  today=today, refresh=False)
+        return items, metrics["trials_ending"], soonest, commission_queries.week_partner_totals(s, user, week)
 
-    result = _run(read)
+    result = run(read)
     if result is None:
         return
-    week, totals = result
-    total, split = _week_money(totals)
-    _tile(_("Open week {week}").format(week=week), total, "commissions", _("Review the week"), split)
+    items, trials_ending, soonest, totals = result
+    by_code = {item.code: item for item in items}
+    days_left = soonest["trial_days_left"]
+    soonest = soonest[(days_left >= 0) & (days_left <= rules.TRIAL_ENDING_DAYS)]
+    week_amounts, split = _week_money(totals)
+    grid([
+        lambda: _registrations_pending(by_code["registrations_pending"]),
+        lambda: _decisions(by_code["decisions_since_last_visit"], since),
+        lambda: _trials_ending(trials_ending, soonest),
+        lambda: tile(_("Commission this week ({week})").format(week=week), "", "commissions",
+                     _("Open commissions"), split, filters={"week": week}, amounts=week_amounts),
+    ])
 
 
 def summary(user: UserRead, today: dt.date | None = None) -> None:
-    """The tiles for the user's role, side by side (at most three)."""
+    """The work inbox for the user's role."""
     today = today or clock.today()
     role = str(user.role)
-    tiles = {
-        "partner_user": [trials_ending, pending_deals, lambda u: commission_this_week(u, today)],
-        "partner_manager": [pending_reviews, trials_ending, stale],
-        "finance": [lambda u: open_week(u, today)],
-        "admin": [pending_reviews, stale, lambda u: open_week(u, today)],
-    }
-    tiles["partner_admin"] = tiles["partner_user"]
-    for column, tile in zip(st.columns(3), tiles[role], strict=False):
-        with column:
-            tile(user)
+    if role in ("partner_user", "partner_admin"):
+        partner_home(user, today)
+    elif role == "partner_manager":
+        work.partner_manager_home(user, today)
+    elif role == "finance":
+        work.finance_inbox(user, today)
+    elif role == "admin":
+        work.admin_home(user, today)

@@ -1,4 +1,6 @@
-"""The pipeline page's widgets: the partner filter, the headline metrics and the stale deals to chase."""
+"""The pipeline page's widgets: the partner filter with a manager's "My partners only", the headline metrics, the
+currency of the value chart, the funnel's table, the partners compared, and the stale deals to chase (each opens
+its card on the deal board)."""
 
 from __future__ import annotations
 
@@ -7,25 +9,72 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from pages.components.frame.access import PAGES
+from pages.components.frame.data import attempt
 from pages.components.frame.labels import STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice, partner_name
+from pages.components.frame.scope import MINE_KEY, my_partners
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import rules
+from partner_model import partners, rules
 from partner_model.models import Stage, UserRead
 
 PARTNER_KEY = "pipeline_partner"
+CURRENCY_KEY = "pipeline_currency"
 
 
-def partner_filter(user: UserRead) -> int | None:
-    """Staff choose a partner or all; a partner's users see their own partner's pipeline only."""
+def partner_filter(user: UserRead) -> tuple[int | None, int | None]:
+    """(partner_id, manager_id): staff choose a partner or all, and a partner manager sees their own partners
+    ("My partners only", on by default) unless they switch it off; a partner's users see their own partner's
+    pipeline only. A manager who looks after no partner yet sees every partner, and is told so."""
     if user.partner_id is not None:
         partner = partner_name(user, user.partner_id)
         st.caption(_("Your deals at {partner} (denied deals left out).").format(partner=md(partner)) if partner
                    else _("Your partner's deals (denied deals left out)."))
-        return user.partner_id
-    return partner_choice(user, key=PARTNER_KEY, everyone=_("All partners"),
-                          help=_("Every figure below is for this partner, or for the whole program."))
+        return user.partner_id, None
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    partner_id = partner_choice(user, key=PARTNER_KEY, everyone=_("All partners"), where=left,
+                                help=_("Every figure below is for this partner, or for the whole program."))
+    if MINE_KEY in st.session_state:
+        # The switch is one choice for the session, but a widget's value does not follow its key to another page
+        # (coming from the home page it read as off): written back, the choice made elsewhere holds here.
+        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
+    manager_id = my_partners(user, where=right)
+    if manager_id is not None:
+        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
+        if error is None and theirs == 0:
+            st.caption(_("You look after no partners yet, so the figures are for every partner."))
+            return partner_id, None
+    return partner_id, manager_id
+
+
+def currency_picker(totals: dict[str, Any]) -> str:
+    """The currency the value chart shows (one at a time: money is never added across currencies); the one with
+    the largest total first. `totals` is largest first."""
+    currencies = list(totals)
+    if st.session_state.get(CURRENCY_KEY) not in currencies:
+        st.session_state[CURRENCY_KEY] = currencies[0]  # a filter changed the currencies: the largest again
+    if len(currencies) == 1:
+        return currencies[0]
+    chosen = st.segmented_control(_("Currency"), currencies, key=CURRENCY_KEY, required=True,
+                                  help=_("Amounts in different currencies are never added up: one at a time."))
+    return chosen or currencies[0]
+
+
+def funnel_table(reached: pd.DataFrame) -> None:
+    """The funnel's numbers: deals that reached each step, and the share of the step before that went on."""
+    percent = fmt().percent
+    # TRANSLATORS: a column heading of the funnel's table: how many deals reached the stage.
+    count, share = _("Reached"), _("Conversion")
+    st.dataframe(pd.DataFrame({
+        _("Stage"): reached["stage"].map(lambda s: label(STAGE_LABELS, s)),
+        count: reached["reached"].astype(int),
+        share: ["—" if r is None or r != r else percent(r, decimals=0) for r in reached["conversion"]],
+    }), hide_index=True, width="stretch", column_config={
+        count: st.column_config.NumberColumn(help=_("Deals whose furthest stage is this one or a later one")),
+        share: st.column_config.TextColumn(help=_("The share of the deals that reached the step before and went on "
+                                                  "to this one")),
+    })
 
 
 def _percent(share: float | None) -> str:
@@ -57,13 +106,20 @@ def metrics(stats: dict[str, Any]) -> None:
                     help=_("From registration to Closed won, over the won deals."))
 
 
+def card_link(deal_id: int) -> str:
+    """The deal board's address that opens this deal's card (relative, so it holds behind a path prefix too)."""
+    board = PAGES["deal_board"].path.removeprefix("pages/").removesuffix(".py")
+    return f"{board}?deal={int(deal_id)}"
+
+
 def stale_table(frame: pd.DataFrame, show_partner: bool) -> None:
-    """Open deals past their stage's limit, longest waiting first."""
+    """Open deals past their stage's limit, longest waiting first; each row's link opens its card."""
     if frame.empty:
         st.info(_("No stale deals: every open deal moved within its stage's limit."), icon=":material/check_circle:")
         return
     limits = {s.value: rules.STALE_AFTER_DAYS[s] for s in Stage}
-    columns: dict[str, Any] = {_("Company"): frame["company_name"]}
+    card = _("Card")
+    columns: dict[str, Any] = {card: frame["deal_id"].map(card_link), _("Company"): frame["company_name"]}
     if show_partner:
         columns[_("Partner")] = frame["partner_name"]
     columns |= {
@@ -73,4 +129,8 @@ def stale_table(frame: pd.DataFrame, show_partner: bool) -> None:
         _("Value"): [fmt().money(v, c) for v, c in zip(frame["value"], frame["currency"], strict=True)],
         _("Domain"): frame["customer_domain"],
     }
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch", key="pipeline_stale", column_config={
+        # TRANSLATORS: the link in each stale deal's row that opens its card on the deal board.
+        card: st.column_config.LinkColumn(display_text=_("Open card"), width="small",
+                                          help=_("Opens the deal's card on the deal board")),
+    })

@@ -71,6 +71,13 @@ def frames(at) -> list:  # type: ignore[no-untyped-def]
     return [d.value for d in at.dataframe]
 
 
+def week_frames(at) -> list:  # type: ignore[no-untyped-def]
+    """A staff week review's lines and totals per partner (after the whole week's totals per currency)."""
+    tables = frames(at)
+    assert list(tables[0].columns)[:2] == ["Currency", "Payable to the partner"], "the whole week's totals first"
+    return tables[1:]
+
+
 def approve(at):  # type: ignore[no-untyped-def]
     at.checkbox(key=f"approve_confirm_{THIS_WEEK}").check().run()
     return at.button(key="approve_week").click().run()
@@ -89,7 +96,7 @@ def test_finance_sees_the_weeks_lines_with_totals_per_partner_and_the_open_state
     assert not at.exception
     assert at.selectbox(key="commission_week").value == THIS_WEEK
     assert any(f"week {THIS_WEEK} has not been approved" in i.value for i in at.info)
-    lines, totals = frames(at)
+    lines, totals = week_frames(at)
     winner = lines[lines["Company"] == "Winner Co"].iloc[0]
     assert (winner["Partner"], winner["Value"], winner["Rate"], winner["Commission"]) == (
         "Acme Consulting", eur("10,000.00"), "20%", eur("2,000.00"))
@@ -126,21 +133,21 @@ def test_a_billing_change_after_approval_arrives_in_the_next_open_week_naming_th
         deals.set_billing_option(s, _actor(s, world, "partner_manager"), int(original["deal_id"]), "via_partner")
     at = open_page(app, "finance")
     picker = at.selectbox(key="commission_week")
-    assert picker.options[0] == f"{Formats('en').week(NEXT_WEEK)} · next open week"
+    assert picker.options[0] == f"{Formats('en').week(NEXT_WEEK)} · next open week · open · 2 lines"
     assert picker.value == THIS_WEEK
-    this_week_lines = frames(at)[0]
+    this_week_lines = week_frames(at)[0]
     assert list(this_week_lines["Kind"]) == ["Commission"] and list(this_week_lines["Commission"]) == [
         eur("2,000.00")]
     at = picker.select(NEXT_WEEK).run()
     assert not at.exception
     of_line = f"of line {int(original['line_id'])}"
-    lines = frames(at)[0].set_index("Kind")
+    lines = week_frames(at)[0].set_index("Kind")
     assert lines.at[f"Reversal {of_line}", "Commission"] == eur("-2,000.00")
     adjustment = lines.loc[f"Adjustment {of_line}"]
     assert (adjustment["Commission"], adjustment["Billing option"], adjustment["Payable / Netted"]) == (
         eur("2,000.00"), "Via partner", "Netted")
     assert "To invoice the partner" not in lines.columns  # staff read it in the totals
-    totals = frames(at)[1].iloc[0]
+    totals = week_frames(at)[1].iloc[0]
     assert (totals["Payable to the partner"], totals["Netted on the partner's invoice"]) == (
         eur("-2,000.00"), eur("2,000.00"))
     assert totals["To invoice the partner (via partner)"] == eur("8,000.00")
@@ -158,7 +165,7 @@ def test_finance_reverses_a_won_deal_and_the_negative_line_lands_in_the_next_ope
     assert not at.exception
     assert any(f"cancels line {line_id} in week {NEXT_WEEK}" in s.value for s in at.success)
     assert at.selectbox(key="commission_week").value == NEXT_WEEK
-    reversal = frames(at)[0].iloc[0]
+    reversal = week_frames(at)[0].iloc[0]
     assert (reversal["Kind"], reversal["Commission"]) == (f"Reversal of line {line_id}", eur("-2,000.00"))
     assert list(_lines(world)["line_id"]) == [line_id]  # the approved week never changes
     assert any(f"Week {NEXT_WEEK} has no commission line that can be reversed" in i.value for i in at.info)
@@ -226,7 +233,7 @@ def test_staff_see_four_reports_including_commission_by_tier(app, world, role):
 def test_partner_manager_reads_the_week_without_approve_or_reverse_controls(app, world):
     at = open_page(app, "partner_manager")
     assert not at.exception
-    assert "Winner Co" in set(frames(at)[0]["Company"])
+    assert "Winner Co" in set(week_frames(at)[0]["Company"])
     assert not {"approve_week", "reverse_line"} & buttons(at)
     assert not at.checkbox
 
@@ -257,9 +264,11 @@ def test_beta_partner_admin_sees_only_betas_lines(app, world):
 def test_partner_sees_year_to_date_totals(app, world):
     at = open_page(app, "partner_admin", "year_to_date")
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics[f"Payable to you in {dt.date.today().isocalendar()[0]} (EUR)"] == eur("2,000.00")
-    assert list(frames(at)[0]["Week"]) == [THIS_WEEK]
+    ytd, lines = frames(at)
+    assert ytd.iloc[0].to_dict() == {"Currency": "EUR", "Payable to you": eur("2,000.00"),
+                                     "Netted on your invoices": eur("0.00"),
+                                     "Invoiced to you (via partner)": eur("0.00"), "Lines": 1}
+    assert list(lines["Week"]) == [THIS_WEEK]
     assert not at.main.selectbox  # no week to pick for the year to date
 
 
@@ -314,7 +323,7 @@ def test_finance_reads_the_week_and_a_statement_in_finnish_formats(app, world):
     _beta_via_partner_deal(world)
     at = open_page(app, "finance", language="fi")
     assert not at.exception
-    lines = frames(at)[0]
+    lines = week_frames(at)[0]
     assert lines.set_index("Company").at["Via Co", "Commission"] == "750,00\u00a0EUR"
     assert lines.set_index("Company").at["Winner Co", "Rate"] == "20\u00a0%"
     assert at.selectbox(key="commission_week").format_func(THIS_WEEK).startswith(Formats("fi").week(THIS_WEEK))

@@ -20,7 +20,7 @@ from pages_helpers import all_text, main_text, shown
 from streamlit.testing.v1 import AppTest
 
 from pages.components.customers.table import SORT_COLUMNS
-from partner_model import customers, db, deals, i18n, rules, users
+from partner_model import customers, db, deals, i18n, partners, rules, users
 from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/e2e, "conftest" may be that folder's module
@@ -36,6 +36,8 @@ def _build(s, world: World) -> None:  # type: ignore[no-untyped-def]
     alice = users.get_user(s, world.user_ids["partner_user"])
     manager = users.get_user(s, world.user_ids["partner_manager"])
     beta = users.get_user(s, world.user_ids["beta_admin"])
+    admin = users.get_user(s, world.user_ids["admin"])
+    partners.set_manager(s, admin, world.acme_id, manager.id)  # the manager looks after Acme, not Beta
     won = deals.register_deal(s, alice, contact_name="Ari Active", contact_email="ari@active-analytics.example",
                               company_name="Active Analytics", annual_value="24000", framework="NIS2")
     deals.review_deal(s, manager, won.id, accept=True)

@@ -19,7 +19,7 @@ from pages.components.deals import board_moves as moves
 from pages.components.deals import details
 from pages.components.frame.labels import STAGE_LABELS
 from pages_world import World
-from partner_model import deals, i18n, users
+from partner_model import deals, i18n, partners, users
 
 PAGE = "pages/deal_board.py"
 TODAY = dt.date.today()
@@ -28,6 +28,13 @@ EN = i18n.Formats("en")
 
 def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]
     return users.get_user(s, world.user_ids[role])
+
+
+@pytest.fixture(autouse=True)
+def _acme_is_the_managers(world: World) -> None:
+    """The world's partner manager looks after Acme (not Beta): a manager's board starts with "my partners"."""
+    with world.session() as s:
+        partners.set_manager(s, _actor(s, world, "admin"), world.acme_id, world.user_ids["partner_manager"])
 
 
 def _register(world: World, company: str, role: str = "partner_user", *, accept: bool = False,
@@ -98,11 +105,14 @@ def test_partner_sees_five_columns_with_counts_value_sums_and_cards(app, world):
     for header in ("**New**", "**Newsletter subscription**", "**Trial**", "**Closed won**", "**Closed lost**"):
         assert header in text
     captions = [c.value for c in at.main.caption]
-    assert "2 deals · EUR\xa012,000.00 · SEK\xa05,000.00" in captions  # New: sums per currency
-    assert "1 deal · EUR\xa010,000.00" in captions  # Closed won
-    assert captions.count("0 deals · —") == 3
-    assert "Pending Co" in text and "Winner Co" in text and "Acme Consulting" in text
-    assert "Pending · 0 days in stage" in captions
+    hover = {c.value: c.proto.help for c in at.main.caption}
+    # New: the largest currency's sum on one line, the other currencies on hover
+    assert hover["2 deals  \nEUR\xa012,000.00 +\xa01\xa0more"] == "EUR\xa012,000.00  \nSEK\xa05,000.00"
+    assert "1 deal  \nEUR\xa010,000.00" in captions  # Closed won
+    assert captions.count("0 deals  \n—") == 3
+    assert "Pending Co" in text and "Winner Co" in text
+    assert "Acme Consulting" not in text  # a partner's own name is not repeated on its cards
+    assert any(":orange-badge[Pending] :small[0 days in stage]" in m.value for m in at.main.markdown)
 
 
 def test_drag_view_lists_every_shown_card_with_a_unique_label_holding_its_deal_id(app, world):
@@ -121,20 +131,25 @@ def test_a_stale_card_and_an_expiring_protection_are_marked(app, world):
     at = _open(app)
     assert not at.exception
     ends = EN.date(TODAY + dt.timedelta(days=10))
-    assert (":orange[:material/schedule: Stale: 80 days in stage]  \n"
-            f":red[:material/shield: Protection ends {ends}]") in [m.value for m in at.main.markdown]
+    assert any((":orange[:small[:material/schedule: Stale: 80 days in stage]]  \n"
+                f":red[:small[:material/shield: Protection ends {ends}]]") in m.value for m in at.main.markdown)
 
 
-def test_show_more_raises_the_number_of_cards_in_that_column_only(app, world):
+def test_show_more_raises_the_number_of_cards_in_that_drag_column_only(app, world):
     for n in range(11):
         _register(world, f"Bulk {n:02d}")
-    at = _open(app)
+    at = _open(app, view="drag")
     assert not at.exception
-    assert len(_cards_in(at, "new")) == board.PAGE
+
+    def new_cards() -> int:
+        boxes = json.loads(at.get("component_instance")[0].proto.json_args)["items"]
+        return len(boxes[0]["items"])
+
+    assert new_cards() == board.PAGE
     assert at.button(key="board_more_new").label == "Show more (2 more)"
     at.button(key="board_more_new").click().run()
     assert not at.exception
-    assert len(_cards_in(at, "new")) == 12
+    assert new_cards() == 12
     assert "board_more_new" not in [b.key for b in at.button]
 
 
@@ -157,6 +172,7 @@ def test_staff_see_every_partner_and_can_filter_by_partner(app, world):
     _register(world, "Beta Only Ltd", role="beta_admin")
     at = _open(app, "partner_manager")
     assert not at.exception
+    at.toggle(key="scope_my_partners").set_value(False).run()  # every partner's, not only the manager's own
     assert "Beta Only Ltd" in all_text(at) and "Pending Co" in all_text(at)
     at.selectbox(key="board_partner").select(world.beta_id).run()
     assert not at.exception
@@ -182,7 +198,8 @@ def test_denied_deals_leave_the_board_and_the_denied_filter_shows_them_with_thei
     assert not at.exception
     text = all_text(at)
     assert "Refused AB" in text and "Pending Co" not in text
-    assert any("Denied: Duplicate registration" in m.value for m in at.main.markdown)
+    assert any("Denied: already registered" in m.value for m in at.main.markdown)
+    assert not any("Duplicate registration" in m.value for m in at.main.markdown)  # the reviewers' word
 
 
 def test_the_review_status_filter_shows_pending_only(app, world):
@@ -346,15 +363,15 @@ def test_the_board_its_cards_and_dialogs_draw_in_another_language(app, world, la
 # --- refused moves ----------------------------------------------------------------------------------------
 
 
-def test_closed_won_is_refused_while_the_deal_is_pending(app, world):
+def test_closed_won_is_refused_while_the_deal_is_pending_before_any_billing_option_is_asked(app, world):
     pending_id = _deal_id(world, "Pending Co")
     at = _open(app)
     _move(at, pending_id, "closed_won")
-    at.selectbox(key=f"board_move_billing_{pending_id}").select("invoice").run()
-    at.button(key="board_move_confirm").click().run()
     assert not at.exception
-    assert "Only an accepted deal can be Closed won: this deal is still pending review." in _messages(at)
-    assert moves.PENDING_KEY in at.session_state  # the dialog stays, the card too
+    assert moves.PENDING_KEY not in at.session_state  # no dialog asking for a billing option first
+    assert f"board_move_billing_{pending_id}" not in [s.key for s in at.selectbox]
+    assert ("Pending Co stays in New: Only an accepted deal can be Closed won: this deal is still pending review."
+            in _messages(at))
     assert _deal(world, pending_id).stage == "new"
 
 

@@ -7,12 +7,15 @@ acme-consulting.example and the partner user is "Partner User".
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from pages_helpers import main_text, shown, shows_no_data
+from pages_helpers import all_text, main_text, shown, shows_no_data
 from sqlmodel import func, select
 
 from pages.components.deals import form
 from pages_world import World
+from partner_model import deals, i18n, users
 from partner_model.models import Deal
 
 PAGE = "pages/register_deal.py"
@@ -210,3 +213,104 @@ def test_signed_out_or_finance_cannot_register_and_see_no_data(app, world, role)
     assert not at.exception
     assert form.SUBMIT_KEY not in [b.key for b in at.button]
     assert shows_no_data(at)
+
+
+# --- every bad field at once -------------------------------------------------------------------------------------
+
+
+def test_an_empty_form_reports_every_bad_field_at_once_each_under_its_input(app, world):
+    """Issue: an empty form said only 'Contact name is required' (one field at a time)."""
+    before = _deal_count(world)
+    at = _submit(_open(app))
+    assert not at.exception
+    assert _errors(at) == ["Contact name is required.", "Contact email is required.", "Company name is required.",
+                           "Expected annual value must be a number, e.g. 12000 or 12000.50."]
+    assert _error_below(at, "Contact name", "Contact name is required.")
+    assert _error_below(at, "Contact email", "Contact email is required.")
+    assert _error_below(at, "Company", "Company name is required.")
+    assert _error_below(at, "Expected annual value", "must be a number")
+    assert _deal_count(world) == before
+
+
+# --- a free-mail contact ---------------------------------------------------------------------------------------
+
+
+def test_a_free_mail_contact_asks_for_the_customers_company_domain(app, world):
+    at = _fill(_open(app), **{**GOOD, form.EMAIL_KEY: "carla.customer@gmail.com"})
+    assert not at.exception
+    assert form.CUSTOMER_DOMAIN_KEY in [t.key for t in at.text_input]
+    assert any("gmail.com is a free-mail domain, which identifies no company" in shown(c.value)
+               for c in at.main.caption)
+    _submit(at)
+    assert _errors(at) == ["gmail.com is a free-mail domain: enter the customer's company domain, e.g. customer.com."]
+    assert _error_below(at, "Customer's company domain", "free-mail domain")
+    _submit(_fill(at, **{form.CUSTOMER_DOMAIN_KEY: "fjord-logistics.example"}))
+    assert not at.exception
+    assert _errors(at) == []
+    with world.session() as s:
+        deal = s.exec(select(Deal).where(Deal.company_name == "Fjord Logistics")).one()
+    assert (deal.contact_email, deal.customer_domain) == ("carla.customer@gmail.com", "fjord-logistics.example")
+
+
+def test_a_company_email_asks_for_no_customer_domain(app, world):
+    at = _fill(_open(app), **GOOD)
+    assert form.CUSTOMER_DOMAIN_KEY not in [t.key for t in at.text_input]
+
+
+# --- warnings before submitting -----------------------------------------------------------------------------------
+
+
+def _warnings(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [shown(w.value) for w in at.main.warning]
+
+
+def test_registering_the_same_customer_again_warns_before_submitting_and_may_still_submit(app, world):
+    """Issue: registering the same domain twice within a minute gave the partner no warning."""
+    before = _deal_count(world)
+    at = _submit(_fill(_open(app), **GOOD))
+    assert _deal_count(world) == before + 1
+    at = _fill(at, **{**GOOD, form.EMAIL_KEY: "someone.else@fjord-logistics.example"})
+    assert not at.exception
+    today = i18n.Formats("en").date(dt.date.today())
+    assert _warnings(at) == [f"- You already registered this customer on {today} (review status: Pending).\n\n"
+                             "You can still register the deal: vendor staff decide when they review it."]
+    _submit(at)
+    assert _deal_count(world) == before + 2  # warned, not refused
+
+
+def test_another_partners_protected_registration_warns_without_naming_the_partner(app, world):
+    with world.session() as s:
+        beta = users.get_user(s, world.user_ids["beta_admin"])
+        manager = users.get_user(s, world.user_ids["partner_manager"])
+        held = deals.register_deal(s, beta, contact_name="Otto Other", contact_email="otto@fjord-logistics.example",
+                                   company_name="Fjord Logistics", annual_value="1000")
+        held = deals.review_deal(s, manager, held.id, accept=True)
+    at = _fill(_open(app), **GOOD)
+    en = i18n.Formats("en")
+    assert _warnings(at)[0].startswith(
+        f"- Another partner registered this customer on {en.date(dt.date.today())}; it is accepted and protected "
+        f"until {en.date(held.protected_until)}.")
+    assert "Beta Advisors" not in all_text(at) and "Otto" not in all_text(at)
+
+
+def test_another_partners_pending_registration_warns_that_it_waits_for_review(app, world):
+    with world.session() as s:
+        beta = users.get_user(s, world.user_ids["beta_admin"])
+        deals.register_deal(s, beta, contact_name="Otto Other", contact_email="otto@fjord-logistics.example",
+                            company_name="Fjord Logistics", annual_value="1000")
+    at = _fill(_open(app), **GOOD)
+    assert _warnings(at)[0].startswith(
+        f"- Another partner registered this customer on {i18n.Formats('en').date(dt.date.today())}; it waits for "
+        "review.")
+    assert "Beta Advisors" not in all_text(at)
+
+
+def test_an_existing_customer_warns_before_submitting(app, world):
+    at = _fill(_open(app), **{**GOOD, form.EMAIL_KEY: "buyer@nordic-retail.example"})
+    assert _warnings(at)[0].startswith("- nordic-retail.example is already a customer: a registration for an existing "
+                                       "customer is usually denied.")
+
+
+def test_a_new_customer_gets_no_warning(app, world):
+    at = _fill(_open(app), **GOOD)
+    assert _warnings(at) == []

@@ -304,9 +304,9 @@ def test_the_queue_works_in_another_language(app, world, language):
     at.session_state["language"] = language
     at = at.run().switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
-    values = at.dataframe[0].value.iloc[:, 4]  # the Value column, under its name in the language
-    assert i18n.Formats(language).money(Decimal("5000"), "EUR") in set(values)
     words = i18n.translations(language).gettext
+    values = at.dataframe[0].value[words("Value")]  # the Value column, under its name in the language
+    assert i18n.Formats(language).money(Decimal("5000"), "EUR") in set(values)
     assert at.title[0].value == words("Review queue")
     template = words("#{id} {company} · {domain} · {value} · {partner} · waiting {days} d")
     deal_id = _pending_id(world, "Gmail Person")

@@ -10,9 +10,11 @@ import pytest
 from pages.components.deals.review_labels import (
     DENIAL_REASON_LABELS,
     HINTS,
+    blank,
     event_text,
     hint,
     hint_names,
+    hint_sentence,
     history_lines,
     md,
     money,
@@ -88,3 +90,43 @@ def test_counted_words_money_and_moments_use_the_readers_formats():
     assert money(Decimal("12345.6"), "EUR") == "EUR\xa012,345.60"
     assert money(None, "EUR") == "—"
     assert when(dt.datetime(2026, 12, 24, 18, 5)) == "Dec 24, 2026, 6:05\u202fPM"
+
+
+# --- what stands behind a hint, in words ---------------------------------------------------------------------------
+
+REGISTERED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_another_partners_protected_deal_is_named_with_its_number_and_protection_end():
+    detail = {"code": "other_partner_open_deal", "deal_id": 41, "partner_name": "Beta Advisors",
+              "company_name": "Samecorp", "review_status": "accepted", "protected_until": dt.date(2027, 1, 31),
+              "created_at": REGISTERED}
+    assert hint_sentence(detail) == (
+        "Beta Advisors registered it on Nov 2, 2026 (deal #41, Samecorp), protected until Jan 31, 2027")
+    assert hint_sentence({**detail, "review_status": "pending", "protected_until": None}) == (
+        "Beta Advisors registered it on Nov 2, 2026 (deal #41, Samecorp), not reviewed yet")
+    assert hint_sentence({**detail, "protected_until": None}).endswith("(deal #41, Samecorp), accepted")
+
+
+def test_the_other_hints_name_the_earlier_deal_the_account_and_the_mail_domain():
+    assert hint_sentence({"code": "registered_before", "deal_id": 7, "partner_name": "Acme", "company_name": "Old Co",
+                          "review_status": "denied", "protected_until": None, "created_at": REGISTERED}) == (
+        "Acme registered it before, on Nov 2, 2026 (deal #7, Old Co): Denied")
+    assert hint_sentence({"code": "existing_customer", "customer_id": 3, "name": "Nordic Retail",
+                          "domain": "nordic-retail.example", "partner_name": "Acme"}) == (
+        "Nordic Retail (nordic\\-retail\\.example) is already a customer, with Acme")
+    assert hint_sentence({"code": "existing_customer", "customer_id": 3, "name": "Direct Oy", "domain": "d.example",
+                          "partner_name": None}) == "Direct Oy (d\\.example) is already a customer"
+    assert hint_sentence({"code": "free_mail", "domain": "gmail.com"}) == (
+        "The contact writes from gmail\\.com, a free-mail domain")
+
+
+def test_typed_names_in_a_hint_are_escaped():
+    text = hint_sentence({"code": "other_partner_open_deal", "deal_id": 1, "partner_name": "**Evil** [x](y)",
+                          "company_name": "$x^2$", "review_status": "pending", "protected_until": None,
+                          "created_at": REGISTERED})
+    assert text.startswith("\\*\\*Evil\\*\\* \\[x\\]\\(y\\) registered it") and "\\$x\\^2\\$" in text
+
+
+def test_a_value_nobody_gave_is_a_dash_never_nan():
+    assert [blank(v) for v in (None, float("nan"), "", "ISO 27001")] == ["—", "—", "—", "ISO 27001"]

@@ -1,5 +1,7 @@
-"""The pipeline page (AppTest): metrics, the three charts and the stale deals, per partner and overall; empty
-pipelines; a partner sees only their own; who may open it.
+"""The pipeline page (AppTest): metrics, the charts and the stale deals, per partner and overall; empty
+pipelines; a partner sees only their own; who may open it. The issue's findings (the funnel by the furthest stage,
+value by stage one currency at a time, the partners compared, stale deals that open their card, "my partners"):
+test_pipeline_findings.py.
 
 The page world (tests/pages/conftest.py) gives Acme one pending deal ("Pending Co", 12,000 EUR, new) and one won
 deal ("Winner Co", 10,000 EUR); tests add more through the services.
@@ -38,6 +40,11 @@ def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {m.label: m.value for m in at.metric}
 
 
+def _stale(at):  # type: ignore[no-untyped-def]
+    """The stale deals' table: the page's last."""
+    return at.dataframe[-1].value
+
+
 def _charts(at) -> dict[str, dict]:  # type: ignore[no-untyped-def]
     """Plotly specs by the title of their figure."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
@@ -71,15 +78,16 @@ def test_partner_manager_sees_metrics_charts_and_stale_deals_over_all_partners(a
     assert _metrics(at) == {"Deals registered": "4", "Win rate": "50%", "Conversion": "25%",
                             "Median days to won": "0 days"}
     charts = _charts(at)
-    assert set(charts) == {"Deals by stage", "Value by stage, per currency", "Registrations per week, last 26 weeks"}
-    funnel = charts["Deals by stage"]["data"][0]
+    assert set(charts) == {"Deals by the furthest stage they reached", "Value by stage in SEK",
+                           "Registrations per week, last 26 weeks", "Win rate by partner"}
+    funnel = charts["Deals by the furthest stage they reached"]["data"][0]
     assert funnel["type"] == "funnel"
     assert funnel["y"] == ["New", "Newsletter subscription", "Trial", "Closed won"]
-    assert _numbers(funnel["x"]) == [2, 0, 0, 1]
+    assert _numbers(funnel["x"]) == [4, 1, 1, 1]  # the won deal and the lost one went through the stages before
     weekly = charts["Registrations per week, last 26 weeks"]["data"][0]
     assert sum(_numbers(weekly["y"])) == 4 and len(weekly["x"]) == 26
-    assert "Closed lost (1 deal) left the funnel" in main_text(at)
-    stale = at.dataframe[0].value
+    assert "1 deal is lost now" in main_text(at)
+    stale = _stale(at)
     assert stale["Company"].tolist() == ["Stale AB"]
     assert stale.iloc[0][["Partner", "Stage", "Days in stage", "Limit (days)", "Value"]].tolist() == [
         "Beta Advisors", "New", 20, 7, "SEK\xa08,000.00"]
@@ -87,14 +95,16 @@ def test_partner_manager_sees_metrics_charts_and_stale_deals_over_all_partners(a
 
 def test_value_by_stage_is_never_added_across_currencies(app, world):
     _add_beta_deals(world)
-    spec = _charts(_open(app))["Value by stage, per currency"]
-    bars = {(trace["y"][0], trace["xaxis"]): trace["text"][0] for trace in spec["data"]}
-    axes = {a["text"]: a for a in spec["layout"]["annotations"]}
-    assert set(axes) == {"EUR", "SEK"}  # one panel per currency
-    assert bars[("New", "x")] == "EUR\xa012,000.00"
-    assert bars[("Closed won", "x")] == "EUR\xa010,000.00"
-    assert bars[("New", "x2")] == "SEK\xa08,000.00"
-    assert bars[("Closed lost", "x2")] == "SEK\xa030,000.00"
+    at = _open(app)
+    bars = _charts(at)["Value by stage in SEK"]["data"][0]
+    assert dict(zip(bars["y"], bars["text"], strict=True)) == {
+        "New": "SEK\xa08,000.00", "Newsletter subscription": "", "Trial": "", "Closed won": "",
+        "Closed lost": "SEK\xa030,000.00"}
+    at = at.segmented_control(key="pipeline_currency").set_value("EUR").run()
+    assert not at.exception
+    bars = _charts(at)["Value by stage in EUR"]["data"][0]
+    assert dict(zip(bars["y"], bars["text"], strict=True))["New"] == "EUR\xa012,000.00"
+    assert dict(zip(bars["y"], bars["text"], strict=True))["Closed won"] == "EUR\xa010,000.00"
 
 
 def test_the_partner_filter_narrows_every_figure(app, world):
@@ -104,7 +114,8 @@ def test_the_partner_filter_narrows_every_figure(app, world):
     assert _metrics(at)["Deals registered"] == "2"
     assert _metrics(at)["Win rate"] == "100%"
     assert [i.value for i in at.info] == ["No stale deals: every open deal moved within its stage's limit."]
-    assert "SEK" not in json.dumps(_charts(at)["Value by stage, per currency"])
+    assert not at.segmented_control  # one currency: nothing to pick
+    assert "SEK" not in json.dumps(_charts(at)["Value by stage in EUR"])
 
 
 def test_a_partner_sees_only_their_own_pipeline(app, world):
@@ -114,8 +125,9 @@ def test_a_partner_sees_only_their_own_pipeline(app, world):
     assert not at.main.selectbox  # no partner filter: their own partner only
     assert "Your deals at Beta Advisors" in main_text(at)
     assert _metrics(at) == {"Deals registered": "2", "Win rate": "0%", "Conversion": "0%", "Median days to won": "—"}
-    assert at.dataframe[0].value["Company"].tolist() == ["Stale AB"]
-    assert "Partner" not in at.dataframe[0].value.columns
+    assert _stale(at)["Company"].tolist() == ["Stale AB"]
+    assert "Partner" not in _stale(at).columns
+    assert not at.toggle and "Partners compared" not in main_text(at)  # no switch, no comparison for a partner
     text = all_text(at)
     assert "Pending Co" not in text and "Winner Co" not in text and "EUR" not in text
 
@@ -162,12 +174,15 @@ def test_the_pipeline_draws_in_another_language_with_its_number_format(app, worl
     assert not at.exception
     formats = i18n.Formats(language)
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    assert len(specs) == 3
+    assert len(specs) == 4
     decimal, group = formats.locale.number_symbols["latn"]["decimal"], formats.locale.number_symbols["latn"]["group"]
     assert all(spec["layout"]["separators"] == decimal + group for spec in specs)
     funnel = next(spec for spec in specs if spec["data"][0]["type"] == "funnel")["data"][0]
     assert funnel["y"][0] == i18n.translations(language).gettext("New")
-    assert at.dataframe[0].value.iloc[0].tolist()[-2] == formats.money(Decimal("8000.00"), "SEK")
+    assert _stale(at).iloc[0].tolist()[-2] == formats.money(Decimal("8000.00"), "SEK")
+    bars = next(spec for spec in specs if spec["data"][0].get("orientation") == "h" and "customdata" in
+                spec["data"][0] and spec["data"][0]["y"][0] == i18n.translations(language).gettext("New"))
+    assert formats.money(Decimal("30000.00"), "SEK") in bars["data"][0]["text"]
 
 
 @pytest.mark.parametrize("role", ["finance", None])
