@@ -17,7 +17,9 @@ def my_partners(user: UserRead, *, where: Any = None) -> int | None:
     id to pass to a service's `manager_id` while it is on, else None (every partner). Other roles: None."""
     if user.role != Role.partner_manager:
         return None
-    st.session_state.setdefault(MINE_KEY, True)
+    # Written back every run: Streamlit drops a widget's value on a page that does not draw it, and the choice
+    # must follow the manager from page to page.
+    st.session_state[MINE_KEY] = st.session_state.get(MINE_KEY, True)
     (where or st).toggle(_("My partners only"), key=MINE_KEY,
                          help=_("The partners you look after as their partner manager; switch off to see all."))
     return user.id if st.session_state[MINE_KEY] else None
