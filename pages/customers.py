@@ -1,6 +1,8 @@
-"""Customer overview: accounts filtered, sorted and paged in SQL; metrics, charts, details, trials and extensions.
+"""Customer overview: the list first (filters, table, pager; filtered, sorted and paged in SQL, a header click
+sorts too), then one row of metrics and the chart folded; an account's details with its extension request.
 
-Partners see their own accounts; staff see all, with a partner filter. Finance reads only.
+Partners see their own accounts; staff see all, with a partner filter (a partner manager starts with "my partners").
+Finance reads only. Links: ?customer=<id> opens that account, ?extension_requested=1 lists the waiting requests.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def accounts_table(rows: pd.DataFrame, f: Filters) -> None:
     frame = table_frame(rows)
     waiting = bool(f.extension_requested) or bool(frame["extension"].notna().any())
     event = st.dataframe(frame, key=TABLE_KEY, on_select="rerun", selection_mode=["single-row", "single-column"],
-                         hide_index=True, column_order=column_order(STAFF, waiting),
+                         hide_index=True, column_order=column_order(STAFF, waiting), placeholder="",
                          column_config=column_config(f.sort))
     selected = list(event.selection.rows)
     # Act only when the selection changed: a selection left over from another page must not reopen anything.

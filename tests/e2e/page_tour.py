@@ -8,6 +8,7 @@ language applies from the first page after signing in; the sign-in form itself i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -86,7 +87,9 @@ def open_by_sidebar(page: Any, key: str, entry: Any, language: str) -> None:
     from playwright.sync_api import expect
 
     label = words(language)(entry.label)
-    page.get_by_test_id("stSidebar").get_by_role("link", name=label, exact=True).click()
+    # The link may carry a count after its name ("Inbox (1 unread)").
+    name = re.compile(rf"^{re.escape(label)}( \(.*\))?$")
+    page.get_by_test_id("stSidebar").get_by_role("link", name=name).click()
     if key == "home":
         page.wait_for_url(lambda url: url.rstrip("/").count("/") == 2)  # the bare address
     else:

@@ -86,6 +86,18 @@ def test_the_list_comes_first_on_the_screen_and_a_header_click_sorts_it(server, 
     shot(page, "sorted_by_domain")
 
 
+def test_staff_see_each_accounts_partner_beside_its_domain_on_one_screen(server, page):
+    page.set_viewport_size(SCREEN)
+    open_customers(page, server.url, "admin")
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None and box["y"] + 80 < SCREEN["height"]
+    width = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    assert width is not None and box["width"] <= width["width"]  # the columns fit: no sideways scrolling
+    shot(page, "staff_overview")
+
+
 def test_partner_creates_a_trial_and_finds_it_in_the_list(server, page):
     page.set_viewport_size({"width": 1400, "height": 2000})
     open_customers(page, server.url, "partner_user")

@@ -90,6 +90,18 @@ def register(partner: Page, server: Server) -> None:
     shot(partner, "registered")
     assert stored_deal(server).review_status == "pending"
 
+    # Registering the same customer again: a warning before submitting, with the date and state of the first.
+    fill(partner, "Contact email", "someone.else@kestrel-analytics.example")
+    expect(partner.get_by_text(re.compile(r"You already registered this customer on .* \(review status: Pending\)"))
+           ).to_be_visible()
+    expect(partner.get_by_role("button", name="Register the deal")).to_be_enabled()  # they may still submit
+    settle(partner)
+    shot(partner, "register_warning")
+    # A free-mail contact: the form asks for the customer's company domain.
+    fill(partner, "Contact email", "kaisa.kestrel@gmail.com")
+    expect(partner.get_by_label("Customer's company domain", exact=True)).to_be_visible()
+    settle(partner)
+
 
 def accept(manager: Page, server: Server) -> None:
     sign_in(manager, server.url, "partner_manager")

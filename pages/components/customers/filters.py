@@ -16,7 +16,7 @@ import streamlit as st
 from pages.components.customers.table import HEADER_SORT, SORT_COLUMNS, STATE_FILTERS
 from pages.components.frame.data import attempt
 from pages.components.frame.partner_picker import partner_choice
-from pages.components.frame.scope import MINE_KEY, my_partners
+from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import N_, _
 from partner_model import partners
 from partner_model.models import UserRead
@@ -76,10 +76,6 @@ def scope_bar(user: UserRead) -> Scope:
     left, right, __ = st.columns([3, 2, 3], vertical_alignment="bottom")
     partner_id = partner_choice(user, key="customers_partner", placeholder=_("All partners (type to search)"),
                                 where=left)
-    if MINE_KEY in st.session_state:
-        # One choice for the session, but a widget's value does not follow its key to another page: written back,
-        # the choice made on another page holds here.
-        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
     manager_id = my_partners(user, where=right)
     if manager_id is not None:
         theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])

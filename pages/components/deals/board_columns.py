@@ -23,7 +23,7 @@ from pages.components.deals.board_labels import (
 from pages.components.deals.review_labels import md
 from pages.components.frame.data import attempt
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.frame.scope import MINE_KEY, my_partners
+from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import partners
 from partner_model.deal_queries import BoardColumn
@@ -40,9 +40,6 @@ STAGES = [stage.value for stage in Stage]
 def my_partners_scope(user: UserRead, where: Any) -> int | None:
     """A partner manager's "My partners only" switch (on at first, one choice for the session): the manager id to
     pass as `manager_id`, or None. A manager who looks after no partner yet sees every partner's deals, told so."""
-    if MINE_KEY in st.session_state:
-        # A widget's value does not follow its key to another page: written back, the choice made elsewhere holds.
-        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
     manager_id = my_partners(user, where=where)
     if manager_id is not None:
         theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])

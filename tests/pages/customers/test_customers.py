@@ -2,7 +2,8 @@
 
 The page world (tests/pages/conftest.py) gets more accounts here, built once per module and copied per test:
 Acme (the partner users' firm) has trials, an active account with a won deal, a closed trial, a busy trial with
-activity and an open attention item, and enough filler trials for two pages; Beta has one secret account.
+activity and an open attention item, and enough filler trials for two pages; Beta has one secret account. The
+world's partner manager looks after Acme (not Beta): a manager's page starts with "my partners".
 """
 
 from __future__ import annotations
