@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitAuthError
 from pages.components.frame import attempt, auth, page_frame, show_error
 from pages.components.frame.change_password import change_password_form, password_changed_notice
 from pages.components.frame.guard import APP_NAME, open_next_page
+from pages.components.frame.invitation import invitation_page
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import _, fmt
@@ -80,7 +81,8 @@ def signed_in_home(user: UserRead) -> None:
 
 user = page_frame("home")
 if user is None:
-    sign_in_form()
+    if not invitation_page():  # an invitation or password link: set the password first
+        sign_in_form()
 elif user.must_change_password:
     change_password_form(user)
 else:
