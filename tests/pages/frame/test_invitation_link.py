@@ -4,6 +4,7 @@ page, then signs in; a used or unknown link says so."""
 from __future__ import annotations
 
 from pages_helpers import shown
+
 from pages_world import World
 from partner_model import team, users
 
