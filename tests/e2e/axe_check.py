@@ -35,6 +35,7 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = BLOCKING) -> list[dict[
 
 
 def describe(where: str, violations: list[dict[str, Any]]) -> list[str]:
-    """One line per offending element: "page: rule (impact) element — help"."""
-    return [f"{where}: {v['id']} ({v['impact']}) {node['target']} {node['html']!r} — {v['help']}"
+    """One line per offending element: "page: rule (impact) element — help" (the element by the last step of its
+    CSS path and its HTML: the generated class names before it say nothing to a reader)."""
+    return [f"{where}: {v['id']} ({v['impact']}) {node['target'].split(' > ')[-1]} {node['html']!r} — {v['help']}"
             for v in violations for node in v["nodes"]]

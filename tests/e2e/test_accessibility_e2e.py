@@ -85,4 +85,32 @@ def test_admin_adds_a_partner_with_the_keyboard_alone(server, page):
     _tab_to(page, "Add partner")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Partner Keyboard Partners added")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Partner name")).to_have_value("")  # emptied in the browser too
+    expect(page.get_by_role("textbox", name="Domain", exact=True)).to_have_value("")
     save_shot(page, "a11y_admin_keyboard_partner")
+
+
+def test_admin_adds_a_partner_user_with_the_keyboard_alone_and_the_form_empties(server, page):
+    from playwright.sync_api import expect
+
+    from e2e_support import PASSWORD, settle
+
+    next(tour(page, server, "admin", only={"admin"}))
+    page.get_by_role("tab", name="Users").focus()
+    page.keyboard.press("Enter")
+    _tab_to(page, "Partner")  # the role starts as "Partner user": its partner comes next
+    page.keyboard.type("Acme")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("combobox", name="Partner", exact=True)).to_have_value(re.compile("Acme Consulting"))
+    for name, value in (("Email", "keyboard.user@acme-consulting.example"), ("Name", "Keyboard User"),
+                        ("First password", PASSWORD)):
+        _tab_to(page, name)
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")  # submits the form
+    expect(page.get_by_text(re.compile(r"^User keyboard\.user@.* added as Partner user\.$"))).to_be_visible()
+    settle(page)
+    for name in ("Email", "Name", "First password"):
+        expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value("")
+    expect(page.get_by_role("combobox", name="Partner", exact=True)).not_to_have_value(re.compile("Acme"))
+    save_shot(page, "a11y_admin_keyboard_user")

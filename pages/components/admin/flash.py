@@ -12,6 +12,7 @@ from pages.components.frame.errors import FieldErrors, show_error
 from partner_model.errors import DomainError
 
 _PREFIX = "admin_flash_"
+_CLEAR_PREFIX = "admin_clear_"
 
 
 def keep(name: str, outcome: str | DomainError) -> None:
@@ -20,7 +21,11 @@ def keep(name: str, outcome: str | DomainError) -> None:
 
 
 def show(name: str, where: Any = None) -> None:
-    """Show, once, what keep(name, ...) remembered."""
+    """Show, once, what keep(name, ...) remembered, and empty the widgets done(name, ...) named. Call it before
+    those widgets are drawn: only then may their values be set."""
+    for key, value in st.session_state.pop(_CLEAR_PREFIX + name, {}).items():
+        # Set, not deleted: a value set here is sent to the browser, which would otherwise keep what was typed.
+        st.session_state[key] = value
     outcome = st.session_state.pop(_PREFIX + name, None)
     if isinstance(outcome, DomainError):
         show_error(outcome, where)
@@ -28,16 +33,12 @@ def show(name: str, where: Any = None) -> None:
         (where or st).success(outcome, icon=":material/check:")
 
 
-def forget(*keys: str) -> None:
-    """Drop widgets' values, so the next run draws them empty (a form cleared after it was saved)."""
-    for key in keys:
-        st.session_state.pop(key, None)
-
-
-def done(name: str, outcome: str | DomainError, *clear: str) -> None:
-    """After an action: remember its outcome, clear the named widgets, and draw the page again."""
+def done(name: str, outcome: str | DomainError, clear: dict[str, object] | None = None) -> None:
+    """After an action: remember its outcome, and the widgets to empty (key -> empty value) on the next run's
+    show(name), and draw the page again."""
     keep(name, outcome)
-    forget(*clear)
+    if clear:
+        st.session_state[_CLEAR_PREFIX + name] = dict(clear)
     st.rerun()
 
 

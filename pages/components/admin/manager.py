@@ -58,12 +58,14 @@ def manager_form(user: UserRead, filled: PartnerRead, *, on_done: Callable[[], N
     if error is not None and not isinstance(error, Conflict):
         flash.field_errors(errors, error)
         return
-    on_done()
-    if error is not None:  # someone changed the partner meanwhile: show it as it is now, with the reason
+    on_done()  # saved or refused as out of date: the forms refill from the partner as it is now
+    if error is not None:
         flash.done("partner", error)
-    flash.done("partner", _("{partner} is now looked after by {manager}.").format(
-        partner=md(changed.name), manager=md(texts[manager_id])) if manager_id is not None else
-        _("{partner} has no partner manager now.").format(partner=md(changed.name)))
+    elif manager_id is None:
+        flash.done("partner", _("{partner} has no partner manager now.").format(partner=md(changed.name)))
+    else:
+        flash.done("partner", _("{partner} is now looked after by {manager}.").format(
+            partner=md(changed.name), manager=md(texts[manager_id])))
 
 
 def manager_line(partner: PartnerRead) -> None:

@@ -23,7 +23,8 @@ from partner_model import partners, rules
 from partner_model.models import PartnerRead, Tier, UserRead
 
 TIERS = list(Tier)
-NEW_PARTNER_KEYS = ("new_partner_name", "new_partner_domain", "new_partner_tier", "new_partner_rate")
+NEW_PARTNER_EMPTY = {"new_partner_name": "", "new_partner_domain": "", "new_partner_tier": Tier.registered,
+                     "new_partner_rate": None}  # the add-partner form as it starts
 PENDING_KEY = "commission_pending"  # a tier change waiting for its confirmation
 FILLED_KEY = "admin_partner_filled"  # the partner (PartnerRead) as the change forms were filled from it
 
@@ -98,7 +99,7 @@ def create_partner_form(user: UserRead) -> None:
         flash.field_errors(errors, error)
         return
     flash.done("create_partner", _("Partner {name} added with a {rate} rate.").format(
-        name=md(created.name), rate=rate_text(created.commission_rate)), *NEW_PARTNER_KEYS)
+        name=md(created.name), rate=rate_text(created.commission_rate)), NEW_PARTNER_EMPTY)
 
 
 def _forget_filled() -> None:

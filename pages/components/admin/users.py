@@ -19,7 +19,16 @@ from partner_model.i18n import LANGUAGE_NAMES
 from partner_model.models import Role, UserRead
 
 ROLES = list(Role)
-NEW_USER_KEYS = ("new_user_email", "new_user_name", "new_user_role", "new_user_partner", "new_user_password")
+NEW_USER_EMPTY = {"new_user_role": Role.partner_user, "new_user_email": "", "new_user_name": "",
+                  "new_user_password": ""}  # the add-user form as it starts (its partner picker: _new_partner_key)
+_ADDED_KEY = "new_user_added"  # how many users this session added
+
+
+def _new_partner_key() -> str:
+    """The add-user form's partner picker, under a new key after each user added, so the browser draws it empty
+    again (frame's picker drops a None value from the session state rather than sending it to the browser)."""
+    added = st.session_state.get(_ADDED_KEY, 0)
+    return "new_user_partner" if not added else f"new_user_partner_{added}"
 
 
 def _role_label(role: object) -> str:
@@ -56,7 +65,7 @@ def create_user_form(user: UserRead) -> None:
         errors.slot("role")
         partner_id = None  # outside the form: it follows the role at once, and its search works as typed
         if role in rules.PARTNER_ROLES:
-            partner_id = partner_choice(user, key="new_user_partner",
+            partner_id = partner_choice(user, key=_new_partner_key(),
                                         help=_("Partner users and partner admins belong to a partner."))
         else:
             st.caption(_("Vendor staff belong to no partner."))
@@ -77,8 +86,10 @@ def create_user_form(user: UserRead) -> None:
     if error is not None:
         flash.field_errors(errors, error)
         return
+    st.session_state.pop(_new_partner_key(), None)
+    st.session_state[_ADDED_KEY] = st.session_state.get(_ADDED_KEY, 0) + 1
     flash.done("create_user", _("User {email} added as {role}.").format(
-        email=md(created.email), role=_role_label(created.role)), *NEW_USER_KEYS)
+        email=md(created.email), role=_role_label(created.role)), NEW_USER_EMPTY)
 
 
 def _forget_form(uid: int) -> None:
@@ -131,7 +142,7 @@ def password_and_lock(user: UserRead, row: pd.Series) -> None:
         if error is not None:
             flash.field_errors(errors, error)
         else:
-            flash.done(f"lock_{uid}", _("Password reset; any lock is cleared."), f"new_password_{uid}")
+            flash.done(f"lock_{uid}", _("Password reset; any lock is cleared."), {f"new_password_{uid}": ""})
     locked = pd.notna(row["locked_until"])
     if locked:
         st.warning(_("Locked until {moment} UTC after repeated failed sign-ins.").format(

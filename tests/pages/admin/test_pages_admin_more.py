@@ -215,3 +215,17 @@ def test_the_audit_log_names_manager_changes_in_words(app, world):
     row = table[table["kind"] == "Partner manager changed"].iloc[0]
     assert row["detail"] == "— → Partner Manager"
     assert row["actor_id"] == "Admin"
+
+
+def test_a_partner_user_is_added_and_the_partner_picker_is_emptied_too(app, world):
+    at = open_admin(app)
+    at.selectbox(key="new_user_partner").select(world.acme_id)
+    at.text_input(key="new_user_email").input("second@acme-consulting.example")
+    at.text_input(key="new_user_name").input("Second Consultant")
+    at.text_input(key="new_user_password").input(PASSWORD)
+    at = at.button(key="create_user_submit").click().run()
+    assert not at.exception
+    assert [shown(s.value) for s in at.success] == ["User second@acme-consulting.example added as Partner user."]
+    pickers = [box for box in at.selectbox if (box.key or "").startswith("new_user_partner")]
+    assert len(pickers) == 1 and pickers[0].value is None, "a new, empty picker: the browser draws it empty"
+    assert at.text_input(key="new_user_email").value == ""
