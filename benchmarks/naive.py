@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from benchmarks.context import Context
-from partner_model import rules
+from partner_model import identity, rules
 
 
 def _read(ctx: Context, sql: str) -> pd.DataFrame:
@@ -37,7 +37,9 @@ def _overview_columns(ctx: Context, c: pd.DataFrame) -> pd.DataFrame:
     brand_new = trial & c["trial_started_on"].notna() & (c["trial_started_on"] > _day(ctx, -rules.NEW_TRIAL_GRACE_DAYS))
     inactive = (active | (trial & ~brand_new)) & (c["last_activity_on"].isna()
                                    | (c["last_activity_on"] < _day(ctx, -rules.INACTIVE_DAYS)))
-    renewal_on = c["subscription_started_on"].map(lambda d: rules.renewal_after(d, today) if pd.notna(d) else None)
+    renewals = {d: rules.renewal_after(dt.date.fromisoformat(str(d)[:10]), ctx.today).isoformat()
+                for d in c["subscription_started_on"].dropna().unique()}  # dates are ISO text here
+    renewal_on = c["subscription_started_on"].map(renewals)
     renewal = active & (renewal_on >= today) & (renewal_on <= _day(ctx, rules.RENEWAL_DUE_DAYS))
     c["attention_items"] = c["open_attention_items"] + ending.astype(int) + inactive.astype(int) + renewal.astype(int)
     left = (pd.to_datetime(c["trial_ends_on"]) - pd.Timestamp(ctx.today)).dt.days
@@ -69,18 +71,27 @@ def customer_overview(
 
 
 def _hints(deal: Any, customers: dict[str, int], deals: pd.DataFrame, open_deals: pd.DataFrame) -> tuple[str, ...]:
+    """The review hints as deals.review_hints defines them: a customer is its domain and the domains it is a
+    subdomain of; another partner's pending or protected registration is its open deal; free mail identifies
+    nobody."""
     domain, partner = deal.customer_domain, deal.partner_id
+    same = set(identity.parent_domains(domain))
+    free = rules.is_free_mail(domain)
     hints = []
-    if domain in customers and customers[domain] != deal.customer_id:
+    if not free and any(customers.get(d) not in (None, deal.customer_id) for d in same):
         hints.append("existing_customer")
-    same = open_deals[open_deals["customer_domain"] == domain]
-    if (same["partner_id"] != partner).any():
-        hints.append("other_partner_open_deal")
-    if rules.is_free_mail(domain):
+    if not free:
+        others = open_deals[open_deals["customer_domain"].isin(same) & (open_deals["partner_id"] != partner)
+                            & (open_deals["id"] != deal.id)]
+        if len(others):
+            hints.append("other_partner_open_deal")
+    contact = str(deal.contact_email).rsplit("@", 1)[-1]
+    if free or rules.is_free_mail(contact):
         hints.append("free_mail")
-    mine = deals[(deals["customer_domain"] == domain) & (deals["partner_id"] == partner) & (deals["id"] < deal.id)]
-    if len(mine):
-        hints.append("registered_before")
+    if not free:
+        mine = deals[deals["customer_domain"].isin(same) & (deals["partner_id"] == partner) & (deals["id"] < deal.id)]
+        if len(mine):
+            hints.append("registered_before")
     return tuple(sorted(hints))
 
 
@@ -90,8 +101,9 @@ def review_queue(ctx: Context, limit: int = 50) -> tuple[int, tuple[tuple[int, t
     pending = deals[deals["review_status"] == "pending"]
     page = pending.sort_values(["created_at", "id"], kind="stable").head(limit)
     open_stages = [s.value for s in rules.OPEN_STAGES]
-    open_deals = deals[(deals["review_status"] == "accepted") & deals["stage"].isin(open_stages)
-                       & (deals["protected_until"].isna() | (deals["protected_until"] >= _day(ctx)))]
+    open_deals = deals[(deals["review_status"] == "pending") | ((deals["review_status"] == "accepted")
+                       & deals["stage"].isin(open_stages)
+                       & (deals["protected_until"].isna() | (deals["protected_until"] >= _day(ctx))))]
     by_domain = dict(zip(customers["domain"], customers["id"], strict=True))
     return len(pending), tuple((int(d.id), _hints(d, by_domain, deals, open_deals)) for d in page.itertuples())
 
