@@ -17,6 +17,16 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     || echo "warning: could not install chromium; end-to-end tests will be skipped"
 fi
 
+# axe-core from the npm registry for the accessibility tests (keep equal to AXE_VERSION in tests/e2e/axe_check.py).
+AXE_CORE_VERSION=4.14.1
+if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" tests/e2e/node_modules/axe-core/package.json; then
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || true
+  fi
+  npm install --prefix tests/e2e --no-save --no-package-lock --no-audit --no-fund "axe-core@$AXE_CORE_VERSION" \
+    >/dev/null || echo "warning: could not install axe-core; accessibility tests will be skipped"
+fi
+
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

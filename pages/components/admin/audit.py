@@ -13,9 +13,9 @@ import streamlit as st
 
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
-from pages.components.frame.labels import AUDIT_LABELS, label
+from pages.components.frame.labels import AUDIT_LABELS, ROLE_LABELS, label
 from pages.components.frame.translate import N_, _, date_column_format, fmt, language
-from partner_model import deals, users
+from partner_model import deals, partners, users
 from partner_model.models import UserRead
 
 PAGE_SIZE = 50
@@ -40,6 +40,8 @@ _DATE_INPUT_FORMATS = {"en": "YYYY-MM-DD", "fi": "DD.MM.YYYY", "sv": "YYYY-MM-DD
                        "de": "DD.MM.YYYY"}
 _NONE = re.compile(r"\bNone\b")
 _ARROW = re.compile(r"^(\w+) -> (\w+)$")
+_CREATED = re.compile(r"^(\w+) ?(\d*)$")  # user_created: "partner_user 3" (role, then the partner's id if any)
+_ROLE_AT = re.compile(r"\b(\w+)/(\d+|None)\b")  # user_changed: "role: partner_user/3 -> finance/None"
 
 
 def kind_text(kind: object) -> str:
@@ -48,8 +50,14 @@ def kind_text(kind: object) -> str:
     return label(table, kind) if str(kind) in table else str(kind).replace("_", " ").capitalize()
 
 
-def detail_text(kind: str, detail: object, names: dict[int, str]) -> str:
-    """The detail as a reader can take it: a partner-manager change names the people; "no one" is a dash."""
+def _role_at(role: str, partner_id: str, firms: dict[int, str]) -> str:
+    """"Partner user (Acme Consulting)", or the staff role alone."""
+    word = label(ROLE_LABELS, role)
+    return f"{word} ({firms.get(int(partner_id), partner_id)})" if partner_id.isdigit() else word
+
+
+def detail_text(kind: str, detail: object, names: dict[int, str], firms: dict[int, str]) -> str:
+    """The detail as a reader can take it: people and partners by name, roles in words; "nobody" is a dash."""
     if not isinstance(detail, str) or not detail:
         return "—"
     if detail in DETAIL_WORDS:
@@ -58,7 +66,17 @@ def detail_text(kind: str, detail: object, names: dict[int, str]) -> str:
     if found:
         before, after = (names.get(int(x), x) if x.isdigit() else "—" for x in found.groups())
         return f"{before} → {after}"
+    found = _CREATED.match(detail) if kind == "user_created" else None
+    if found:
+        return _role_at(found.group(1), found.group(2), firms)
+    if kind == "user_changed":
+        detail = _ROLE_AT.sub(lambda m: _role_at(m.group(1), m.group(2), firms), detail).replace("->", "→")
     return _NONE.sub("—", detail)
+
+
+def _ids_in(frame: pd.DataFrame, kind: str, pattern: str) -> set[int]:
+    return {int(x) for d in frame.loc[frame["kind"] == kind, "detail"] if isinstance(d, str)
+            for x in re.findall(pattern, d)}
 
 
 def _filters(user: UserRead) -> dict[str, object] | None:
@@ -111,24 +129,24 @@ def audit_section(user: UserRead) -> None:
 
     def read(s):  # type: ignore[no-untyped-def]
         log = users.audit_log(s, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
-        ids = {int(i) for i in log["actor_id"].dropna()}
-        ids |= {int(x) for d in log.loc[log["kind"] == "partner_manager", "detail"] for x in re.findall(r"\d+", d)}
-        return log, deals.user_names(s, ids)
+        people = {int(i) for i in log["actor_id"].dropna()} | _ids_in(log, "partner_manager", r"\d+")
+        firms = _ids_in(log, "user_created", r"\d+$") | _ids_in(log, "user_changed", r"/(\d+)")
+        return log, deals.user_names(s, people), partners.partner_names(s, user, ids=sorted(firms)) if firms else {}
 
     result, error = attempt(read)
     if error is not None:
         show_error(error)
         return
-    frame, names = result
+    frame, names, firms = result
     first = (page - 1) * PAGE_SIZE + 1
     st.caption(_("Events {first}–{last} of {total}, newest first.").format(
         first=fmt().number(first), last=fmt().number(first + len(frame) - 1), total=fmt().number(total)))
-    _table(frame, names)
+    _table(frame, names, firms)
 
 
-def _table(frame: pd.DataFrame, names: dict[int, str]) -> None:
+def _table(frame: pd.DataFrame, names: dict[int, str], firms: dict[int, str]) -> None:
     frame = frame.assign(
-        detail=[detail_text(k, d, names) for k, d in zip(frame["kind"], frame["detail"], strict=True)],
+        detail=[detail_text(k, d, names, firms) for k, d in zip(frame["kind"], frame["detail"], strict=True)],
         kind=frame["kind"].map(kind_text),
         actor_id=frame["actor_id"].map(lambda i: "—" if pd.isna(i) else names.get(int(i), "—")),
         subject=frame["subject"].map(lambda s: s if isinstance(s, str) and s else "—"))

@@ -42,7 +42,7 @@ def partner_choice(
     texts: dict[int | None, str] = {None: everyone} if everyone is not None else {}
     texts.update(names)
     options = list(texts)
-    if key in st.session_state and st.session_state[key] not in texts:
+    if key in st.session_state and st.session_state[key] is not None and st.session_state[key] not in texts:
         del st.session_state[key]  # a partner no longer offered (another search): pick again
     index = options.index(current) if current in texts else 0 if everyone is not None or preselect else None
     return where.selectbox(_("Partner"), options, format_func=texts.__getitem__, key=key, help=help, index=index,

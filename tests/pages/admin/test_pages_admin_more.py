@@ -229,3 +229,15 @@ def test_a_partner_user_is_added_and_the_partner_picker_is_emptied_too(app, worl
     pickers = [box for box in at.selectbox if (box.key or "").startswith("new_user_partner")]
     assert len(pickers) == 1 and pickers[0].value is None, "a new, empty picker: the browser draws it empty"
     assert at.text_input(key="new_user_email").value == ""
+
+
+def test_the_audit_log_writes_user_changes_with_roles_and_partners_in_words(app, world):
+    def change(s, admin):  # type: ignore[no-untyped-def]
+        made = users.create_user(s, email="moved@acme-consulting.example", name="Moved", role="partner_user",
+                                 password=PASSWORD, partner_id=world.acme_id, actor=admin)
+        users.update_user(s, admin, made.id, role="finance")
+
+    as_admin(world, change)
+    table = _audit_table(open_admin(app)).set_index("kind")
+    assert table.loc["User created", "detail"] == "Partner user (Acme Consulting)"
+    assert table.loc["User changed", "detail"] == "role: Partner user (Acme Consulting) → Finance"

@@ -2,9 +2,12 @@
 with a world in which many values are missing (users without a partner, a partner without a manager, a failed
 sign-in by nobody known, a locked user, an empty billing record).
 
-What is scanned: every cell of every table a page draws (st.dataframe and st.table, hidden columns left out; a
-missing value counts, since a browser shows it as the word "None"), and every text an element carries (labels,
-options, bodies, captions, help, placeholders, values), read from its protobuf, so nothing drawn is missed.
+What is scanned: every cell of every table a page draws (st.dataframe and st.table; columns hidden or left out of
+column_order are not shown, so not scanned); a missing value counts, since Chromium shows it as the word "None",
+unless the table names another text for it (st.dataframe(placeholder="—")). And every text an element carries
+(labels, options, bodies, captions, help, placeholders, values), read from its protobuf, so nothing drawn is
+missed. The product's own sentences that use the word ("None is overdue.") are told apart by the marked messages
+in the sources: only a "None" outside them is raw.
 """
 
 from __future__ import annotations
