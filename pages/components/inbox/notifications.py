@@ -30,7 +30,7 @@ def notification_card(user: UserRead, row: Any) -> None:
     """One notification: its subject in bold (unread ones marked), its text, when, and a link to what it is about."""
     subject, body, __ = _texts(row)
     with st.container(border=True):
-        head, action = st.columns([6, 1])
+        head, action = st.columns([4, 1])
         dot = "● " if pd.isna(row.read_at) else ""
         head.markdown(f"{dot}**{md(subject)}**")
         head.markdown(md(body))
