@@ -14,11 +14,9 @@ from typing import Any
 import streamlit as st
 
 from pages.components.customers.table import HEADER_SORT, SORT_COLUMNS, STATE_FILTERS
-from pages.components.frame.data import attempt
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import N_, _
-from partner_model import partners
 from partner_model.models import UserRead
 
 TABLE_KEY = "customers_table"
@@ -76,12 +74,8 @@ def scope_bar(user: UserRead) -> Scope:
     left, right, __ = st.columns([3, 2, 3], vertical_alignment="bottom")
     partner_id = partner_choice(user, key="customers_partner", placeholder=_("All partners (type to search)"),
                                 where=left)
-    manager_id = my_partners(user, where=right)
-    if manager_id is not None:
-        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
-        if error is None and theirs == 0:
-            st.caption(_("You look after no partners yet, so the accounts of every partner are shown."))
-            manager_id = None
+    manager_id = my_partners(user, where=right,
+                             nobody=_("You look after no partners yet, so the accounts of every partner are shown."))
     return Scope(partner_id=partner_id, manager_id=manager_id)
 
 

@@ -21,11 +21,9 @@ from pages.components.deals.board_labels import (
     totals_lines,
 )
 from pages.components.deals.review_labels import md
-from pages.components.frame.data import attempt
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import partners
 from partner_model.deal_queries import BoardColumn
 from partner_model.models import Stage, UserRead
 
@@ -40,12 +38,8 @@ STAGES = [stage.value for stage in Stage]
 def my_partners_scope(user: UserRead, where: Any) -> int | None:
     """A partner manager's "My partners only" switch (on at first, one choice for the session): the manager id to
     pass as `manager_id`, or None. A manager who looks after no partner yet sees every partner's deals, told so."""
-    manager_id = my_partners(user, where=where)
-    if manager_id is not None:
-        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
-        if error is None and theirs == 0:
-            st.caption(_("You look after no partners yet, so the deals of every partner are shown."))
-            return None
+    manager_id = my_partners(user, where=where,
+                             nobody=_("You look after no partners yet, so the deals of every partner are shown."))
     return manager_id
 
 

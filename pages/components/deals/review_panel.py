@@ -26,9 +26,9 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import label
 from pages.components.frame.partner_picker import partner_choice
-from pages.components.frame.scope import MINE_KEY, my_partners
+from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
-from partner_model import deals, partners
+from partner_model import deals
 from partner_model.errors import DomainError
 from partner_model.models import DenialReason, UserRead
 
@@ -95,16 +95,8 @@ def queue_filters(user: UserRead) -> tuple[int | None, int | None]:
     switch beside it. A manager who looks after no partner yet sees every partner's deals, and is told so."""
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     partner_id = partner_choice(user, key="review_partner", everyone=_("All partners"), where=left)
-    if MINE_KEY in st.session_state:
-        # The switch is one choice for the session, but a widget's value does not follow its key to another page
-        # (coming from the home page it read as off): written back, the choice made elsewhere holds here.
-        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
-    manager_id = my_partners(user, where=right)
-    if manager_id is not None:
-        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
-        if error is None and theirs == 0:
-            st.caption(_("You look after no partners yet, so the deals of every partner are shown."))
-            return partner_id, None
+    manager_id = my_partners(user, where=right,
+                             nobody=_("You look after no partners yet, so the deals of every partner are shown."))
     return partner_id, manager_id
 
 

@@ -10,13 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from pages.components.frame.access import PAGES
-from pages.components.frame.data import attempt
 from pages.components.frame.labels import STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_choice, partner_name
-from pages.components.frame.scope import MINE_KEY, my_partners
+from pages.components.frame.scope import my_partners
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
-from partner_model import partners, rules
+from partner_model import rules
 from partner_model.models import Stage, UserRead
 
 PARTNER_KEY = "pipeline_partner"
@@ -35,16 +34,8 @@ def partner_filter(user: UserRead) -> tuple[int | None, int | None]:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     partner_id = partner_choice(user, key=PARTNER_KEY, everyone=_("All partners"), where=left,
                                 help=_("Every figure below is for this partner, or for the whole program."))
-    if MINE_KEY in st.session_state:
-        # The switch is one choice for the session, but a widget's value does not follow its key to another page
-        # (coming from the home page it read as off): written back, the choice made elsewhere holds here.
-        st.session_state[MINE_KEY] = st.session_state[MINE_KEY]
-    manager_id = my_partners(user, where=right)
-    if manager_id is not None:
-        theirs, error = attempt(lambda s: partners.list_partners(s, user, manager_id=manager_id, limit=1)[1])
-        if error is None and theirs == 0:
-            st.caption(_("You look after no partners yet, so the figures are for every partner."))
-            return partner_id, None
+    manager_id = my_partners(user, where=right,
+                             nobody=_("You look after no partners yet, so the figures are for every partner."))
     return partner_id, manager_id
 
 
