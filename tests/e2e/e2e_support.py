@@ -80,10 +80,12 @@ def open_page(page, label: str, path: str) -> None:  # type: ignore[no-untyped-d
 
 
 def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick an option of the select box labelled `label` by (part of) its visible text."""
+    """Pick an option of the select box labelled `label` by (part of) its visible text. The text is typed first:
+    the dropdown draws only the options in view, and other modules' partners can push this one out of it."""
     import re
 
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
     box.locator("input").click()
+    box.locator("input").fill(option)
     page.get_by_role("option", name=re.compile(re.escape(option))).click()
     settle(page)
