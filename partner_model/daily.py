@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from partner_model import clock, customers, db, inbox_queries, mailer, notifications, rules
+from partner_model import clock, customers, db, inbox_queries, mailer, notifications, pipeline_figures, rules
 from partner_model.models import AppState, CommissionLine, CommissionWeek, Customer, Deal, ReviewStatus, User, utcnow
 
 DONE_KEY = "daily_on"
@@ -90,6 +90,9 @@ def run(engine: Engine, *, today: dt.date | None = None, send: bool = True) -> D
             state = s.get(AppState, DONE_KEY) or AppState(key=DONE_KEY, value="")
             state.value = today.isoformat()
             s.add(state)
+            s.commit()
+        with db.session(engine) as s:  # its own short transaction: deal writes wait on PostgreSQL while it runs
+            pipeline_figures.rebuild(s)
             s.commit()
         if send:
             result.digests = mailer.send_digests(engine).sent

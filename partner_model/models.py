@@ -356,6 +356,9 @@ class Deal(SQLModel, table=True):
         sa.Index("ix_deal_won_on", "won_on"),
         sa.Index("ix_deal_furthest_stage", "furthest_stage"),
         sa.Index("ix_deal_protected_until", "protected_until"),  # protections ending (inbox, daily reminders)
+        # Median days to won: OFFSET into these (the whole program; one partner's or a manager's partners').
+        sa.Index("ix_deal_stage_won_days", "stage", "won_days", "review_status"),
+        sa.Index("ix_deal_partner_won_days", "partner_id", "stage", "won_days"),
     )
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id")
@@ -382,8 +385,52 @@ class Deal(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     stage_entered_at: dt.datetime = Field(default_factory=utcnow)
     won_on: dt.date | None = None
+    # Whole days from the registration day (UTC) to won_on; kept by partner_model/pipeline_figures.py on every write
+    won_days: int | None = None
     lost_on: dt.date | None = None
     clawed_back_on: dt.date | None = Field(default=None, description="commission reversed: refunded in year one")
+
+
+class PipelineFigure(SQLModel, table=True):
+    """A partner's deals counted and summed per stage, furthest stage reached and currency (denied deals left out):
+    the pipeline's whole-program figures add these up instead of reading every deal. Kept in the transaction of
+    every deal write by partner_model/pipeline_figures.py."""
+
+    __tablename__ = "pipeline_figure"
+    __table_args__ = (  # the whole program's sums read these in group order (no sort of every row)
+        sa.Index("ix_pipeline_figure_stage_currency", "stage", "currency", "deals", "value_cents"),
+        sa.Index("ix_pipeline_figure_furthest", "furthest_stage", "deals"),
+    )
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    stage: Stage = Field(primary_key=True, sa_type=_enum(Stage))
+    furthest_stage: Stage = Field(primary_key=True, sa_type=_enum(Stage))
+    currency: str = Field(primary_key=True, max_length=3)
+    deals: int
+    value_cents: int = Field(sa_type=sa.BigInteger)
+
+
+class PartnerPipeline(SQLModel, table=True):
+    """A partner's pipeline in one row (denied deals left out): deals registered, won, lost, and the median days
+    from registration to won. The partners compared come from here; kept with pipeline_figure."""
+
+    __tablename__ = "partner_pipeline"
+    __table_args__ = (sa.Index("ix_partner_pipeline_won", "won"),)
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    deals: int
+    won: int
+    lost: int
+    median_days_to_won: float | None = None
+
+
+class PipelineWeek(SQLModel, table=True):
+    """A partner's registrations per ISO week (the week's Monday, by the UTC registration day; denied deals left
+    out): the pipeline's registrations chart adds these up. Kept with pipeline_figure."""
+
+    __tablename__ = "pipeline_week"
+    __table_args__ = (sa.Index("ix_pipeline_week_monday", "monday", "deals"),)
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    monday: dt.date = Field(primary_key=True)
+    deals: int
 
 
 class DealNote(SQLModel, table=True):

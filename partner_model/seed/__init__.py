@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
+from partner_model import pipeline_figures
 from partner_model.deal_records import furthest_stage_backfill
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
@@ -66,6 +67,7 @@ def seed(
         demo = _load(load, rng, plan, clock)
     with engine.begin() as conn:  # after the indexes are back: each deal's furthest stage, from its history
         conn.execute(furthest_stage_backfill())
+        pipeline_figures.rebuild(conn)  # the bulk load bypassed the session hooks that keep them
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}
 

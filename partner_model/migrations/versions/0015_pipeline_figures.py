@@ -1,0 +1,73 @@
+"""Stored pipeline figures: pipeline_figure (each partner's deals per stage, furthest stage and currency),
+partner_pipeline (each partner's counts and median days to won), pipeline_week (registrations per week) and
+deal.won_days with the indexes the medians walk; both filled from the deals
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-30
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+STAGE = sa.Enum('new', 'newsletter', 'trial', 'closed_won', 'closed_lost', name='stage', native_enum=False,
+                length=20)
+
+
+def upgrade() -> None:
+    op.add_column('deal', sa.Column('won_days', sa.Integer(), nullable=True))
+    op.create_table(
+        'pipeline_figure',
+        sa.Column('partner_id', sa.Integer(), nullable=False),
+        sa.Column('stage', STAGE, nullable=False),
+        sa.Column('furthest_stage', STAGE, nullable=False),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('deals', sa.Integer(), nullable=False),
+        sa.Column('value_cents', sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(['partner_id'], ['partner.id']),
+        sa.PrimaryKeyConstraint('partner_id', 'stage', 'furthest_stage', 'currency'),
+    )
+    op.create_index('ix_pipeline_figure_stage_currency', 'pipeline_figure', ['stage', 'currency', 'deals',
+                                                                          'value_cents'])
+    op.create_index('ix_pipeline_figure_furthest', 'pipeline_figure', ['furthest_stage', 'deals'])
+    op.create_table(
+        'partner_pipeline',
+        sa.Column('partner_id', sa.Integer(), nullable=False),
+        sa.Column('deals', sa.Integer(), nullable=False),
+        sa.Column('won', sa.Integer(), nullable=False),
+        sa.Column('lost', sa.Integer(), nullable=False),
+        sa.Column('median_days_to_won', sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(['partner_id'], ['partner.id']),
+        sa.PrimaryKeyConstraint('partner_id'),
+    )
+    op.create_index('ix_partner_pipeline_won', 'partner_pipeline', ['won'])
+    op.create_table(
+        'pipeline_week',
+        sa.Column('partner_id', sa.Integer(), nullable=False),
+        sa.Column('monday', sa.Date(), nullable=False),
+        sa.Column('deals', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['partner_id'], ['partner.id']),
+        sa.PrimaryKeyConstraint('partner_id', 'monday'),
+    )
+    op.create_index('ix_pipeline_week_monday', 'pipeline_week', ['monday', 'deals'])
+    from partner_model.pipeline_figures import rebuild
+
+    rebuild(op.get_bind())
+    op.create_index('ix_deal_stage_won_days', 'deal', ['stage', 'won_days', 'review_status'])
+    op.create_index('ix_deal_partner_won_days', 'deal', ['partner_id', 'stage', 'won_days'])
+    # The planners' statistics for the new indexes and tables (without them SQLite may walk the wrong index)
+    for table in ('deal', 'pipeline_figure', 'partner_pipeline', 'pipeline_week'):
+        op.execute(f'ANALYZE {table}')
+
+
+def downgrade() -> None:
+    op.drop_index('ix_deal_partner_won_days', table_name='deal')
+    op.drop_index('ix_deal_stage_won_days', table_name='deal')
+    op.drop_table('pipeline_week')
+    op.drop_table('partner_pipeline')
+    op.drop_table('pipeline_figure')
+    op.drop_column('deal', 'won_days')
