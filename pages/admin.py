@@ -12,11 +12,14 @@ from pages.components.admin.audit import audit_section
 from pages.components.admin.partners import partners_section
 from pages.components.admin.users import users_section
 from pages.components.frame import guard
+from pages.components.frame.links import linked_value
 from pages.components.frame.translate import _
 
 user = guard("admin")
 st.title(_("Admin"))
-partners_tab, users_tab, audit_tab = st.tabs([_("Partners"), _("Users"), _("Audit log")])
+TABS = {"partners": _("Partners"), "users": _("Users"), "audit": _("Audit log")}
+linked_tab = linked_value("tab")  # ?tab=users (the admin's work inbox) opens that tab
+partners_tab, users_tab, audit_tab = st.tabs(list(TABS.values()), default=TABS.get(linked_tab or ""))
 with partners_tab:
     partners_section(user)
 with users_tab:

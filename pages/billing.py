@@ -14,6 +14,7 @@ from pages.components.admin.manager import manager_line
 from pages.components.frame import FieldErrors, attempt, guard, show_error
 from pages.components.frame.access import BILLING_EDITORS
 from pages.components.frame.labels import BILLING_OPTION_LABELS, label
+from pages.components.frame.links import preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format
@@ -42,7 +43,18 @@ def pick_partner(user: UserRead) -> int | None:
     if not count:
         st.info(_("There are no partners yet."))
         return None
-    return partner_choice(user, key="billing_partner", preselect=True)
+    preset_flag("without_billing", "billing_missing")  # the admin's work inbox links here with it on
+    missing = st.toggle(_("Missing billing information only"), key="billing_missing",
+                        help=_("Partners without a legal name, VAT id or billing email"))
+    if missing:
+        left, error = attempt(lambda s: partners.partner_names(s, user, without_billing=True, limit=1))
+        if error is not None:
+            show_error(error)
+            return None
+        if not left:
+            st.success(_("Every partner has billing information."))
+            return None
+    return partner_choice(user, key="billing_partner", preselect=True, without_billing=missing)
 
 
 def option_label(option: object) -> str:

@@ -12,6 +12,7 @@ from pages.components.deals import board_moves as moves
 from pages.components.deals import details
 from pages.components.frame import attempt, guard, show_error
 from pages.components.frame.labels import REVIEW_LABELS, label
+from pages.components.frame.links import preset_choice, preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.translate import _
 from partner_model import deals, rules
@@ -20,17 +21,15 @@ from partner_model.models import Role
 OPEN = "open"  # the default: pending and accepted deals (denied ones leave the board)
 REVIEW_FILTERS = [OPEN, "pending", "accepted", "denied"]
 REVIEW_KEY = "board_review"
+ENDING_KEY = "board_protection_ending"
 
 user = guard("deal_board")
 staff = user.role in rules.STAFF_ROLES
 st.title(_("Deal board"))
 
 details.open_linked_card(user)
-linked_status = st.query_params.get("review_status")
-if linked_status is not None:  # a link (the home page's inbox) presets the filter once
-    del st.query_params["review_status"]
-    if linked_status in REVIEW_FILTERS:
-        st.session_state[REVIEW_KEY] = linked_status
+preset_choice("review_status", REVIEW_KEY, REVIEW_FILTERS)  # a link (the home page's inbox) presets it once
+preset_flag("protection_ending", ENDING_KEY)
 
 partner_id = manager_id = None
 if user.role == Role.partner_manager:  # "My partners only" (on by default) beside the partner filter
@@ -56,6 +55,9 @@ with review_column:
 with search_column:
     search = st.text_input(_("Search"), key="board_search", placeholder=_("Company, domain or contact"),
                            icon=":material/search:")
+ending = st.toggle(_("Protection ending within {days} days").format(days=rules.PROTECTION_WARNING_DAYS),
+                   key=ENDING_KEY, help=_("Accepted open deals whose registration protection ends soon: win them, or "
+                                          "extend the protection once."))
 
 view_column, totals_column, card_column = st.columns([2.2, 1.6, 3], vertical_alignment="bottom")
 with view_column:
@@ -66,7 +68,9 @@ with view_column:
 
 result, error = attempt(lambda s: deals.board(s, user, partner_id=partner_id, review_status=review_status,
                                               search=search or None, manager_id=manager_id,
-                                              per_stage=board.cards_to_read(view)))
+                                              per_stage=board.cards_to_read(view),
+                                              protection_ending_within=rules.PROTECTION_WARNING_DAYS if ending
+                                              else None))
 if error is not None:
     show_error(error)
     st.stop()
@@ -74,7 +78,7 @@ columns = result
 
 moves.show_flash()
 if sum(column.count for column in columns.values()) == 0:
-    filtered = partner_id is not None or review_status is not None or bool(search)
+    filtered = partner_id is not None or review_status is not None or bool(search) or ending
     if filtered:
         st.info(_("No deals match these filters."), icon=":material/inbox:")
     elif manager_id is not None:

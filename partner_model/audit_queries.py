@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from partner_model import clock, rules
 from partner_model.access import Actor, require_role, row_id
 from partner_model.errors import N_
-from partner_model.models import AuditEvent, Role
+from partner_model.models import AuditEvent, Role, User
 
 
 def audit_log(
@@ -37,6 +37,16 @@ def audit_count(session: Session, actor: Actor, **filters: object) -> int:
     require_role(actor, {Role.admin}, "read the audit log")
     return int(session.exec(select(func.count()).select_from(AuditEvent).where(
         *_audit_filters(**filters))).one())  # type: ignore[arg-type]
+
+
+def audit_actors(session: Session, actor: Actor) -> dict[int, str]:
+    """The users who appear as the actor of some audit event, as {id: "Name <email>"} by name, for the "Who"
+    filter's choices (read along ix_audit_event_actor, not from the whole users table). Admin only."""
+    require_role(actor, {Role.admin}, "read the audit log")
+    acted = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()  # type: ignore[union-attr]
+    rows = session.exec(select(User.id, User.name, User.email).where(User.id.in_(acted))  # type: ignore[union-attr]
+                        .order_by(User.name, User.id)).all()
+    return {int(i): f"{name} <{email}>" for i, name, email in rows}
 
 
 def audit_kinds(session: Session, actor: Actor) -> list[str]:

@@ -48,6 +48,18 @@ def _days(since: dt.datetime | None, today: dt.date) -> int | None:
     return None if since is None else (today - clock.local_date(since)).days
 
 
+def protection_ending(today: dt.date, days: int) -> list[Any]:
+    """The one definition of "protection ending": accepted deals in an open stage whose protection ends from
+    `today` to `today` + `days` (both included). The deals are found on the protected_until index first: SQLite's
+    sampled statistics take review_status (or stage) for the more selective column and read most deals otherwise.
+    """
+    window = Deal.__table__.alias("ending_window")
+    ending_ids = sa.select(window.c.id).where(window.c.protected_until >= today,
+                                              window.c.protected_until <= today + dt.timedelta(days=days))
+    return [D.id.in_(ending_ids), D.review_status == ReviewStatus.accepted.value,
+            D.stage.in_([s.value for s in rules.OPEN_STAGES])]
+
+
 def _board_filters(actor: Actor, partner_id: int | None, review_status: Any, search: str | None,
                    dialect: str, manager_id: int | None = None) -> list[Any]:
     filters: list[Any] = []
@@ -95,14 +107,20 @@ def board(
     per_stage: int = 20,
     manager_id: int | None = None,
     today: dt.date | None = None,
+    protection_ending_within: int | None = None,
 ) -> dict[str, BoardColumn]:
     """The kanban: per stage, the count and value sums (per currency) over all matching deals, and the
     `per_stage` most recently moved cards. Denied deals are left out unless `review_status` asks for them;
-    `manager_id` keeps the partners that manager looks after ("my partners").
+    `manager_id` keeps the partners that manager looks after ("my partners"); `protection_ending_within` (days)
+    keeps the accepted open deals whose protection ends within that many days (protection_ending).
+    Raises PermissionDenied, ValidationError (review_status, per_stage, protection_ending_within, search).
     """
     today = _today(today)
     per_stage = rules.count_bound(per_stage, "per_stage", N_("Cards per stage"))
     filters = _board_filters(actor, partner_id, review_status, search, session.get_bind().dialect.name, manager_id)
+    if protection_ending_within is not None:
+        filters += protection_ending(today, rules.count_bound(protection_ending_within, "protection_ending_within",
+                                                              N_("Days until the protection ends")))
     columns = {stage.value: BoardColumn() for stage in Stage}
     sums = sa.select(D.stage, D.currency, sa.func.count(), sa.func.sum(D.value_cents)).where(*filters)
     for stage, currency, count, cents in session.execute(sums.group_by(D.stage, D.currency)):

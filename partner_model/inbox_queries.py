@@ -15,10 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import clock, pipeline, rules
+from partner_model import clock, partners, pipeline, rules
 from partner_model.access import Actor, managed_by, require_role
 from partner_model.customer_queries import extension_requests
-from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS
+from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS, protection_ending
 from partner_model.models import (
     CommissionLine,
     CommissionWeek,
@@ -73,25 +73,20 @@ def manager_work(session: Session, actor: Actor, *, manager_id: int | None = Non
     overdue = session.execute(sa.select(sa.func.count()).where(*pending, D.created_at < overdue_before(today))
                               ).scalar_one()
     oldest_days = (today - clock.local_date(waiting[1])).days if waiting[1] is not None else None
-    # The deals whose protection ends in the window, found on the protected_until index first: SQLite's sampled
-    # statistics take review_status (or stage) for the more selective column and read most deals otherwise.
-    window = Deal.__table__.alias("ending_window")
-    ending_ids = sa.select(window.c.id).where(
-        window.c.protected_until >= today,
-        window.c.protected_until <= today + dt.timedelta(days=PROTECTION_ENDING_DAYS))
     ending = session.execute(sa.select(sa.func.count(), sa.func.min(D.protected_until)).where(
-        D.id.in_(ending_ids), D.review_status == ReviewStatus.accepted.value,
-        D.stage.in_([s.value for s in rules.OPEN_STAGES]), *mine)
-    ).one()
+        *protection_ending(today, PROTECTION_ENDING_DAYS), *mine)).one()
     waiting_extensions = extension_requests(session, actor, manager_id=manager_id)
     return [
         WorkItem("registrations_waiting", int(waiting[0]), "review_queue", {"mine": manager_id is not None},
                  {"overdue": int(overdue), "oldest_days": oldest_days}),
-        WorkItem("extension_requests", waiting_extensions, "customers", {"extension_requested": True}),
-        WorkItem("protection_ending", int(ending[0]), "deal_board", {"review_status": "accepted"},
+        WorkItem("extension_requests", waiting_extensions, "customers",
+                 {"extension_requested": True, "mine": manager_id is not None}),
+        WorkItem("protection_ending", int(ending[0]), "deal_board",
+                 {"protection_ending": True, "mine": manager_id is not None},
                  {"soonest": ending[1], "days": PROTECTION_ENDING_DAYS}),
         WorkItem("stale_deals", pipeline.stale_count(session, actor, manager_id=manager_id, today=today,
-                                                     cap=STALE_CAP), "pipeline", {}, {"capped": STALE_CAP}),
+                                                     cap=STALE_CAP), "pipeline", {"mine": manager_id is not None},
+                 {"capped": STALE_CAP}),
     ]
 
 
@@ -141,12 +136,11 @@ def admin_work(session: Session, actor: Actor, *, now: dt.datetime | None = None
     now = now or dt.datetime.now(dt.UTC)
     locked = session.execute(sa.select(sa.func.count()).where(U.locked_until > now)).scalar_one()
     unmanaged = session.execute(sa.select(sa.func.count()).where(P.manager_id.is_(None))).scalar_one()
-    no_billing = session.execute(sa.select(sa.func.count()).where(
-        sa.or_(P.legal_name.is_(None), P.vat_id.is_(None), P.billing_email.is_(None)))).scalar_one()
+    no_billing = session.execute(sa.select(sa.func.count()).where(partners.missing_billing())).scalar_one()
     return [
-        WorkItem("locked_users", int(locked), "admin", {"tab": "users"}),
-        WorkItem("partners_without_manager", int(unmanaged), "admin", {"tab": "partners"}),
-        WorkItem("partners_without_billing", int(no_billing), "billing", {}),
+        WorkItem("locked_users", int(locked), "admin", {"tab": "users", "locked": True}),
+        WorkItem("partners_without_manager", int(unmanaged), "admin", {"tab": "partners", "unmanaged": True}),
+        WorkItem("partners_without_billing", int(no_billing), "billing", {"without_billing": True}),
     ]
 
 

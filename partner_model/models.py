@@ -150,7 +150,10 @@ class AuditEvent(SQLModel, table=True):
     """Sign-ins (success and failure) and admin changes."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_kind_subject_at", "kind", "subject", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_kind_subject_at", "kind", "subject", "at"),
+        sa.Index("ix_audit_event_actor", "actor_id"),  # the "Who" filter's choices and its filter
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="user.id")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from partner_model import rules, versioning
@@ -79,15 +81,21 @@ def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:
     return read(partner)
 
 
+def missing_billing() -> Any:
+    """The one definition of "without billing information": no legal name, VAT id or billing email."""
+    return sa.or_(Partner.legal_name.is_(None), Partner.vat_id.is_(None),  # type: ignore[union-attr]
+                  Partner.billing_email.is_(None))  # type: ignore[union-attr]
+
+
 def partner_names(
     session: Session, actor: Actor, *, search: str | None = None, ids: list[int] | None = None,
-    limit: int | None = None,
+    limit: int | None = None, without_billing: bool = False,
 ) -> dict[int, str]:
     """Partner id -> name by name, for pickers: staff get all, a partner's users their own.
 
     `search` keeps the partners whose name or domain contains it (any case), `ids` only those partners, and
-    `limit` at most that many: a staff picker over thousands of partners asks for what it shows, in SQL.
-    Raises ValidationError (search).
+    `limit` at most that many: a staff picker over thousands of partners asks for what it shows, in SQL;
+    `without_billing` those missing billing information (missing_billing). Raises ValidationError (search).
     """
     query = select(Partner.id, Partner.name).order_by(Partner.name, Partner.id)
     if not is_staff(actor):
@@ -98,6 +106,8 @@ def partner_names(
                             | Partner.domain.like(pattern, escape="\\"))
     if ids is not None:
         query = query.where(Partner.id.in_([i for i in ids if isinstance(i, int)]))
+    if without_billing:
+        query = query.where(missing_billing())
     if limit is not None:
         query = query.limit(rules.count_bound(limit, "limit", N_("Page size")))
     return {row.id: row.name for row in session.exec(query).all()}
@@ -112,9 +122,10 @@ def count_partners(session: Session, actor: Actor) -> int:
 
 def list_partners(
     session: Session, actor: Actor, *, search: str | None = None, manager_id: int | None = None, limit: int = 200,
-    offset: int = 0,
+    offset: int = 0, without_manager: bool = False,
 ) -> tuple[pd.DataFrame, int]:
-    """Partners with tier, rate and manager (staff), paged in SQL; `manager_id` keeps that manager's partners.
+    """Partners with tier, rate and manager (staff), by name, paged in SQL; `manager_id` keeps that manager's
+    partners, `without_manager` those no partner manager looks after (the admin's work inbox links here).
 
     Columns: PartnerRead's fields and manager_name. Raises PermissionDenied for partner roles.
     """
@@ -124,6 +135,8 @@ def list_partners(
     query = select(Partner)
     if manager_id is not None:
         query = query.where(Partner.manager_id == manager_id)
+    if without_manager:
+        query = query.where(Partner.manager_id.is_(None))  # type: ignore[union-attr]
     pattern = rules.search_pattern(search)
     if pattern is not None:
         query = query.where(func.lower(Partner.name).like(pattern, escape="\\")

@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
 from partner_model import passwords, rules, sign_in_sessions, versioning
 from partner_model.access import Actor, audit, require_role, row_id, write_service
-from partner_model.audit_queries import audit_count, audit_kinds, audit_log  # noqa: F401  (users API)
+from partner_model.audit_queries import audit_actors, audit_count, audit_kinds, audit_log  # noqa: F401  (users API)
 from partner_model.errors import N_, AlreadyExists, AuthError, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.i18n import LANGUAGES
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
+from partner_model.user_queries import count_users, list_users  # noqa: F401  (users API)
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the email is unknown, so both paths take the same time.
@@ -209,23 +209,6 @@ def record_sign_in(session: Session, user: UserRead, method: str) -> None:
 
 
 # --- administration ----------------------------------------------------------------------
-
-
-def list_users(session: Session, actor: Actor, *, partner_id: int | None = None) -> pd.DataFrame:
-    """Users with their partner, role and lock state. Admin only."""
-    require_role(actor, {Role.admin}, "manage users")
-    query = select(
-        User.id, User.email, User.name, User.role, User.partner_id, Partner.name.label("partner_name"),
-        User.active, User.locked_until, User.language, User.version,
-    ).join(Partner, User.partner_id == Partner.id, isouter=True).order_by(User.email)
-    if partner_id is not None:
-        query = query.where(User.partner_id == partner_id)
-    rows = session.exec(query).all()
-    frame = pd.DataFrame([dict(r._mapping) for r in rows], columns=[
-        "id", "email", "name", "role", "partner_id", "partner_name", "active", "locked_until", "language",
-        "version"])
-    frame["role"] = frame["role"].map(lambda r: getattr(r, "value", r))
-    return frame
 
 
 def _user_for_admin(session: Session, actor: Actor, user_id: int) -> User:

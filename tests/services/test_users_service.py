@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from factories import PASSWORD, cheap_hashing, count
 from partner_model import passwords, rules, users
-from partner_model.errors import AuthError, Conflict, DomainError, ValidationError
+from partner_model.errors import AuthError, Conflict, DomainError, PermissionDenied, ValidationError
 from partner_model.models import Role, User, UserRead
 from partner_model.seed import DEMO_PASSWORD
 
@@ -351,3 +351,30 @@ def test_sign_in_takes_the_same_time_for_unknown_inactive_locked_and_wrong(sessi
         medians[name] = statistics.median(times)
     slowest, fastest = max(medians.values()), min(medians.values())
     assert slowest / fastest < 3, {k: f"{v * 1000:.1f} ms" for k, v in medians.items()}
+
+
+def test_the_users_list_is_filtered_counted_and_paged_in_sql(session, cast, factory):
+    """Issue 14 (the Admin page's speed): search in name or email, a role, a page; bad input names its field."""
+    everyone = users.list_users(session, cast.admin)
+    assert users.count_users(session, cast.admin) == len(everyone)
+    page = users.list_users(session, cast.admin, limit=2, offset=1)
+    assert list(page["id"]) == list(everyone["id"])[1:3]
+    managers = users.list_users(session, cast.admin, role="partner_manager")
+    assert set(managers["role"]) == {"partner_manager"} and cast.manager.id in set(managers["id"])
+    by_name = users.list_users(session, cast.admin, search=cast.finance.name.upper())
+    assert cast.finance.id in set(by_name["id"])
+    assert users.count_users(session, cast.admin, search=cast.finance.email) == 1
+    assert users.count_users(session, cast.admin, search="100%_sure") == 0  # LIKE's wildcards are text here
+    for bad, field in (({"role": "boss"}, "role"), ({"limit": -1}, "limit"), ({"offset": "x"}, "offset")):
+        with pytest.raises(ValidationError) as err:
+            users.list_users(session, cast.admin, **bad)
+        assert err.value.field == field
+    with pytest.raises(PermissionDenied):
+        users.count_users(session, cast.manager)
+
+
+def test_the_audit_who_filter_offers_the_users_who_acted(session, cast):
+    users.sign_in(session, email=cast.finance.email, password=PASSWORD)
+    actors = users.audit_actors(session, cast.admin)
+    assert cast.finance.id in actors and actors[cast.finance.id] == f"{cast.finance.name} <{cast.finance.email}>"
+    assert cast.manager.id not in actors

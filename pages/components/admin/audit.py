@@ -82,14 +82,13 @@ def _ids_in(frame: pd.DataFrame, kind: str, pattern: str) -> set[int]:
 def _filters(user: UserRead) -> dict[str, object] | None:
     """The filter bar; the keyword arguments for users.audit_log and audit_count."""
     def read(s):  # type: ignore[no-untyped-def]
-        return users.list_users(s, user), users.audit_kinds(s, user)
+        return users.audit_actors(s, user), users.audit_kinds(s, user)
 
     result, error = attempt(read)
     if error is not None:
         show_error(error)
         return None
-    people, kinds = result
-    who_texts = {int(r.id): f"{r.name} <{r.email}>" for r in people.itertuples()}
+    who_texts, kinds = result
     what_texts = {k: kind_text(k) for k in kinds}  # in this run's language
     who_col, what_col, when_col, subject_col = st.columns(4)
     # TRANSLATORS: "Anyone", "Anything": what the audit log's "Who" and "What" filters show when none is chosen.

@@ -16,6 +16,7 @@ from pages.components.admin.manager import manager_form
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import TIER_LABELS, label
+from pages.components.frame.links import preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
@@ -52,14 +53,20 @@ def rate_text(rate: Decimal) -> str:
 
 
 def partner_list(user: UserRead) -> None:
-    search = st.text_input(_("Search partners"), key="partner_search", placeholder=_("Name or domain"))
-    result, error = attempt(lambda s: partners.list_partners(s, user, search=search or None))
+    """Partners by name, found by name or domain; "without a partner manager" (?unmanaged=1 from the admin's work
+    inbox ticks it once) lists the ones to give a manager."""
+    preset_flag("unmanaged", "partner_unmanaged")
+    search_col, unmanaged_col = st.columns([3, 1], vertical_alignment="bottom")
+    search = search_col.text_input(_("Search partners"), key="partner_search", placeholder=_("Name or domain"))
+    unmanaged = unmanaged_col.toggle(_("Without a partner manager"), key="partner_unmanaged")
+    result, error = attempt(lambda s: partners.list_partners(s, user, search=search or None,
+                                                             without_manager=unmanaged))
     if error is not None:
         show_error(error)
         return
     frame, total = result
     if total == 0:
-        st.info(_("No partners match.") if search else _("There are no partners yet."))
+        st.info(_("No partners match.") if search or unmanaged else _("There are no partners yet."))
         return
     shown = frame.assign(
         tier=frame["tier"].map(lambda t: label(TIER_LABELS, t)),

@@ -3,6 +3,9 @@ end a user's sign-in sessions."""
 
 from __future__ import annotations
 
+import hashlib
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +13,7 @@ from pages.components.admin import flash
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import ROLE_LABELS, label
+from pages.components.frame.links import preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, date_column_format, fmt, ngettext
@@ -22,6 +26,7 @@ ROLES = list(Role)
 NEW_USER_EMPTY = {"new_user_role": Role.partner_user, "new_user_email": "", "new_user_name": "",
                   "new_user_password": ""}  # the add-user form as it starts (its partner picker: _new_partner_key)
 _ADDED_KEY = "new_user_added"  # how many users this session added
+USERS_PAGE_SIZE = 50
 
 
 def _new_partner_key() -> str:
@@ -212,25 +217,55 @@ def sessions_panel(user: UserRead, row: pd.Series) -> None:
                      "user_agent": _("Browser")})
 
 
+def _user_filters() -> dict[str, object]:
+    """The users list's filter bar: text in the name or email, a role, locked users only (?locked=1 from the
+    admin's work inbox ticks it once)."""
+    preset_flag("locked", "users_locked")
+    search_col, role_col, locked_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    search = search_col.text_input(_("Find a user"), key="users_search", placeholder=_("Name or email"))
+    role = role_col.selectbox(_("Role"), ROLES, index=None, format_func=_role_texts().__getitem__,
+                              key="users_role", placeholder=_("Any role"))
+    locked = locked_col.toggle(_("Locked users only"), key="users_locked")
+    return {"search": search.strip() or None, "role": role, "locked": locked}
+
+
 def users_section(user: UserRead) -> None:
+    """Add a user; find users (filtered and paged in SQL), change the one picked among those shown."""
     left, right = st.columns(2)
     with left:
         create_user_form(user)
-    frame, error = attempt(lambda s: users.list_users(s, user))
+    filters = _user_filters()
+    total, error = attempt(lambda s: users.count_users(s, user, **filters))
     if error is not None:
         show_error(error)
         return
+    pages = max(1, math.ceil(total / USERS_PAGE_SIZE))
+    key = "users_page_" + hashlib.sha1(repr(sorted(filters.items())).encode()).hexdigest()[:12]
+    page = st.pagination(pages, key=key) if pages > 1 else 1
+    frame, error = attempt(lambda s: users.list_users(s, user, limit=USERS_PAGE_SIZE,
+                                                      offset=(page - 1) * USERS_PAGE_SIZE, **filters))
+    if error is not None:
+        show_error(error)
+        return
+    texts = {int(r.id): f"{r.name} <{r.email}>" for r in frame.itertuples()}
     with right:
         st.markdown(_("**Change a user**"))
-        picked = st.selectbox(_("User"), frame["id"].tolist(), key="picked_user", index=None,
-                              placeholder=_("Choose a user"),
-                              format_func=lambda i: "{name} <{email}>".format(**frame.set_index("id").loc[i]))
+        picked = st.selectbox(_("User"), list(texts), key="picked_user", index=None,
+                              placeholder=_("Choose a user"), format_func=texts.__getitem__,
+                              help=_("The users listed below; find one by name or email."))
         if picked is not None:
             row = frame.set_index("id").loc[picked].copy()
             row["id"] = picked
             change_user_form(user, row)
             password_and_lock(user, row)
             sessions_panel(user, row)
+    if frame.empty:
+        st.info(_("No user matches these filters.") if any(v not in (None, False) for v in filters.values())
+                else _("No users yet."))
+        return
+    first = (page - 1) * USERS_PAGE_SIZE + 1
+    st.caption(_("Users {first}–{last} of {total}, by email.").format(
+        first=fmt().number(first), last=fmt().number(first + len(frame) - 1), total=fmt().number(total)))
     shown = frame.assign(role=frame["role"].map(_role_label), language=frame["language"].map(_language_name),
                          partner_name=frame["partner_name"].map(lambda n: n if isinstance(n, str) else "—"))
     st.dataframe(shown.drop(columns=["partner_id", "version"]), hide_index=True, width="stretch", placeholder="—",

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from pages.components.customers.table import HEADER_SORT, SORT_COLUMNS, STATE_FILTERS
+from pages.components.frame.links import preset_choice, preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import N_, _
@@ -24,7 +25,6 @@ SORT_KEY = "customers_sort"
 SORT_DIR_KEY = "customers_sort_dir"
 EXTENSION_KEY = "customers_extension"
 NO_SELECTION: dict[str, Any] = {"selection": {"rows": [], "columns": [], "cells": []}}
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 SORT_DIRECTIONS: dict[str, str] = {
     # TRANSLATORS: the sort order of the customer list.
@@ -80,12 +80,12 @@ def scope_bar(user: UserRead) -> Scope:
 
 
 def read_links() -> None:
-    """Links from elsewhere (the home page's inbox): ?extension_requested=1 turns that filter on once;
-    ?customer=<id> is read by details.open_linked_account."""
-    asked = st.query_params.get("extension_requested")
-    if asked is not None:
-        del st.query_params["extension_requested"]
-        st.session_state[EXTENSION_KEY] = asked.strip().lower() in TRUE_WORDS
+    """Links from elsewhere (the home page's inbox) preset the filters once: ?extension_requested=1, ?state=trial,
+    ?sort=trial_days_left (ascending); ?customer=<id> is read by details.open_linked_account."""
+    preset_flag("extension_requested", EXTENSION_KEY)
+    preset_choice("state", "customers_state", STATE_FILTERS)
+    if preset_choice("sort", SORT_KEY, SORT_COLUMNS) is not None:
+        st.session_state[SORT_DIR_KEY] = "asc"
 
 
 def apply_header_click(staff: bool) -> None:

@@ -22,10 +22,12 @@ PICKER_LIMIT = 50
 def partner_choice(
     user: UserRead, *, key: str, everyone: str | None = None, placeholder: str | None = None,
     help: str | None = None, where: Any = None, preselect: bool = False, current: int | None = None,
+    without_billing: bool = False,
 ) -> int | None:
     """The partner a staff user picks (None: `everyone`, the "all partners" option, or nothing picked yet);
     a partner's users get their own partner and see no picker. `preselect` picks the first partner,
-    `current` that partner, when nothing is picked yet."""
+    `current` that partner, when nothing is picked yet; `without_billing` offers only the partners missing billing
+    information."""
     if not user.is_staff:
         return user.partner_id
     where = where or st
@@ -35,7 +37,7 @@ def partner_choice(
     if error is None and total > PICKER_LIMIT:
         search = where.text_input(_("Find a partner"), key=f"{key}_find", placeholder=_("Name or domain"),
                                   help=_("Type part of a partner's name or domain to narrow the list."))
-    names, error = attempt(lambda s: _options(s, user, search, chosen))
+    names, error = attempt(lambda s: _options(s, user, search, chosen, without_billing))
     if error is not None:
         show_error(error, where)
         return None
@@ -49,9 +51,9 @@ def partner_choice(
                            placeholder=placeholder or _("Choose a partner"))
 
 
-def _options(s: Any, user: UserRead, search: str | None, chosen: object) -> dict[int, str]:
-    found = partners.partner_names(s, user, search=search, limit=PICKER_LIMIT)
-    if isinstance(chosen, int) and chosen not in found:
+def _options(s: Any, user: UserRead, search: str | None, chosen: object, without_billing: bool) -> dict[int, str]:
+    found = partners.partner_names(s, user, search=search, limit=PICKER_LIMIT, without_billing=without_billing)
+    if isinstance(chosen, int) and chosen not in found and not without_billing:
         found = {**partners.partner_names(s, user, ids=[chosen]), **found}
     return found
 

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from pages.components.frame.data import attempt
+from pages.components.frame.links import preset_flag
 from pages.components.frame.translate import _
 from partner_model import partners
 from partner_model.models import Role, UserRead
@@ -20,6 +21,7 @@ def my_partners(user: UserRead, *, where: Any = None, nobody: str | None = None)
     A manager who looks after no partner yet gets None too, and the caption `nobody` (translated) says so."""
     if user.role != Role.partner_manager:
         return None
+    preset_flag("mine", MINE_KEY)  # a link (the home page's inbox) says which partners it counted
     # Written back every run: Streamlit drops a widget's value on a page that does not draw it, and the choice
     # must follow the manager from page to page.
     st.session_state[MINE_KEY] = st.session_state.get(MINE_KEY, True)

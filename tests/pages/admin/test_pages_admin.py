@@ -298,3 +298,24 @@ def test_admin_sees_a_users_sign_in_sessions_and_ends_one_then_all_audited(app, 
     assert list(log.loc[log["kind"] == "sessions_ended", "subject"]) == [World.email("finance")] * 2
     assert set(sessions_table(at)["status"]) == {"Ended by an admin"}
     assert "No active sessions." in [c.value for c in at.run().caption]
+
+
+def test_the_users_list_is_found_by_name_or_email_and_paged(app, world):
+    """Issue 14: the Users tab reads one page of users in SQL (the large program has 4,000), a search and a role
+    narrow it, and the picker offers the users shown."""
+    with world.session() as s:
+        admin = users.get_user(s, world.user_ids["admin"])
+        for i in range(55):
+            users.create_user(s, email=f"bulk{i:02d}@vendor-test.example", name=f"Bulk Person {i:02d}",
+                              role="finance", password="correct horse battery staple 42", actor=admin)
+    at = open_admin(app)
+    user_frame = at.dataframe[1].value
+    assert len(user_frame) == 50 and "Users 1–50 of 61, by email." in [shown(c.value) for c in at.caption]
+    at.text_input(key="users_search").input("PERSON 07").run()
+    assert list(at.dataframe[1].value["email"]) == ["bulk07@vendor-test.example"]
+    assert at.selectbox(key="picked_user").options == ["Bulk Person 07 <bulk07@vendor-test.example>"]
+    at.text_input(key="users_search").input("").run()
+    at = at.selectbox(key="users_role").select("partner_manager").run()
+    assert list(at.dataframe[1].value["email"]) == [World.email("partner_manager")]
+    at.text_input(key="users_search").input("nobody-like-this").run()
+    assert "No user matches these filters." in [i.value for i in at.info]

@@ -15,7 +15,8 @@ import pytest
 from pages_helpers import shown
 
 from pages_world import World
-from partner_model import commissions, customers, deals, partners, rules, users
+from partner_model import commissions, customers, deals, inbox_queries, partners, rules, users
+from partner_model.models import Deal
 from partner_model.errors import AuthError
 from partner_model.i18n import Formats
 
@@ -154,9 +155,9 @@ def test_manager_home_counts_registrations_extensions_protections_and_stale_deal
     assert "None is overdue. The oldest came in today." in captions(at)
     assert at.toggle(key="scope_my_partners").value is True
     assert link_to(at, "review_queue") == {"mine": "1"}
-    assert link_to(at, "customers") == {"extension_requested": "1"}
-    assert link_to(at, "deal_board") == {"review_status": "accepted"}
-    assert link_to(at, "pipeline") == {}
+    assert link_to(at, "customers") == {"extension_requested": "1", "mine": "1"}
+    assert link_to(at, "deal_board") == {"protection_ending": "1", "mine": "1"}
+    assert link_to(at, "pipeline") == {"mine": "1"}
 
 
 def test_manager_home_shows_overdue_registrations_extension_requests_and_protection_ending(app, world):
@@ -258,10 +259,60 @@ def test_admin_home_counts_locked_users_and_partners_without_a_manager_or_billin
         "Locked users": "1", "Partners without a manager": "1", "Partners without billing information": "2"}
     assert shown_metrics["Registrations waiting for review"] == "1"
     assert shown_metrics[f"Week {THIS_WEEK} to approve"] == "EUR\xa02,000.00"
-    assert link_to(at, "admin") == {"tab": "users"}
-    assert link_to(at, "billing") == {}
+    assert [params for __, target, params in links(at) if target == "admin"] == [
+        {"tab": "users", "locked": "1"}, {"tab": "partners", "unmanaged": "1"}]
+    assert link_to(at, "billing") == {"without_billing": "1"}
     assert [h.value for h in at.main.header] == ["Users and partners", "Registrations and deals",
                                                      "Commission weeks"]
+
+
+def _follow(app, role: str, page: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Open `page` as `role` through a link with `params`, as a click on a home tile does."""
+    at = app(role).run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at = at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
+def test_each_admin_inbox_link_opens_its_page_filtered_to_that_work(app, world):
+    """Issue 14: a link's filters are read by the page it opens: the locked users, the partners without a manager,
+    the partners missing billing information (the links the home tiles carry, asserted above)."""
+    with world.session() as s:
+        for __ in range(rules.MAX_LOCKOUT_FAILURES):
+            with pytest.raises(AuthError):
+                users.sign_in(s, email=World.email("partner_admin"), password="not the password at all")
+        admin = _actor(s, world, "admin")
+        partners.set_manager(s, admin, world.acme_id, world.user_ids["partner_manager"])
+        partners.update_billing_info(s, admin, world.acme_id, legal_name="Acme Consulting Oy", vat_id="FI12345678",
+                                     billing_email="billing@acme.example")
+    at = _follow(app, "admin", "admin", {"tab": "users", "locked": "1"})
+    assert at.toggle(key="users_locked").value is True
+    assert list(at.dataframe[1].value["email"]) == [World.email("partner_admin")]
+    at = _follow(app, "admin", "admin", {"tab": "partners", "unmanaged": "1"})
+    assert at.toggle(key="partner_unmanaged").value is True
+    assert list(at.dataframe[0].value["name"]) == ["Beta Advisors"]
+    at = _follow(app, "admin", "billing", {"without_billing": "1"})
+    assert at.toggle(key="billing_missing").value is True
+    assert at.selectbox(key="billing_partner").options == ["Beta Advisors"]
+
+
+def test_a_managers_protection_ending_link_opens_the_board_on_exactly_those_deals(app, world):
+    """Issue 14: the home count and the board it opens share one definition of "protection ending"."""
+    with world.session() as s:
+        manager, alice = _actor(s, world, "partner_manager"), _actor(s, world, "partner_user")
+        for company, days_left in (("Ending Soon Oy", 5), ("Ending Later Oy", 40)):
+            deal = deals.register_deal(s, alice, contact_name="Eva", contact_email=f"eva@{company[:6].lower()}.example",
+                                       company_name=company, annual_value="1000")
+            deals.review_deal(s, manager, deal.id, accept=True)
+            stored = s.get(Deal, deal.id)
+            stored.protected_until = dt.date.today() + dt.timedelta(days=days_left)
+            s.commit()
+        counted = next(i for i in inbox_queries.manager_work(s, manager) if i.code == "protection_ending").count
+    at = _follow(app, "partner_manager", "deal_board", {"protection_ending": "1", "mine": "0"})
+    assert counted == 1 and at.toggle(key="board_protection_ending").value is True
+    assert "Ending Soon Oy" in str(at.main) and "Ending Later Oy" not in str(at.main)
 
 
 def test_signed_out_home_shows_no_work(app, world):
