@@ -16,9 +16,9 @@ from pages_helpers import shown
 
 from pages_world import World
 from partner_model import commissions, customers, deals, inbox_queries, partners, rules, users
-from partner_model.models import Deal
 from partner_model.errors import AuthError
 from partner_model.i18n import Formats
+from partner_model.models import Deal
 
 TODAY = dt.date.today()
 THIS_WEEK = rules.iso_week(TODAY)
