@@ -46,8 +46,8 @@ def _search(ctx: Context) -> dict[str, Any]:
     return {"customers_search": ctx.search, "board_search": ctx.search}
 
 
-# (title, page, widget state, p50 target in ms[, role]) on the large program (issues 4, 5, 6 and 14: every staff
-# page and the home inbox at most 300 ms).
+# (title, page, widget state, p50 target in ms[, role]) on the large program: issue 14 asks every staff page and
+# the home inbox to rerun in at most 300 ms, on SQLite and PostgreSQL.
 PAGE_RUNS: list[tuple[Any, ...]] = [
     ("home, admin's inbox", "home", None, 300.0),
     ("home, manager's inbox", "home", None, 300.0, "manager"),
@@ -56,13 +56,13 @@ PAGE_RUNS: list[tuple[Any, ...]] = [
     ("pipeline, a manager's partners", "pipeline", None, 300.0, "manager"),
     ("admin", "admin", None, 300.0),
     ("billing", "billing", None, 300.0),
-    ("customers", "customers", None, 400.0),
-    ("customers, search", "customers", _search, 400.0),
+    ("customers", "customers", None, 300.0),
+    ("customers, search", "customers", _search, 300.0),
     ("customers, sort by activities", "customers", lambda ctx: {"customers_sort": "activities_90d",
-                                                                "customers_sort_dir": "desc"}, 400.0),
-    ("deal board", "deal_board", None, 500.0),
-    ("deal board, search", "deal_board", _search, 500.0),
-    ("review queue", "review_queue", None, 500.0),
+                                                                "customers_sort_dir": "desc"}, 300.0),
+    ("deal board", "deal_board", None, 300.0),
+    ("deal board, search", "deal_board", _search, 300.0),
+    ("review queue", "review_queue", None, 300.0),
     ("commissions, week review", "commissions", None, 300.0),
-    ("commissions, 26-week reports", "commissions", lambda ctx: {"commissions_tab": "reports"}, 500.0),
+    ("commissions, 26-week reports", "commissions", lambda ctx: {"commissions_tab": "reports"}, 300.0),
 ]

@@ -67,11 +67,21 @@ def payable_and_netted(
 def top_partners(
     session: Session, actor: Actor, *, weeks: int = 26, limit: int = 10, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """The `limit` partners earning the most commission over the period, in each currency (never mixed)."""
-    labels = _weeks(weeks, today)
-    frame = _grouped(session, actor, [L.partner_id, P.name], ["partner_id", "partner_name"], None, labels)
-    frame = frame.sort_values(["currency", "commission"], ascending=[True, False], ignore_index=True)
-    return frame.groupby("currency", sort=False).head(limit).reset_index(drop=True)
+    """The `limit` partners earning the most commission over the period, in each currency (never mixed): ranked
+    in SQL (a window over the per-partner sums), so only the top rows leave the database.
+    Columns: partner_id, partner_name, currency, commission (Decimal); by currency, then commission, largest first.
+    """
+    require_role(actor, READER_ROLES, "see commission reports")
+    limit = rules.count_bound(limit, "limit", "limit")
+    cents = sa.func.sum(L.commission_cents)
+    ranked = sa.select(L.partner_id, L.currency, cents.label("cents"), sa.func.row_number().over(
+        partition_by=L.currency, order_by=(cents.desc(), L.partner_id)).label("rank")).where(
+        L.week.in_(_weeks(weeks, today))).group_by(L.partner_id, L.currency).subquery()
+    rows = session.execute(sa.select(ranked.c.partner_id, P.name, ranked.c.currency, ranked.c.cents).join(
+        Partner.__table__, P.id == ranked.c.partner_id).where(ranked.c.rank <= limit).order_by(
+        ranked.c.currency, ranked.c.cents.desc(), ranked.c.partner_id)).all()
+    return pd.DataFrame([(p, name, currency, rules.from_cents(int(c or 0))) for p, name, currency, c in rows],
+                        columns=["partner_id", "partner_name", "currency", "commission"])
 
 
 def by_tier(session: Session, actor: Actor, *, weeks: int = 26, today: dt.date | None = None) -> pd.DataFrame:

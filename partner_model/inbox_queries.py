@@ -73,8 +73,11 @@ def manager_work(session: Session, actor: Actor, *, manager_id: int | None = Non
     overdue = session.execute(sa.select(sa.func.count()).where(*pending, D.created_at < overdue_before(today))
                               ).scalar_one()
     oldest_days = (today - clock.local_date(waiting[1])).days if waiting[1] is not None else None
+    # `partner_id + 0`: the manager's partners are tested on the rows of the protection-end range; SQLite would
+    # otherwise walk every accepted deal of those partners (ix_deal_review_partner) and test each one's end.
+    ending_mine = [m] if (m := managed_by(D.partner_id + 0, manager_id)) is not None else []
     ending = session.execute(sa.select(sa.func.count(), sa.func.min(D.protected_until)).where(
-        *protection_ending(today, PROTECTION_ENDING_DAYS), *mine)).one()
+        *protection_ending(today, PROTECTION_ENDING_DAYS), *ending_mine)).one()
     waiting_extensions = extension_requests(session, actor, manager_id=manager_id)
     return [
         WorkItem("registrations_waiting", int(waiting[0]), "review_queue", {"mine": manager_id is not None},

@@ -354,11 +354,13 @@ class Deal(SQLModel, table=True):
         # The board's counts and sums: GROUP BY stage, currency read in index order, review status filtered on it.
         sa.Index("ix_deal_stage_currency_review_value", "stage", "currency", "review_status", "value_cents"),
         sa.Index("ix_deal_review_created", "review_status", "created_at"),
+        sa.Index("ix_deal_review_partner", "review_status", "partner_id", "created_at"),  # a manager's waiting
         sa.Index("ix_deal_partner_stage", "partner_id", "stage", "stage_entered_at"),
         sa.Index("ix_deal_domain", "customer_domain"),
         sa.Index("ix_deal_won_on", "won_on"),
         sa.Index("ix_deal_furthest_stage", "furthest_stage"),
-        sa.Index("ix_deal_protected_until", "protected_until"),  # protections ending (inbox, daily reminders)
+        sa.Index("ix_deal_protected_until", "protected_until"),  # protections ending (the daily reminders)
+        sa.Index("ix_deal_review_protected", "review_status", "protected_until", "stage"),  # ... (inbox, board)
         # Median days to won: OFFSET into these (the whole program; one partner's or a manager's partners').
         sa.Index("ix_deal_stage_won_days", "stage", "won_days", "review_status"),
         sa.Index("ix_deal_partner_won_days", "partner_id", "stage", "won_days"),
@@ -470,6 +472,9 @@ class CommissionLine(SQLModel, table=True):
     __tablename__ = "commission_line"
     __table_args__ = (
         sa.Index("ix_commission_line_week_partner", "week", "partner_id"),
+        # The 26-week reports' sums read from the index alone (no line row visited)
+        sa.Index("ix_commission_line_report", "week", "currency", "billing_option", "direction", "partner_id",
+                 "commission_cents"),
         sa.Index("ix_commission_line_deal", "deal_id"),
         # A line id names one line for ever (statements already downloaded cite it): never reused on SQLite.
         {"sqlite_autoincrement": True},

@@ -1,6 +1,6 @@
 """Stored pipeline figures: pipeline_figure (each partner's deals per stage, furthest stage and currency),
 partner_pipeline (each partner's counts and median days to won), pipeline_week (registrations per week) and
-deal.won_days with the indexes the medians walk, all filled from the deals; an index on audit_event.actor_id
+deal.won_days with the indexes the medians walk, all filled from the deals; indexes on audit_event.actor_id, the protections ending, a manager's waiting registrations and the commission reports
 
 Revision ID: 0015
 Revises: 0014
@@ -60,12 +60,19 @@ def upgrade() -> None:
     op.create_index('ix_deal_stage_won_days', 'deal', ['stage', 'won_days', 'review_status'])
     op.create_index('ix_deal_partner_won_days', 'deal', ['partner_id', 'stage', 'won_days'])
     op.create_index('ix_audit_event_actor', 'audit_event', ['actor_id'])  # the Admin page's "Who" filter
+    op.create_index('ix_deal_review_protected', 'deal', ['review_status', 'protected_until', 'stage'])
+    op.create_index('ix_deal_review_partner', 'deal', ['review_status', 'partner_id', 'created_at'])
+    op.create_index('ix_commission_line_report', 'commission_line', ['week', 'currency', 'billing_option',
+                                                                     'direction', 'partner_id', 'commission_cents'])
     # The planners' statistics for the new indexes and tables (without them SQLite may walk the wrong index)
-    for table in ('deal', 'pipeline_figure', 'partner_pipeline', 'pipeline_week'):
+    for table in ('deal', 'pipeline_figure', 'partner_pipeline', 'pipeline_week', 'commission_line'):
         op.execute(f'ANALYZE {table}')
 
 
 def downgrade() -> None:
+    op.drop_index('ix_commission_line_report', table_name='commission_line')
+    op.drop_index('ix_deal_review_partner', table_name='deal')
+    op.drop_index('ix_deal_review_protected', table_name='deal')
     op.drop_index('ix_audit_event_actor', table_name='audit_event')
     op.drop_index('ix_deal_partner_won_days', table_name='deal')
     op.drop_index('ix_deal_stage_won_days', table_name='deal')
