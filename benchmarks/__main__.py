@@ -27,7 +27,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--daily", action="store_true",
                         help="also time the daily job once (the day's values re-derived, the reminders raised)")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per scenario (default 20)")
-    parser.add_argument("--naive-repeat", type=int, default=2, help="timed naive calls per scenario (default 2; 0: time the service path only)")
+    parser.add_argument("--naive-repeat", type=int, default=2,
+                        help="timed naive calls per scenario (default 2; 0: time the service path only)")
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this text")
     parser.add_argument("--random-seed", type=int, default=0, help="seed used when building the database")
     return parser.parse_args(argv)

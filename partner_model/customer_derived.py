@@ -110,13 +110,14 @@ def refresh_activity_counts(session: Session, today: dt.date | None = None) -> b
     if state is None:
         return False
     a = ActivityEvent.__table__.c
-    counted = (
-        sa.select(sa.func.count())
-        .where(a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
-               a.occurred_on <= today)
-        .scalar_subquery()
-    )
-    session.execute(sa.update(Customer.__table__).values(activities_90d=counted))
+    window = (a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS), a.occurred_on <= today)
+    # The window's events counted once, grouped (not one count per account), and only the accounts whose count
+    # changed written: on PostgreSQL every row an UPDATE touches is a new row version, changed or not.
+    counts = sa.select(a.customer_id, sa.func.count().label("n")).where(*window).group_by(a.customer_id).subquery()
+    session.execute(sa.update(Customer.__table__).values(activities_90d=counts.c.n).where(
+        C.id == counts.c.customer_id, C.activities_90d.is_distinct_from(counts.c.n)))
+    session.execute(sa.update(Customer.__table__).values(activities_90d=0).where(
+        C.activities_90d != 0, ~sa.exists().where(a.customer_id == C.id, *window)))
     state.value = today.isoformat()
     session.add(state)
     session.commit()
@@ -132,8 +133,11 @@ def refresh_derived(session: Session, today: dt.date | None = None) -> bool:
     state = _stale(session, DERIVED_KEY, today)
     if state is None:
         return False
-    session.execute(sa.update(Customer.__table__).values(
-        derived_state=state_expr(today), derived_attention=attention_expr(today, _dialect(session))))
+    derived_state, derived_attention = state_expr(today), attention_expr(today, _dialect(session))
+    changed = sa.or_(C.derived_state.is_distinct_from(derived_state),
+                     C.derived_attention.is_distinct_from(derived_attention))  # only the accounts whose values move
+    session.execute(sa.update(Customer.__table__).values(derived_state=derived_state,
+                                                         derived_attention=derived_attention).where(changed))
     state.value = today.isoformat()
     session.add(state)
     session.commit()

@@ -142,10 +142,11 @@ def _protection(session: Session, today: dt.date, *, ending: bool) -> int:
         d.review_status == ReviewStatus.accepted.value, d.stage.in_([s.value for s in rules.OPEN_STAGES]),
         *window)).all()
     kind = "protection_ending" if ending else "protection_ended"
-    return sum(notifications.notify(session, kind, notifications.partner_users(session, partner_id),
-                                    page="deal_board", link=f"deal={deal_id}",
-                                    dedupe=f"{kind}:{deal_id}:{until}", company=company, until=until)
-               for deal_id, partner_id, company, until in rows)
+    users = notifications.partner_users_of(session, [row.partner_id for row in rows])
+    return notifications.notify_many(session, kind, [
+        notifications.Event(users[partner_id], {"company": company, "until": until}, page="deal_board",
+                            link=f"deal={deal_id}", dedupe=f"{kind}:{deal_id}:{until}")
+        for deal_id, partner_id, company, until in rows])
 
 
 def _trials(session: Session, today: dt.date, *, ending: bool) -> int:
@@ -156,10 +157,11 @@ def _trials(session: Session, today: dt.date, *, ending: bool) -> int:
     rows = session.execute(sa.select(c.id, c.partner_id, c.name, c.trial_ends_on).where(
         c.partner_id.is_not(None), unsubscribed, *window)).all()
     kind = "trial_ending" if ending else "trial_ended"
-    return sum(notifications.notify(session, kind, notifications.partner_users(session, partner_id),
-                                    page="customers", link=f"customer={customer_id}",
-                                    dedupe=f"{kind}:{customer_id}:{ends}", company=name, ends=ends)
-               for customer_id, partner_id, name, ends in rows)
+    users = notifications.partner_users_of(session, [row.partner_id for row in rows])
+    return notifications.notify_many(session, kind, [
+        notifications.Event(users[partner_id], {"company": name, "ends": ends}, page="customers",
+                            link=f"customer={customer_id}", dedupe=f"{kind}:{customer_id}:{ends}")
+        for customer_id, partner_id, name, ends in rows])
 
 
 def _weeks(session: Session, today: dt.date) -> int:

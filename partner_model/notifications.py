@@ -144,27 +144,55 @@ def _channels(session: Session, users: list[User], kind: str) -> dict[int, Chann
     return result
 
 
+@dataclass(frozen=True)
+class Event:
+    """One occurrence of a kind of event for notify_many: who hears of it, where it links, its dedupe key."""
+
+    recipients: list[User]
+    params: dict[str, Any]
+    page: str | None = None
+    link: str | None = None
+    dedupe: str | None = None
+
+
 def notify(session: Session, kind: str, recipients: list[User], *, page: str | None = None,
            link: str | None = None, dedupe: str | None = None, **params: Any) -> int:
     """Add one notification per active recipient whose role may receive `kind`, in the caller's transaction (the
     caller commits). Each row's mail state follows the recipient's channel. `dedupe` (with the user id appended)
     makes a date-driven event once only. Returns how many rows were added."""
-    event = EVENTS[kind]
-    wanted = [u for u in recipients if u.active and u.role in event.roles]
-    if dedupe is not None and wanted:
-        keys = {f"{dedupe}:{u.id}" for u in wanted}
-        seen = set(session.execute(sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys)))
-                   .scalars())
-        wanted = [u for u in wanted if f"{dedupe}:{u.id}" not in seen]
-    channels = _channels(session, wanted, kind)
+    return notify_many(session, kind, [Event(recipients, params, page, link, dedupe)])
+
+
+def notify_many(session: Session, kind: str, events: list[Event]) -> int:
+    """notify for many events of one kind at once (the daily job's reminders): the dedupe keys are looked up and
+    the recipients' channels read in a few queries, and the rows written in one batch. Returns rows added."""
+    event_kind = EVENTS[kind]
+    planned = [(event, user) for event in events for user in event.recipients
+               if user.active and user.role in event_kind.roles]
+    keys = [f"{event.dedupe}:{user.id}" for event, user in planned if event.dedupe is not None]
+    seen: set[str] = set()
+    for start in range(0, len(keys), 900):  # bound the IN list
+        seen.update(session.execute(sa.select(Notification.dedupe_key).where(
+            Notification.dedupe_key.in_(keys[start:start + 900]))).scalars())
+    wanted, keys_added = [], set()
+    for event, user in planned:
+        key = f"{event.dedupe}:{user.id}" if event.dedupe is not None else None
+        if key is not None and (key in seen or key in keys_added):
+            continue
+        if key is not None:
+            keys_added.add(key)
+        wanted.append((event, user, key))
+    users = list({user.id: user for __, user, __ in wanted}.values())
+    channels: dict[int, Channel] = {}
+    for start in range(0, len(users), 900):
+        channels.update(_channels(session, users[start:start + 900], kind))
     now = utcnow()
     state = {Channel.in_app: MailState.none, Channel.email_now: MailState.pending, Channel.digest: MailState.digest}
-    for user in wanted:
-        mail = state[channels[user.id]]
-        session.add(Notification(
-            user_id=user.id, kind=kind, params=_json(params), page=page, link=link, created_at=now,
-            dedupe_key=f"{dedupe}:{user.id}" if dedupe is not None else None, mail_state=mail,
-            next_attempt_at=now if mail == MailState.pending else None))
+    session.add_all([Notification(
+        user_id=user.id, kind=kind, params=_json(event.params), page=event.page, link=event.link, created_at=now,
+        dedupe_key=key, mail_state=state[channels[user.id]],
+        next_attempt_at=now if state[channels[user.id]] == MailState.pending else None)
+        for event, user, key in wanted])
     return len(wanted)
 
 
@@ -175,6 +203,17 @@ def partner_users(session: Session, partner_id: int, *, admins_only: bool = Fals
     """The active users of a partner (or its partner admins)."""
     roles = [Role.partner_admin] if admins_only else [Role.partner_user, Role.partner_admin]
     return list(session.exec(select(User).where(User.partner_id == partner_id, User.active, User.role.in_(roles))))
+
+
+def partner_users_of(session: Session, partner_ids: list[int]) -> dict[int, list[User]]:
+    """partner_users for many partners at once: {partner id: its active partner users and partner admins}."""
+    found: dict[int, list[User]] = {p: [] for p in partner_ids}
+    ids = sorted(set(partner_ids))
+    for start in range(0, len(ids), 900):
+        for user in session.exec(select(User).where(User.partner_id.in_(ids[start:start + 900]), User.active,
+                                                    User.role.in_([Role.partner_user, Role.partner_admin]))):
+            found[user.partner_id].append(user)  # type: ignore[index]
+    return found
 
 
 def manager_of(session: Session, partner_id: int) -> list[User]:

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from partner_model import commissions, customers, daily, db, deals, mailer, notifications, rules, team, users
 from partner_model.errors import ValidationError
-from partner_model.models import MailState, Notification
+from partner_model.models import MailState, Notification, User
 
 
 class Inbox:
@@ -200,6 +200,27 @@ def test_the_daily_job_twice_in_one_day_reminds_once(engine, session, cast, fact
     assert len(smtp.messages) == 2
     with db.session(engine) as s:
         assert daily.ran_today(s)
+
+
+def test_the_daily_reminders_of_many_partners_are_written_in_one_batch_each_once(engine, session, cast, factory):
+    """Issue 16's speed: the daily job raises thousands of reminders through notify_many (a few queries, one
+    batch); each reaches the right partner's users once, and an event listed twice in one batch is written once."""
+    today = dt.date.today()
+    acme = factory.trial(cast.acme_user, today=today - dt.timedelta(days=10))
+    beta = factory.trial(cast.beta_user, today=today - dt.timedelta(days=11))
+    result = daily.run(engine, send=False)
+    assert result.events.get("trial_ending") == 3  # Acme's user and admin, Beta's user
+    with db.session(engine) as s:
+        rows = s.execute(sa.select(Notification.user_id, Notification.link).where(
+            Notification.kind == "trial_ending")).all()
+    assert sorted(rows) == sorted([(cast.acme_user.id, f"customer={acme.id}"),
+                                   (cast.acme_admin.id, f"customer={acme.id}"),
+                                   (cast.beta_user.id, f"customer={beta.id}")])
+    twice = notifications.Event([session.get(User, cast.acme_user.id)], {"company": "X", "ends": today},
+                                page="customers", dedupe="trial_ending:test")
+    assert notifications.notify_many(session, "trial_ending", [twice, twice]) == 1
+    session.commit()
+    assert notifications.notify_many(session, "trial_ending", [twice]) == 0
 
 
 def test_two_daily_jobs_at_once_do_the_work_once(engine, cast, factory, monkeypatch, smtp):
