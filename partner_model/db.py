@@ -95,3 +95,14 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database is reachable and at the newest Alembic revision (GET /readyz asks). Raises the
+    driver's error when the database cannot be reached."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads

@@ -100,9 +100,10 @@ EVENT = TypeAdapter(FeedEventIn)
 
 
 class Batch(BaseModel):
-    """A batch for POST /api/v1/events: up to 1,000 events (each validated on its own)."""
+    """A batch for POST /api/v1/events: up to 1,000 events (each validated on its own). Strict: `atomic` is a
+    JSON boolean, never 0 or "yes"."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     events: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
     atomic: bool = Field(default=False, description="refuse the whole batch when any event is bad")
 
@@ -174,7 +175,8 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
     for customer_id in touched:
         customers.rederive(session, customer_id)
     session.commit()
-    return BatchResult(applied=outcome.applied, repeated=outcome.repeated, refused=outcome.refused)
+    return BatchResult(applied=outcome.applied, repeated=outcome.repeated,
+                       refused=sorted(outcome.refused, key=lambda r: r.index))
 
 
 def _account(session: Session, event: Any) -> Customer | None:

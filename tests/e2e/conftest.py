@@ -5,12 +5,6 @@ when /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +21,7 @@ from e2e_support import (  # noqa: F401  (re-exported for older test modules)
     Server,
     email,
 )
+from tests.app_server import running_app
 
 
 def _seed(url: str) -> dict[str, int]:
@@ -53,27 +48,6 @@ def _seed(url: str) -> dict[str, int]:
     return ids
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit was not healthy within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not Path(CHROMIUM).exists():
@@ -82,27 +56,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = folder / "partners.db"
     db_url = f"sqlite:///{database}"
     ids = _seed(db_url)
-    port = _free_port()
     log = folder / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               # Files edited while the suite runs must not reload modules under the running app.
-               "--server.fileWatcherType", "none",
-               # A failing test shows the whole error in its message, not the redacted one users get.
-               "--client.showErrorDetails", "full"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with running_app(db_url, log) as url:
         yield Server(url=url, database=database, log=log, user_ids=ids)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")

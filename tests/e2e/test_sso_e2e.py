@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from sqlmodel import select
 from e2e_support import CHROMIUM, ROOT, save_shot, settle
 from partner_model import db, users
 from partner_model.models import SignInSession
+from tests.app_server import free_port
 
 KNOWN = "sso.finance@vendor-e2e.example"
 KNOWN_SUB = "known-finance"
@@ -41,12 +41,6 @@ class SsoApp:
     idp: str
     database: Path
     known_id: int
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
@@ -101,7 +95,7 @@ def sso_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoApp]:
         pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
     folder = tmp_path_factory.mktemp("sso")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    idp_port, app_port = _free_port(), _free_port()
+    idp_port, app_port = free_port(), free_port()
     idp = f"http://127.0.0.1:{idp_port}"
     claims = json.dumps({"sub": KNOWN_SUB, "email": KNOWN, "name": "Sso Finance"})
     provider = _start([sys.executable, "-m", "oidc_provider_mock", "--port", str(idp_port), "--user-claims", claims],

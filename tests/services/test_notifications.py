@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import socket
 import threading
 import time
 from email.message import Message
@@ -19,6 +18,7 @@ from aiosmtpd.controller import Controller
 from partner_model import commissions, customers, daily, db, deals, mailer, notifications, rules, team, users
 from partner_model.errors import ValidationError
 from partner_model.models import MailState, Notification, User
+from tests.app_server import free_port
 
 
 class Inbox:
@@ -41,16 +41,10 @@ class Inbox:
         return [m for m in self.messages if address in m["X-Rcpt"]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(monkeypatch):  # type: ignore[no-untyped-def]
     handler = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{port}")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlmodel import select
 
-from partner_model import customers, feed
-from partner_model.models import Customer
+from partner_model import api_tokens, customers, feed
+from partner_model.errors import PermissionDenied, ValidationError
+from partner_model.models import ApiToken, Customer
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -20,7 +22,7 @@ def _event(event_id: str, type_: str, external: str = "acc-1", domain: str = "fe
 
 def _customer(session, external: str = "acc-1") -> Customer:  # type: ignore[no-untyped-def]
     session.expire_all()
-    return session.query(Customer).filter(Customer.external_id == external).one()
+    return session.exec(select(Customer).where(Customer.external_id == external)).one()
 
 
 def test_a_batch_creates_an_account_and_sets_its_facts(session, cast):
@@ -74,7 +76,7 @@ def test_an_atomic_batch_with_a_bad_event_applies_nothing(session, cast):
     result = feed.apply_batch(session, [_event("e1", "account.created", name="Feedcorp Oy"),
                                         _event("e2", "users.count", users="many")], atomic=True)
     assert result.applied == 0 and [r.index for r in result.refused] == [1]
-    assert session.query(Customer).filter(Customer.external_id == "acc-1").count() == 0
+    assert session.exec(select(Customer).where(Customer.external_id == "acc-1")).first() is None
 
 
 def test_a_trial_the_dashboard_created_is_linked_to_the_products_account_by_domain(session, cast, factory):
@@ -91,3 +93,20 @@ def test_a_trial_the_dashboard_created_is_linked_to_the_products_account_by_doma
 def test_a_batch_holds_at_most_1000_events(size):
     with pytest.raises(Exception):  # noqa: B017  (pydantic: too many events)
         feed.Batch(events=[{}] * size)
+
+
+def test_an_admin_creates_a_token_once_and_only_its_hash_is_kept(session, cast):
+    created = api_tokens.create_token(session, cast.admin, "  Product EU  ")
+    stored = session.get(ApiToken, created.id)
+    assert created.name == "Product EU" and created.secret.startswith("ppf_")
+    assert created.secret not in stored.token_hash and len(stored.token_hash) == 64
+    assert api_tokens.authenticate(session, created.secret).id == created.id
+    listed = api_tokens.list_tokens(session, cast.admin)
+    assert list(listed["name"]) == ["Product EU"] and "token_hash" not in listed.columns
+    with pytest.raises(PermissionDenied):
+        api_tokens.create_token(session, cast.manager, "Nope")
+    with pytest.raises(ValidationError) as blank:
+        api_tokens.create_token(session, cast.admin, "   ")
+    assert blank.value.field == "name"
+    api_tokens.revoke_token(session, cast.admin, created.id)
+    assert api_tokens.authenticate(session, created.secret) is None

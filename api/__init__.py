@@ -1,0 +1,6 @@
+"""The HTTP API for the vendor's product, served by app.py beside the pages (Streamlit's st.App routes): the
+product feed's events in, its OpenAPI document, and the health checks. Rules stay in partner_model."""
+
+from api.routes import ROUTES
+
+__all__ = ["ROUTES"]

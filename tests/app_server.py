@@ -1,0 +1,62 @@
+"""`streamlit run app.py` on a free port over a given database, for the tests that talk to the real server: the
+end-to-end tests (Chromium) and the HTTP API tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit was not healthy within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def running_app(db_url: str, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app served over `db_url`; yields its base URL ("http://127.0.0.1:<port>"), stops it after."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               # Files edited while the suite runs must not reload modules under the running app.
+               "--server.fileWatcherType", "none",
+               # A failing test shows the whole error in its message, not the redacted one users get.
+               "--client.showErrorDetails", "full"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
