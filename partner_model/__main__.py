@@ -1,4 +1,5 @@
-"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo | daily | send-mail (--help).
+"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo | daily | send-mail | ingest
+(--help).
 
 Every command works on DATABASE_URL (default sqlite:///data/partners.db). Domain errors print their
 message on stderr and exit with status 2; nothing is half-written.
@@ -128,6 +129,29 @@ def cmd_send_mail(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from partner_model import feed_ingest
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: file: no such file: {path}", file=sys.stderr)
+        return 2
+    engine = db.make_engine()
+    db.migrate(engine)
+    started = time.perf_counter()
+    result = feed_ingest.ingest(engine, path, kind=args.format, report=Path(args.report) if args.report else None,
+                                progress=not args.quiet)
+    seconds = time.perf_counter() - started
+    total = result.applied + result.repeated + result.refused
+    print(f"Read {total:,} events in {seconds:.1f} s ({total / seconds if seconds else 0:,.0f} a second): "
+          f"applied {result.applied:,}, repeated {result.repeated:,}, refused {result.refused:,}.")
+    if result.report is not None:
+        print(f"The refused events and why: {result.report}")
+    return 1 if result.refused else 0
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -160,6 +184,12 @@ def parser() -> argparse.ArgumentParser:
     daily.add_argument("--today", type=_date, default=None, help="the business day to run for (YYYY-MM-DD)")
     daily.set_defaults(run=cmd_daily)
     commands.add_parser("send-mail", help="send the emails due now (the outbox)").set_defaults(run=cmd_send_mail)
+    ingest = commands.add_parser("ingest", help="backfill product feed events from a JSON Lines or CSV file")
+    ingest.add_argument("file", help="events, one per line (.jsonl) or one per row (.csv)")
+    ingest.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the file's suffix")
+    ingest.add_argument("--report", default=None, help="where the refused events go (default FILE.refused.csv)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=cmd_ingest)
     return main
 
 

@@ -110,3 +110,53 @@ def test_an_admin_creates_a_token_once_and_only_its_hash_is_kept(session, cast):
     assert blank.value.field == "name"
     api_tokens.revoke_token(session, cast.admin, created.id)
     assert api_tokens.authenticate(session, created.secret) is None
+
+
+def test_a_backfill_file_applies_its_events_repeats_nothing_and_reports_the_refused(engine, session, tmp_path):
+    """Issue 17: `python -m partner_model ingest FILE` (JSON Lines or CSV): applied, repeated and refused counted;
+    the refused written to a report with line, id, field and reason; a second run repeats everything."""
+    import json
+
+    from partner_model import feed_ingest
+
+    at = "2026-11-30T10:00:00Z"
+    account = {"external_id": "bf-1", "domain": "backfill-one.example"}
+    lines = [json.dumps({"event_id": "bf-e1", "type": "account.created", "account": account, "occurred_at": at,
+                         "name": "Backfill One Oy"}),
+             json.dumps({"event_id": "bf-e2", "type": "users.count", "account": account, "occurred_at": at,
+                         "users": 12}),
+             "{not json",
+             json.dumps({"event_id": "bf-e3", "type": "users.count", "account": account, "occurred_at": at,
+                         "users": -4})]
+    source = tmp_path / "events.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = feed_ingest.ingest(engine, source, progress=False)
+    assert (first.applied, first.repeated, first.refused) == (2, 0, 2)
+    report = first.report.read_text(encoding="utf-8").splitlines()
+    assert report[0] == "line,event_id,field,message"
+    assert [row.split(",")[:3] for row in report[1:]] == [["3", "", "line"], ["4", "bf-e3", "users"]]
+    assert session.exec(select(Customer).where(Customer.external_id == "bf-1")).one().users == 12
+    again = feed_ingest.ingest(engine, source, progress=False)
+    assert (again.applied, again.repeated, again.refused) == (0, 2, 2)
+
+    table = tmp_path / "events.csv"
+    table.write_text("event_id,type,account.external_id,account.domain,occurred_at,users\n"
+                     "bf-e4,users.count,bf-1,backfill-one.example,2026-11-30T11:00:00Z,15\n", encoding="utf-8")
+    from_csv = feed_ingest.ingest(engine, table, progress=False)
+    assert (from_csv.applied, from_csv.refused, from_csv.report) == (1, 0, None)
+    session.expire_all()
+    assert session.exec(select(Customer).where(Customer.external_id == "bf-1")).one().users == 15
+    with pytest.raises(ValidationError) as wrong:
+        feed_ingest.ingest(engine, tmp_path / "events.xml", progress=False)
+    assert wrong.value.field == "format"
+
+
+def test_the_ingest_command_prints_the_counts_and_fails_on_refused_events(engine, tmp_path, monkeypatch, capsys):
+    from partner_model.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"event_id": "x", "type": "nope"}\n', encoding="utf-8")
+    assert main(["ingest", str(source), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "applied 0, repeated 0, refused 1." in out and "bad.jsonl.refused.csv" in out

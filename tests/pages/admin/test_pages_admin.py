@@ -8,7 +8,7 @@ from decimal import Decimal
 from pages_helpers import shown
 
 from pages_world import PASSWORD, World
-from partner_model import i18n, partners, rules, users
+from partner_model import api_tokens, i18n, partners, rules, users
 from partner_model.errors import AuthError
 
 
@@ -26,7 +26,7 @@ def test_admin_page_lists_partners_users_and_the_audit_log(app, world):
         users.sign_in(s, email=World.email("partner_manager"), password=PASSWORD)
     at = open_admin(app)
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Partners", "Users", "Audit log"]
+    assert [t.label for t in at.tabs] == ["Partners", "Users", "Audit log", "API tokens"]
     partner_frame, user_frame, audit = (d.value for d in at.dataframe)
     assert set(partner_frame["name"]) == {"Acme Consulting", "Beta Advisors"}
     assert set(partner_frame["commission_rate"]) == {"20%", "15%"}  # the reader's percent format
@@ -319,3 +319,30 @@ def test_the_users_list_is_found_by_name_or_email_and_paged(app, world):
     assert list(at.dataframe[1].value["email"]) == [World.email("partner_manager")]
     at.text_input(key="users_search").input("nobody-like-this").run()
     assert "No user matches these filters." in [i.value for i in at.info]
+
+
+def test_an_admin_creates_a_token_sees_it_once_and_revokes_it(app, world):
+    """Issue 17: tokens on the Admin page: a blank name is refused under its field; the secret shows once, in full,
+    and is gone on the next run; the list shows no secret; a revoked token no longer authenticates."""
+    at = open_admin(app)
+    at = at.button(key="create_token_submit").click().run()
+    assert "Token name is required." in [e.value for e in at.error]
+    at.text_input(key="new_token_name").input("Product EU")
+    at = at.button(key="create_token_submit").click().run()
+    assert not at.exception
+    secret = at.code[0].value
+    assert secret.startswith("ppf_") and "Token Product EU created." in [s.value for s in at.success]
+    assert at.text_input(key="new_token_name").value == ""
+    table = at.dataframe[-1].value
+    assert list(table["name"]) == ["Product EU"] and list(table["state"]) == ["Active"]
+    assert secret not in str(table.to_dict())
+    at = at.run()
+    assert not at.code  # shown once
+    with world.session() as s:
+        assert api_tokens.authenticate(s, secret) is not None
+    at = at.selectbox(key="revoke_token_pick").select_index(0).run()
+    at = at.button(key="revoke_token_submit").click().run()
+    assert any("revoked" in s.value for s in at.success)
+    assert list(at.dataframe[-1].value["state"]) == ["Revoked"]
+    with world.session() as s:
+        assert api_tokens.authenticate(s, secret) is None
