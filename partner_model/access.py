@@ -34,6 +34,7 @@ DENIED: dict[str, str] = {
     "extend registration protection": N_("You are not allowed to extend registration protection."),
     "grant trial extensions": N_("You are not allowed to grant trial extensions."),
     "list partners": N_("You are not allowed to list partners."),
+    "manage API tokens": N_("You are not allowed to manage API tokens."),
     "manage the team": N_("You are not allowed to manage the team."),
     "manage users": N_("You are not allowed to manage users."),
     "move deals": N_("You are not allowed to move deals."),
@@ -58,6 +59,7 @@ NOT_FOUND: dict[str, str] = {
     "Partner": N_("Partner not found."),
     "User": N_("User not found."),
     "Attention item": N_("Attention item not found."),
+    "API token": N_("API token not found."),
 }
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import texts
-from partner_model.access import Actor, audit, require_role, row_id, write_service
+from partner_model.access import NOT_FOUND, Actor, audit, require_role, row_id, write_service
 from partner_model.errors import N_, NotFound
 from partner_model.models import ApiToken, Role, User, utcnow
 
@@ -58,7 +58,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
     require_role(actor, {Role.admin}, "manage API tokens")
     token = session.get(ApiToken, row_id(token_id, "API token"))
     if token is None:
-        raise NotFound(N_("API token not found."))
+        raise NotFound(NOT_FOUND["API token"])
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit(session, "api_token_revoked", actor_id=actor.id, subject=token.name, detail=f"token {token.id}")

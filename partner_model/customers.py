@@ -18,6 +18,7 @@ from partner_model.customer_derived import (  # noqa: F401  (part of the custome
     attention_expr,
     next_renewal,
     rederive,
+    rederive_many,
     refresh_activity_counts,
     refresh_day_caches,
     refresh_derived,

@@ -156,37 +156,57 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
         return BatchResult(refused=outcome.refused)
     seen = set(session.execute(sa.select(FeedEvent.event_id).where(
         FeedEvent.event_id.in_([e.event_id for _, e in parsed]))).scalars()) if parsed else set()
-    touched: set[int] = set()
-    for index, event in parsed:
-        if event.event_id in seen:
-            outcome.repeated += 1
-            continue
-        seen.add(event.event_id)
-        problem = _apply(session, event, touched)
-        if problem is not None:
-            outcome.refused.append(Refusal(index=index, field=problem[0], message=problem[1]))
-            if atomic:
-                session.rollback()
-                return BatchResult(refused=outcome.refused)
-            continue
-        session.add(FeedEvent(event_id=event.event_id, type=event.type, received_at=utcnow()))
-        outcome.applied += 1
-    session.flush()
-    for customer_id in touched:
-        customers.rederive(session, customer_id)
+    # The batch's accounts read at once; nothing flushed per event (the rows go in together at the end)
+    batch = _Batch(accounts={c.external_id: c for c in session.execute(select(Customer).where(
+        Customer.external_id.in_({e.account.external_id for _, e in parsed}))).scalars()} if parsed else {})
+    with session.no_autoflush:
+        for index, event in parsed:
+            if event.event_id in seen:
+                outcome.repeated += 1
+                continue
+            seen.add(event.event_id)
+            problem = _apply(session, event, batch)
+            if problem is not None:
+                outcome.refused.append(Refusal(index=index, field=problem[0], message=problem[1]))
+                if atomic:
+                    session.rollback()
+                    return BatchResult(refused=outcome.refused)
+                continue
+            batch.received.append({"event_id": event.event_id, "type": event.type, "received_at": utcnow()})
+            outcome.applied += 1
+    session.flush()  # the new accounts (with their ids) and every change, in one go
+    if batch.activity:
+        session.execute(ActivityEvent.__table__.insert(), [
+            {"customer_id": customer.id, "occurred_on": day, "kind": kind}
+            for customer, day, kind, count in batch.activity for __ in range(count)])
+    if batch.received:
+        session.execute(FeedEvent.__table__.insert(), batch.received)
+    customers.rederive_many(session, {int(c.id) for c in batch.touched})  # type: ignore[arg-type]
     session.commit()
     return BatchResult(applied=outcome.applied, repeated=outcome.repeated,
                        refused=sorted(outcome.refused, key=lambda r: r.index))
 
 
-def _account(session: Session, event: Any) -> Customer | None:
-    found = session.execute(select(Customer).where(Customer.external_id == event.account.external_id)).scalar()
+@dataclass
+class _Batch:
+    """What a batch gathers as it goes: its accounts by external id, the accounts it touched, and the rows
+    written in bulk at its end (activity events, the applied event ids)."""
+
+    accounts: dict[str | None, Customer]
+    touched: list[Customer] = field(default_factory=list)  # new accounts get their ids at the batch's one flush
+    activity: list[tuple[Customer, dt.date, str, int]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _account(session: Session, event: Any, batch: _Batch) -> Customer | None:
+    found = batch.accounts.get(event.account.external_id)
     if found is None:  # an account the dashboard created (a partner's trial): linked by its domain
         domain = identity.normalise_domain(event.account.domain)
         found = session.execute(select(Customer).where(Customer.domain == domain)).scalar()
         if found is None or found.external_id is not None:  # another product account holds the domain
             return None
         found.external_id = event.account.external_id
+        batch.accounts[found.external_id] = found
     return found
 
 
@@ -197,19 +217,20 @@ def _newer(current: dt.datetime | None, moment: dt.datetime) -> bool:
     return moment >= current
 
 
-def _apply(session: Session, event: Any, touched: set[int]) -> tuple[str, str] | None:
+def _apply(session: Session, event: Any, batch: _Batch) -> tuple[str, str] | None:
     """Apply one valid event; (field, message) when the account state refuses it."""
-    customer = _account(session, event)
+    customer = _account(session, event, batch)
     if event.type == "account.created":
         if customer is None:
             customer = _create(session, event)
             if isinstance(customer, tuple):
                 return customer
-        touched.add(customer.id)  # type: ignore[arg-type]
+            batch.accounts[customer.external_id] = customer
+        batch.touched.append(customer)
         return None
     if customer is None:
         return "account.external_id", "unknown account: send account.created first"
-    touched.add(customer.id)  # type: ignore[arg-type]
+    batch.touched.append(customer)
     at = event.occurred_at
     if event.type == "trial.extended":
         if _newer(customer.feed_trial_at, at):
@@ -228,15 +249,18 @@ def _apply(session: Session, event: Any, touched: set[int]) -> tuple[str, str] |
         if _newer(customer.feed_users_at, at):
             customer.users, customer.feed_users_at = event.users, at
     elif event.type == "activity":
-        session.add_all(ActivityEvent(customer_id=customer.id, occurred_on=event.day, kind=event.kind)
-                        for _ in range(event.count))
+        batch.activity.append((customer, event.day, event.kind, event.count))
         if customer.last_activity_on is None or event.day > customer.last_activity_on:
             customer.last_activity_on = event.day
     elif event.type == "attention.opened":
+        if customer.id is None:  # created in this batch: its id first
+            session.flush()
         session.add(AttentionItem(customer_id=customer.id, kind=event.kind, detail=event.detail,
                                   opened_on=at.date(), external_id=event.item_id))
         customer.open_attention_items += 1
     elif event.type == "attention.resolved":
+        if customer.id is None:
+            session.flush()
         item = session.execute(select(AttentionItem).where(AttentionItem.customer_id == customer.id,
                                                            AttentionItem.external_id == event.item_id,
                                                            AttentionItem.resolved_on.is_(None))).scalar()
@@ -256,7 +280,6 @@ def _create(session: Session, event: AccountCreated) -> Customer | tuple[str, st
                         trial_started_on=started, trial_ends_on=event.trial_ends_on or rules.trial_end(started),
                         feed_trial_at=event.occurred_at)
     session.add(customer)
-    session.flush()
     return customer
 
 

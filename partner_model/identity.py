@@ -5,6 +5,7 @@ The customer's email domain identifies the customer; rules re-exports these for 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import idna
@@ -17,6 +18,7 @@ from partner_model.texts import clean_text
 _DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
+@functools.lru_cache(maxsize=65_536)  # pure, and the product feed asks again for every event of an account
 def normalise_domain(text: str) -> str | None:
     """The one form of a domain the product compares and stores, or None when `text` is no domain name.
 
