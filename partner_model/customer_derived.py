@@ -151,6 +151,28 @@ def refresh_day_caches(session: Session, today: dt.date | None = None) -> None:
     refresh_derived(session, today)
 
 
+def recount_activities(session: Session, customer_ids: Iterable[int]) -> None:
+    """Recount these accounts' 90-day activities for the day the counts were last made (the product feed's new
+    activity shows at once, not after the next daily run); no commit."""
+    ids = sorted(set(customer_ids))
+    day = session.get(AppState, ACTIVITY_COUNTS_KEY)
+    if not ids or day is None or not day.value:
+        return  # nothing counted yet: the next refresh counts every account
+    today = dt.date.fromisoformat(day.value)
+    a = ActivityEvent.__table__.c
+    session.flush()
+    for start in range(0, len(ids), 900):
+        counted = sa.select(sa.func.count()).where(
+            a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
+            a.occurred_on <= today).scalar_subquery()
+        session.execute(sa.update(Customer.__table__).where(C.id.in_(ids[start:start + 900]))
+                        .values(activities_90d=counted))
+    for customer_id in ids:
+        customer = session.identity_map.get(session.identity_key(Customer, customer_id))  # type: ignore[arg-type]
+        if customer is not None:
+            session.expire(customer, ["activities_90d"])
+
+
 def rederive_many(session: Session, customer_ids: Iterable[int]) -> None:
     """rederive for many accounts in one UPDATE (the product feed's batches); no commit."""
     ids = sorted(set(customer_ids))

@@ -17,6 +17,7 @@ from partner_model.customer_derived import (  # noqa: F401  (part of the custome
     DERIVED_KEY,
     attention_expr,
     next_renewal,
+    recount_activities,
     rederive,
     rederive_many,
     refresh_activity_counts,

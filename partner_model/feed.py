@@ -179,6 +179,7 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
         session.execute(ActivityEvent.__table__.insert(), [
             {"customer_id": customer.id, "occurred_on": day, "kind": kind}
             for customer, day, kind, count in batch.activity for __ in range(count)])
+        customers.recount_activities(session, {int(c.id) for c, *__ in batch.activity})  # type: ignore[arg-type]
     if batch.received:
         session.execute(FeedEvent.__table__.insert(), batch.received)
     customers.rederive_many(session, {int(c.id) for c in batch.touched})  # type: ignore[arg-type]

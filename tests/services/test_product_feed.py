@@ -160,3 +160,22 @@ def test_the_ingest_command_prints_the_counts_and_fails_on_refused_events(engine
     assert main(["ingest", str(source), "--quiet"]) == 1
     out = capsys.readouterr().out
     assert "applied 0, repeated 0, refused 1." in out and "bad.jsonl.refused.csv" in out
+
+
+def test_activity_from_the_feed_shows_in_the_90_day_count_at_once(session):
+    """The overview's 90-day count is kept on the account and refreshed daily; the feed's activity recounts the
+    accounts it touched, so the Customers page shows it before the next daily run."""
+    today = dt.date.today()
+    customers.refresh_day_caches(session, today)
+    account = {"external_id": "act-1", "domain": "activity-one.example"}
+    at = f"{today.isoformat()}T08:00:00Z"
+    result = feed.apply_batch(session, [
+        {"event_id": "act-e1", "type": "account.created", "account": account, "occurred_at": at, "name": "Act One"},
+        {"event_id": "act-e2", "type": "activity", "account": account, "occurred_at": at, "day": today.isoformat(),
+         "count": 12},
+        {"event_id": "act-e3", "type": "activity", "account": account, "occurred_at": at,
+         "day": (today - dt.timedelta(days=200)).isoformat(), "count": 5}])
+    assert result.applied == 3
+    session.expire_all()
+    stored = session.exec(select(Customer).where(Customer.external_id == "act-1")).one()
+    assert (stored.activities_90d, stored.last_activity_on) == (12, today)
