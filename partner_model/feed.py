@@ -159,6 +159,10 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
     # The batch's accounts read at once; nothing flushed per event (the rows go in together at the end)
     batch = _Batch(accounts={c.external_id: c for c in session.execute(select(Customer).where(
         Customer.external_id.in_({e.account.external_id for _, e in parsed}))).scalars()} if parsed else {})
+    unknown = {identity.normalise_domain(e.account.domain) for _, e in parsed
+               if e.account.external_id not in batch.accounts}
+    batch.by_domain = {c.domain: c for c in session.execute(select(Customer).where(
+        Customer.domain.in_(unknown))).scalars()} if unknown else {}
     with session.no_autoflush:
         for index, event in parsed:
             if event.event_id in seen:
@@ -176,16 +180,21 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
             outcome.applied += 1
     session.flush()  # the new accounts (with their ids) and every change, in one go
     if batch.activity:
-        session.execute(ActivityEvent.__table__.insert(), [
+        _insert_rows(session, ActivityEvent.__table__, [
             {"customer_id": customer.id, "occurred_on": day, "kind": kind}
             for customer, day, kind, count in batch.activity for __ in range(count)])
         customers.recount_activities(session, {int(c.id) for c, *__ in batch.activity})  # type: ignore[arg-type]
     if batch.received:
-        session.execute(FeedEvent.__table__.insert(), batch.received)
+        _insert_rows(session, FeedEvent.__table__, batch.received)
     customers.rederive_many(session, {int(c.id) for c in batch.touched})  # type: ignore[arg-type]
     session.commit()
     return BatchResult(applied=outcome.applied, repeated=outcome.repeated,
                        refused=sorted(outcome.refused, key=lambda r: r.index))
+
+
+def _insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Many rows in one executemany (the drivers batch it)."""
+    session.execute(table.insert(), rows)
 
 
 @dataclass
@@ -194,6 +203,7 @@ class _Batch:
     written in bulk at its end (activity events, the applied event ids)."""
 
     accounts: dict[str | None, Customer]
+    by_domain: dict[str | None, Customer] = field(default_factory=dict)  # the others' domains, for linking
     touched: list[Customer] = field(default_factory=list)  # new accounts get their ids at the batch's one flush
     activity: list[tuple[Customer, dt.date, str, int]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
@@ -202,8 +212,7 @@ class _Batch:
 def _account(session: Session, event: Any, batch: _Batch) -> Customer | None:
     found = batch.accounts.get(event.account.external_id)
     if found is None:  # an account the dashboard created (a partner's trial): linked by its domain
-        domain = identity.normalise_domain(event.account.domain)
-        found = session.execute(select(Customer).where(Customer.domain == domain)).scalar()
+        found = batch.by_domain.get(identity.normalise_domain(event.account.domain))
         if found is None or found.external_id is not None:  # another product account holds the domain
             return None
         found.external_id = event.account.external_id
