@@ -116,16 +116,23 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_send_mail(_: argparse.Namespace) -> int:
-    from partner_model import mailer
+    from partner_model import mailer, webhook
 
-    config = mailer.settings()
-    if not config.enabled:
+    engine = db.make_engine()
+    if not mailer.settings().enabled:
         print("Email is off: set SMTP_URL (e.g. smtp://user:pass@host:587) and MAIL_FROM.")
-        return 0
-    result = mailer.send_due(db.make_engine())
-    print(f"Sent {result.sent}, retrying {result.retried}, given up {result.failed}.")
-    for error in result.errors[:5]:
-        print(f"  {error}", file=sys.stderr)
+    else:
+        result = mailer.send_due(engine)
+        print(f"Emails: sent {result.sent}, retrying {result.retried}, given up {result.failed}.")
+        for error in result.errors[:5]:
+            print(f"  {error}", file=sys.stderr)
+    if not webhook.settings().enabled:
+        print("Calls to the product are off: set PRODUCT_WEBHOOK_URL and PRODUCT_WEBHOOK_SECRET.")
+    else:
+        calls = webhook.send_due(engine)
+        print(f"Calls to the product: confirmed {calls.confirmed}, retrying {calls.retried}, given up {calls.failed}.")
+        for error in calls.errors[:5]:
+            print(f"  {error}", file=sys.stderr)
     return 0
 
 
@@ -183,7 +190,8 @@ def parser() -> argparse.ArgumentParser:
     daily = commands.add_parser("daily", help="the daily job: derived values, reminders, digests, emails")
     daily.add_argument("--today", type=_date, default=None, help="the business day to run for (YYYY-MM-DD)")
     daily.set_defaults(run=cmd_daily)
-    commands.add_parser("send-mail", help="send the emails due now (the outbox)").set_defaults(run=cmd_send_mail)
+    commands.add_parser("send-mail", help="send the emails and the calls to the product due now (the outbox)"
+                        ).set_defaults(run=cmd_send_mail)
     ingest = commands.add_parser("ingest", help="backfill product feed events from a JSON Lines or CSV file")
     ingest.add_argument("file", help="events, one per line (.jsonl) or one per row (.csv)")
     ingest.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the file's suffix")

@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import clock, identity, notifications, registrations, rules, versioning
+from partner_model import clock, identity, notifications, registrations, rules, versioning, webhook
 from partner_model.access import Actor, is_staff, require_role, row_id, scope_partner, write_service
 from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
     ACTIVITY_COUNTS_KEY,
@@ -169,6 +169,7 @@ def create_trial(
     today = _today(today)
     customer = new_trial(session, partner_id=partner_id, company_name=company_name, domain=domain,  # type: ignore[arg-type]
                          framework=framework, today=today)
+    webhook.queue(session, "trial.created", customer)  # the product creates the real trial
     session.commit()
     return read(customer, today)
 
@@ -224,6 +225,7 @@ def grant_extension(
     customer.trial_ends_on = max(customer.trial_ends_on, today) + dt.timedelta(days=rules.EXTENSION_DAYS)
     customer.extension_granted_on = today
     rederive(session, customer.id)
+    webhook.queue(session, "trial.extended", customer)  # the product extends the real trial
     if customer.partner_id is not None:
         notifications.notify(session, "extension_granted", notifications.partner_users(session, customer.partner_id),
                              page="customers", link=f"customer={customer.id}", company=customer.name,

@@ -17,7 +17,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from partner_model import clock, customers, db, inbox_queries, mailer, notifications, pipeline_figures, rules
+from partner_model import (
+    clock,
+    customers,
+    db,
+    inbox_queries,
+    mailer,
+    notifications,
+    pipeline_figures,
+    rules,
+    webhook,
+)
 from partner_model.models import AppState, CommissionLine, CommissionWeek, Customer, Deal, ReviewStatus, User, utcnow
 
 DONE_KEY = "daily_on"
@@ -33,6 +43,7 @@ class DailyResult:
     events: dict[str, int] = field(default_factory=dict)
     digests: int = 0
     sent: int = 0
+    product_calls: int = 0  # calls to the product the product confirmed
     purged: int = 0
 
 
@@ -97,6 +108,7 @@ def run(engine: Engine, *, today: dt.date | None = None, send: bool = True) -> D
         if send:
             result.digests = mailer.send_digests(engine).sent
             result.sent = mailer.send_due(engine).sent
+            result.product_calls = webhook.send_due(engine).confirmed
         return result
 
 

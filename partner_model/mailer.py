@@ -187,16 +187,25 @@ def _language(user: User) -> str:
     return user.language if user.language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
+def next_attempt(created: dt.datetime, attempts: int, now: dt.datetime) -> dt.datetime | None:
+    """When to try again after `attempts` failures (1, 2, 4 ... minutes, at most an hour), or None to give up: a
+    day after the event. The outbox's one retry policy (emails and the calls to the product)."""
+    created = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
+    if now - created >= GIVE_UP_AFTER:
+        return None
+    return now + min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(hours=1))
+
+
 def _failed(row: Notification, now: dt.datetime, reason: str, result: SendResult) -> None:
     row.attempts += 1
     row.claimed_at = None
     row.last_error = reason[:500]
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
-    if now - created >= GIVE_UP_AFTER:
+    retry = next_attempt(row.created_at, row.attempts, now)
+    if retry is None:
         row.mail_state = MailState.failed
         result.failed += 1
     else:
-        row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** (row.attempts - 1)), dt.timedelta(hours=1))
+        row.next_attempt_at = retry
         result.retried += 1
     result.errors.append(reason)
 

@@ -330,6 +330,36 @@ class Notification(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class CallState(StrEnum):
+    pending = "pending"  # to be sent (the outbox), again after a failure
+    confirmed = "confirmed"  # the product answered 2xx
+    failed = "failed"  # gave up after a day; last_error says why
+
+
+class ProductCall(SQLModel, table=True):
+    """A decision the product must learn of (a trial created, an extension granted), as the signed JSON body sent
+    to PRODUCT_WEBHOOK_URL. Written in the transaction of the decision, so it is never lost and never sent for a
+    change that rolled back; sent, retried and given up like the notification emails (partner_model/webhook.py)."""
+
+    __tablename__ = "product_call"
+    __table_args__ = (
+        sa.Index("ix_product_call_due", "state", "next_attempt_at"),
+        sa.Index("ix_product_call_customer", "customer_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", ondelete="CASCADE")  # goes with its account
+    kind: str = Field(max_length=40)  # trial.created, trial.extended
+    body: str = Field(max_length=4000)  # the JSON sent, byte for byte what the signature covers
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    state: CallState = Field(default=CallState.pending, sa_type=_enum(CallState))
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    claimed_at: dt.datetime | None = None
+    confirmed_at: dt.datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+
+
 class NotificationPreference(SQLModel, table=True):
     """A user's choice of channel for one kind of event (none stored: the role's default)."""
 

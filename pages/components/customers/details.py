@@ -15,7 +15,7 @@ from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
-from partner_model import clock, customers, rules
+from partner_model import clock, customers, rules, webhook
 from partner_model.errors import DomainError
 from partner_model.models import AccountState, CustomerRead, UserRead
 
@@ -63,9 +63,10 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def _read(s: Any, user: UserRead, customer_id: int) -> tuple[CustomerRead, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _read(s: Any, user: UserRead, customer_id: int) -> tuple[Any, ...]:
     return (customers.get_customer(s, user, customer_id), customers.attention(s, user, customer_id),
-            customers.activity_by_day(s, user, customer_id), customers.customer_deals(s, user, customer_id))
+            customers.activity_by_day(s, user, customer_id), customers.customer_deals(s, user, customer_id),
+            webhook.calls_for(s, user, customer_id))
 
 
 def account_details(user: UserRead) -> None:
@@ -78,7 +79,7 @@ def account_details(user: UserRead) -> None:
         if error is not None:
             show_error(error)
         return
-    customer, items, activity, deals = result
+    customer, items, activity, deals, calls = result
     with st.container(border=True, key="customers_details"):
         head, close = st.columns([8, 1])
         head.subheader(md_line(customer.name))
@@ -88,6 +89,7 @@ def account_details(user: UserRead) -> None:
             st.rerun()
         st.markdown(_summary_line(customer, partner_name(user, customer.partner_id) if user.is_staff else None))
         _extension_line(customer)
+        _product_line(calls)
         _actions(user, customer)
         left, right = st.columns(2)
         with left:
@@ -134,6 +136,32 @@ def _extension_line(customer: CustomerRead) -> None:
             requested=fmt().date(customer.extension_requested_on)))
     elif customer.state == AccountState.trial:
         st.caption(_("The trial ends on {ends}.").format(ends=fmt().date(customer.trial_ends_on)))
+
+
+# Whole sentences per kind of call and state (a translated fragment inside another would not inflect).
+CALL_LINES = {
+    ("trial.created", "confirmed"): N_("The product confirmed the trial on {moment} UTC."),
+    ("trial.extended", "confirmed"): N_("The product confirmed the extension on {moment} UTC."),
+    ("trial.created", "failed"): N_("The product could not be told of the trial: {reason}. Ask the product team."),
+    ("trial.extended", "failed"): N_("The product could not be told of the extension: {reason}. Ask the product "
+                                     "team."),
+    ("trial.created", "pending"): N_("Sending the trial to the product…"),
+    ("trial.extended", "pending"): N_("Sending the extension to the product…"),
+}
+
+
+def _product_line(calls: list[dict[str, Any]]) -> None:
+    """Whether the product learnt of the dashboard's latest decision on the account (the signed call)."""
+    if not calls or (calls[0]["kind"], calls[0]["state"]) not in CALL_LINES:
+        return
+    latest = calls[0]
+    text = _(CALL_LINES[(latest["kind"], latest["state"])])
+    if latest["state"] == "failed":
+        st.warning(text.format(reason=md(latest["last_error"] or "—")), icon=":material/sync_problem:")
+    elif latest["state"] == "confirmed":
+        st.caption(text.format(moment=fmt().datetime(latest["confirmed_at"], format="short")))
+    else:
+        st.caption(text)
 
 
 def _waiting(customer: CustomerRead) -> bool:

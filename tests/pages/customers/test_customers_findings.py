@@ -308,3 +308,48 @@ def test_a_manager_starts_with_their_own_partners_and_one_switch_shows_all(page,
     assert not at.exception
     assert names(at) == ["Beta Secret Client"]
     assert {m.label: m.value for m in at.metric}["Accounts"] == f"{every:,}"
+
+
+def test_the_account_says_whether_the_product_confirmed_its_trial(world):
+    """Issue 17: a trial created in the dashboard is sent to the product; its account says "Sending…" until the
+    product confirms, then when it did."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from partner_model import db, webhook
+
+    class Confirming(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with world.session() as s:
+        trial = customers.create_trial(s, users.get_user(s, world.user_ids["partner_user"]),
+                                       company_name="Productive Oy", domain="productive-oy.example",
+                                       framework="ISO 27001")
+
+    def opened() -> str:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+        at.session_state["user_id"] = world.user_ids["partner_user"]
+        at.run()
+        at.query_params["customer"] = str(trial.id)
+        at.switch_page(PAGE).run()
+        assert not at.exception
+        return details_text(at)
+
+    assert "Sending the trial to the product" in opened()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Confirming)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        engine = db.make_engine(world.url)
+        sent = webhook.send_due(engine, config=webhook.Settings(
+            url=f"http://127.0.0.1:{server.server_address[1]}/events", secret="s"))
+        engine.dispose()
+    finally:
+        server.shutdown()
+    assert sent.confirmed >= 1 and sent.failed == 0  # the world's own trials were waiting too
+    assert "The product confirmed the trial on" in opened()
