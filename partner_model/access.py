@@ -33,6 +33,7 @@ DENIED: dict[str, str] = {
     "create trials": N_("You are not allowed to create trials."),
     "extend registration protection": N_("You are not allowed to extend registration protection."),
     "grant trial extensions": N_("You are not allowed to grant trial extensions."),
+    "link accounts": N_("You are not allowed to link accounts."),
     "list partners": N_("You are not allowed to list partners."),
     "manage API tokens": N_("You are not allowed to manage API tokens."),
     "manage the team": N_("You are not allowed to manage the team."),

@@ -63,9 +63,11 @@ def _overview_columns(today: dt.date) -> dict[str, sa.ColumnElement[Any]]:
 def _overview_filters(
     actor: Actor, columns: dict[str, sa.ColumnElement[Any]], *, state: str | None, needs_attention: bool | None,
     search: str | None, partner_id: int | None, dialect: str, manager_id: int | None = None,
-    extension_requested: bool | None = None,
+    extension_requested: bool | None = None, unlinked: bool | None = None,
 ) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = _scope(actor, partner_id, manager_id)
+    if unlinked:  # the product's accounts no partner holds yet (partners never see them: their scope is theirs)
+        filters.append(C.partner_id.is_(None))
     if extension_requested:  # waiting for staff: asked, neither granted nor declined yet
         filters += list(EXTENSION_WAITING)
     if state:
@@ -130,12 +132,14 @@ def customer_overview(
     extension_requested: bool | None = None,
     today: dt.date | None = None,
     refresh: bool = True,
+    unlinked: bool | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """One page of the accounts the actor may see, and how many match in all. Filters, sort and paging run in SQL.
 
     Partners see their own accounts only; staff all, or one partner's. `sort` is a column, "-" for descending;
     `limit=None` returns every matching row (the CSV download). `manager_id` keeps the partners that manager looks
-    after; `extension_requested=True` the trials whose 30-day extension waits for staff. `refresh=False` reads the
+    after; `extension_requested=True` the trials whose 30-day extension waits for staff; `unlinked=True` the
+    accounts the product created that no partner holds yet (staff). `refresh=False` reads the
     stored per-day values as they are (pages: the daily job keeps them, so no page pays for the refresh).
     Raises ValidationError (state, sort) and PermissionDenied (another partner's id).
     """
@@ -149,7 +153,7 @@ def customer_overview(
     columns = _overview_columns(today)
     filters = _overview_filters(actor, columns, state=state, needs_attention=needs_attention, search=search,
                                 partner_id=partner_id, dialect=dialect, manager_id=manager_id,
-                                extension_requested=extension_requested)
+                                extension_requested=extension_requested, unlinked=unlinked)
     order = _order(sort, columns, today, dialect)
     page = sa.select(*(col.label(name) for name, col in columns.items())).select_from(_WITH_PARTNER)
     if limit is None:  # the whole list, for a download: one pass

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from partner_model import clock, identity, notifications, registrations, rules, versioning, webhook
-from partner_model.access import Actor, is_staff, require_role, row_id, scope_partner, write_service
+from partner_model.access import Actor, audit, is_staff, require_role, row_id, scope_partner, write_service
 from partner_model.customer_derived import (  # noqa: F401  (part of the customers API)
     ACTIVITY_COUNTS_KEY,
     DERIVED_KEY,
@@ -48,6 +48,8 @@ from partner_model.models import (
     AttentionItem,
     Customer,
     CustomerRead,
+    Deal,
+    DealEvent,
     Partner,
     Role,
 )
@@ -264,6 +266,43 @@ def decline_extension(
 
 ACCOUNT_CHANGED = N_("Someone else changed this account since you opened it (its trial now ends on {ends}): reload "
                      "and try again.")
+
+
+@write_service
+def link_account(
+    session: Session, actor: Actor, customer_id: int, *, partner_id: int, deal_id: int | None = None,
+    expected_version: int | None = None,
+) -> CustomerRead:
+    """Staff link an unlinked account (the product created it; no partner holds it) to a partner, e.g. the partner
+    whose registration names its domain (`deal_id`: that registration; its history records the link and it
+    points at the account). Audited. Raises PermissionDenied, NotFound, Conflict (the account has a partner, or
+    changed meanwhile), ValidationError (partner_id; a deal of another partner or another customer)."""
+    require_role(actor, {Role.partner_manager, Role.admin}, "link accounts")
+    customer = _customer_for(session, actor, customer_id)
+    if customer.partner_id is not None:
+        raise Conflict(N_("This account already belongs to a partner."))
+    partner = session.get(Partner, row_id(partner_id, "Partner"))
+    if partner is None:
+        raise ValidationError("partner_id", N_("Choose the partner the account belongs to."))
+    deal = None
+    if deal_id is not None:
+        deal = session.get(Deal, row_id(deal_id, "Deal"))
+        if deal is None or deal.partner_id != partner.id or customer.domain not in identity.parent_domains(
+                deal.customer_domain):
+            raise ValidationError("deal_id", N_("That registration is not this partner's registration of this "
+                                                "customer."))
+    _claim(session, customer, expected_version)
+    customer.partner_id = partner.id
+    audit(session, "account_linked", actor_id=actor.id, subject=customer.domain,
+          detail=f"partner {partner.id}" + (f", deal {deal.id}" if deal is not None else ""))
+    if deal is not None:
+        deal.customer_id = deal.customer_id or customer.id
+        session.add(DealEvent(deal_id=deal.id, actor_id=actor.id, kind="account_linked", from_value=None,
+                              to_value=customer.name[:2000]))
+    today = _today(None)
+    rederive(session, customer.id)
+    session.commit()
+    return read(customer, today)
 
 
 def _claim(session: Session, customer: Customer, expected_version: int | None) -> None:

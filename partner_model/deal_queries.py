@@ -27,7 +27,7 @@ QUEUE_COLUMNS = (
     "value", "currency", "framework", "stage", "created_at", "age_days", "business_days", "overdue", "version",
     "hints",
 )
-HINT_CODES = ("existing_customer", "other_partner_open_deal", "free_mail", "registered_before")
+HINT_CODES = ("existing_customer", "unlinked_account", "other_partner_open_deal", "free_mail", "registered_before")
 REVIEW_OVERDUE_BUSINESS_DAYS = 2
 
 
@@ -153,7 +153,9 @@ def _hints(session: Session, deals: list[dict[str, Any]], today: dt.date) -> dic
     domains = sorted({x for d in deals if not rules.is_free_mail(d["customer_domain"])
                       for x in customer_of[d["deal_id"]]})
     c = Customer.__table__.c
-    account_of = dict(session.execute(sa.select(c.domain, c.id).where(c.domain.in_(domains))).all())
+    accounts = session.execute(sa.select(c.domain, c.id, c.partner_id).where(c.domain.in_(domains))).all()
+    account_of = {r.domain: r.id for r in accounts}
+    unlinked = {r.domain for r in accounts if r.partner_id is None}
     known = session.execute(
         sa.select(D.id, D.partner_id, D.customer_domain, D.review_status, D.stage, D.protected_until)
         .where(D.customer_domain.in_(domains))).all()
@@ -161,8 +163,11 @@ def _hints(session: Session, deals: list[dict[str, Any]], today: dt.date) -> dic
     for deal in deals:
         codes, deal_id, partner = hints[deal["deal_id"]], deal["deal_id"], deal["partner_id"]
         same = set(customer_of[deal_id])
-        if any(account_of.get(x) not in (None, deal.get("customer_id")) for x in same):
+        theirs = [x for x in same if account_of.get(x) not in (None, deal.get("customer_id"))]
+        if any(x not in unlinked for x in theirs):
             codes.append("existing_customer")
+        if any(x in unlinked for x in theirs):  # the product's account, no partner yet: link it, do not deny
+            codes.append("unlinked_account")
         relatives = [r for r in known if r.customer_domain in same and r.id != deal_id]
         others = [r for r in relatives if r.partner_id != partner]
         # another partner's registration that is pending, or accepted, open and still protected
@@ -183,9 +188,10 @@ def _value(member: object) -> object:
 
 
 def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[str]:
-    """What a reviewer should know: existing_customer, other_partner_open_deal (another partner's registration for
-    the customer that is pending review, or accepted, open and still protected), free_mail (the contact's or the
-    customer's domain is free mail), registered_before. Staff only.
+    """What a reviewer should know: existing_customer, unlinked_account (the product has an account for the
+    customer that no partner holds yet: staff may link it to this deal's partner), other_partner_open_deal (another
+    partner's registration for the customer that is pending review, or accepted, open and still protected),
+    free_mail (the contact's or the customer's domain is free mail), registered_before. Staff only.
     Raises PermissionDenied, NotFound.
     """
     require_role(actor, rules.STAFF_ROLES, "see review hints")
@@ -200,7 +206,8 @@ def review_hints(session: Session, actor: Actor, deal_id: int, *, today: dt.date
 
 def hint_details(session: Session, actor: Actor, deal_id: int, *, today: dt.date | None = None) -> list[dict]:
     """What stands behind each review hint of a deal, for words a reviewer can act on: per hint code the rows it
-    found, as dicts: existing_customer -> customer_id, name, domain, partner_name; other_partner_open_deal and
+    found, as dicts: existing_customer and unlinked_account -> customer_id, name, domain, partner_name (None for an
+    unlinked one); other_partner_open_deal and
     registered_before -> deal_id, partner_name, company_name, review_status, protected_until, created_at;
     free_mail -> domain. Staff only. Raises PermissionDenied, NotFound.
     """
@@ -211,12 +218,14 @@ def hint_details(session: Session, actor: Actor, deal_id: int, *, today: dt.date
     same = identity.parent_domains(deal["customer_domain"])
     details: list[dict] = []
     for code in codes:
-        if code == "existing_customer":
+        if code in ("existing_customer", "unlinked_account"):
             c = Customer.__table__.c
             rows = session.execute(sa.select(c.id.label("customer_id"), c.name, c.domain,
                                              P.name.label("partner_name"))
                                    .select_from(Customer.__table__.outerjoin(Partner.__table__, P.id == c.partner_id))
-                                   .where(c.domain.in_(same))).mappings().all()
+                                   .where(c.domain.in_(same),
+                                          c.partner_id.is_(None) if code == "unlinked_account" else
+                                          c.partner_id.is_not(None))).mappings().all()
             details += [{"code": code, **row} for row in rows if row["customer_id"] != deal["customer_id"]]
         elif code in ("other_partner_open_deal", "registered_before"):
             query = sa.select(D.id.label("deal_id"), P.name.label("partner_name"), D.company_name, D.review_status,

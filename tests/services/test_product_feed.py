@@ -179,3 +179,38 @@ def test_activity_from_the_feed_shows_in_the_90_day_count_at_once(session):
     session.expire_all()
     stored = session.exec(select(Customer).where(Customer.external_id == "act-1")).one()
     assert (stored.activities_90d, stored.last_activity_on) == (12, today)
+
+
+def test_an_unlinked_account_is_hinted_in_review_and_staff_link_it_to_the_registering_partner(session, cast, factory):
+    """Issue 17: an account the product created without a partner is "unlinked": staff see it, partners never; a
+    registration of its domain is hinted as such (not as an existing customer to deny); staff link it to that
+    partner, recorded in the deal's history and the audit log."""
+    from partner_model import deals, users
+    from partner_model.errors import Conflict
+
+    at = "2026-11-30T08:00:00Z"
+    feed.apply_batch(session, [{"event_id": "ul-1", "type": "account.created", "occurred_at": at,
+                                "account": {"external_id": "ul-acc", "domain": "self-serve.example"},
+                                "name": "Self Serve Oy"}])
+    account = session.exec(select(Customer).where(Customer.external_id == "ul-acc")).one()
+    assert account.partner_id is None
+    deal = factory.deal(cast.acme_user, contact_email="sara@self-serve.example", company_name="Self Serve Oy")
+    assert deals.review_hints(session, cast.manager, deal.id) == ["unlinked_account"]
+    [detail] = deals.hint_details(session, cast.manager, deal.id)
+    assert (detail["code"], detail["customer_id"], detail["partner_name"]) == ("unlinked_account", account.id, None)
+    assert customers.customer_overview(session, cast.acme_user, search="self serve")[1] == 0  # never a partner's
+    unlinked, total = customers.customer_overview(session, cast.manager, unlinked=True)
+    assert total == 1 and list(unlinked["name"]) == ["Self Serve Oy"]
+    with pytest.raises(PermissionDenied):
+        customers.link_account(session, cast.acme_user, account.id, partner_id=cast.acme.id)
+    with pytest.raises(ValidationError) as wrong:
+        customers.link_account(session, cast.manager, account.id, partner_id=cast.beta.id, deal_id=deal.id)
+    assert wrong.value.field == "deal_id"
+    linked = customers.link_account(session, cast.manager, account.id, partner_id=cast.acme.id, deal_id=deal.id)
+    assert linked.partner_id == cast.acme.id
+    assert customers.customer_overview(session, cast.acme_user, search="self serve")[1] == 1
+    assert "account_linked" in [e.kind for e in deals.history(session, cast.manager, deal.id)]
+    assert "account_linked" in set(users.audit_log(session, cast.admin)["kind"])
+    assert deals.review_hints(session, cast.manager, deal.id) == []  # the deal now points at its own account
+    with pytest.raises(Conflict):
+        customers.link_account(session, cast.manager, account.id, partner_id=cast.beta.id)

@@ -12,7 +12,7 @@ from pages.components.customers.charts import daily_activity
 from pages.components.customers.table import account_words
 from pages.components.frame import attempt, show_error
 from pages.components.frame.labels import REVIEW_LABELS, STAGE_LABELS, label
-from pages.components.frame.partner_picker import partner_name
+from pages.components.frame.partner_picker import partner_choice, partner_name
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
 from partner_model import clock, customers, rules, webhook
@@ -187,7 +187,24 @@ def _actions(user: UserRead, customer: CustomerRead) -> None:
     elif may_grant and st.button(_("Grant the 30-day extension"), key="customers_grant_extension",
                                  icon=":material/more_time:"):
         _grant(user, customer)
+    if customer.partner_id is None and user.role in rules.REVIEWER_ROLES:
+        _link(user, customer)
     _outcome()
+
+
+def _link(user: UserRead, customer: CustomerRead) -> None:
+    """An account the product created without a partner: staff link it to the partner it belongs to."""
+    st.info(_("Unlinked: the customer started in the product by itself, and no partner holds the account yet."),
+            icon=":material/link_off:")
+    pick, button = st.columns([3, 1], vertical_alignment="bottom")
+    with pick:
+        partner_id = partner_choice(user, key="customers_link_partner",
+                                    help=_("The partner the account belongs to (e.g. whose registration names it)."))
+    if button.button(_("Link to partner"), key="customers_link_submit", disabled=partner_id is None,
+                     icon=":material/link:"):
+        _act(lambda s: customers.link_account(s, user, customer.id, partner_id=partner_id,
+                                              expected_version=customer.version),
+             _("{name} now belongs to the partner chosen.").format(name=md(customer.name)))
 
 
 def _grant(user: UserRead, customer: CustomerRead) -> None:

@@ -43,12 +43,13 @@ class Filters:
     sort: str | None
     manager_id: int | None = None
     extension_requested: bool | None = None
+    unlinked: bool | None = None
 
     def query(self) -> dict[str, object]:
         """Keyword arguments for customers.customer_overview."""
         return {"state": self.state, "needs_attention": self.needs_attention, "search": self.search,
                 "partner_id": self.partner_id, "sort": self.sort, "manager_id": self.manager_id,
-                "extension_requested": self.extension_requested}
+                "extension_requested": self.extension_requested, "unlinked": self.unlinked}
 
     def narrowed(self) -> bool:
         """True when a filter (not only the partner, the manager's scope or the sort) leaves accounts out."""
@@ -122,6 +123,8 @@ def filter_bar(scope: Scope, staff: bool) -> Filters:
         attention = st.toggle(_("Needs attention only"), key="customers_attention")
         extension = st.toggle(_("Extension requests only"), key=EXTENSION_KEY,
                               help=_("Trials whose 30-day extension was requested and waits for a decision"))
+        unlinked = staff and st.toggle(_("Unlinked accounts only"), key="customers_unlinked",
+                                       help=_("Accounts the product created that no partner holds yet"))
     return Filters(
         state=None if state in (None, "all") else state,
         needs_attention=True if attention else None,
@@ -130,6 +133,7 @@ def filter_bar(scope: Scope, staff: bool) -> Filters:
         sort=sort,
         manager_id=scope.manager_id,
         extension_requested=True if extension else None,
+        unlinked=True if unlinked else None,
     )
 
 

@@ -21,7 +21,7 @@ from pages.components.deals.review_labels import (
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.translate import _
-from partner_model import deals
+from partner_model import customers, deals
 from partner_model.models import UserRead
 
 
@@ -43,6 +43,23 @@ def _hints(user: UserRead, row: dict[str, Any]) -> None:
         sentences = by_code.get(code, [])
         if sentences:
             st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+    for detail in details or []:
+        if detail.get("code") == "unlinked_account":
+            _link_button(user, row, detail)
+
+
+def _link_button(user: UserRead, row: dict[str, Any], detail: dict[str, Any]) -> None:
+    """Link the product's unlinked account to the registering partner (recorded in the deal's history)."""
+    account = int(detail["customer_id"])
+    if st.button(_("Link {name} to {partner}").format(name=md_line(blank(detail.get("name"))),
+                                                     partner=md_line(row["partner_name"])),
+                 key=f"review_link_{account}", icon=":material/link:"):
+        __, error = attempt(lambda s: customers.link_account(s, user, account, partner_id=int(row["partner_id"]),
+                                                             deal_id=int(row["deal_id"])))
+        if error is not None:
+            show_error(error)
+        else:
+            st.success(_("Linked: the account now belongs to {partner}.").format(partner=md(row["partner_name"])))
 
 
 def deal_details(user: UserRead, row: dict[str, Any]) -> None:

@@ -39,6 +39,9 @@ HINTS: dict[str, Hint] = {
                       ":material/mail:"),
     "registered_before": Hint(N_("Registered before"), N_("This partner registered the domain before"), "blue",
                               ":material/history:"),
+    "unlinked_account": Hint(N_("Unlinked account"),
+                             N_("The product has an account for this domain that no partner holds yet"), "blue",
+                             ":material/link:"),
 }
 
 # Translated where shown: label(DENIAL_REASON_LABELS, reason) or _(DENIAL_REASON_LABELS[reason]).
@@ -113,6 +116,11 @@ def hint_sentence(detail: dict) -> str:
             return _("{name} ({domain}) is already a customer, with {partner}").format(
                 partner=md(detail["partner_name"]), **values)
         return _("{name} ({domain}) is already a customer").format(**values)
+    if code == "unlinked_account":
+        # TRANSLATORS: a review hint: the product's own account for the customer, which no partner holds yet.
+        return _("{name} ({domain}) started in the product by itself: link the account to this partner if the "
+                 "registration holds").format(name=md(blank(detail.get("name"))),
+                                              domain=md(blank(detail.get("domain"))))
     if code == "free_mail":
         # TRANSLATORS: a review hint: the contact's email is at a free-mail domain such as gmail.com.
         return _("The contact writes from {domain}, a free-mail domain").format(domain=md(blank(detail.get("domain"))))

@@ -353,3 +353,28 @@ def test_the_account_says_whether_the_product_confirmed_its_trial(world):
         server.shutdown()
     assert sent.confirmed >= 1 and sent.failed == 0  # the world's own trials were waiting too
     assert "The product confirmed the trial on" in opened()
+
+
+def test_staff_find_unlinked_accounts_and_link_one_to_a_partner(world):
+    """Issue 17: "Unlinked accounts only" (staff) lists the product's accounts no partner holds; the account's
+    panel links it to the partner chosen; a partner's users never see it."""
+    from partner_model import feed
+
+    with world.session() as s:
+        feed.apply_batch(s, [{"event_id": "ul-page", "type": "account.created", "name": "Lone Wolf Oy",
+                              "occurred_at": "2026-11-30T08:00:00Z",
+                              "account": {"external_id": "acc-lone", "domain": "lone-wolf.example"}}])
+    assert overview(world, "partner_user", search="Lone Wolf")[1] == 0
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.session_state["user_id"] = world.user_ids["admin"]
+    at.run()
+    at = at.switch_page(PAGE).run()
+    at = at.toggle(key="customers_unlinked").set_value(True).run()
+    assert not at.exception
+    assert names(at) == ["Lone Wolf Oy"]
+    at = open_by_name(at, "Lone Wolf Oy")
+    assert "no partner holds the account yet" in details_text(at)
+    at = at.selectbox(key="customers_link_partner").select(world.acme_id).run()
+    at = at.button(key="customers_link_submit").click().run()
+    assert not at.exception
+    assert overview(world, "partner_user", search="Lone Wolf")[1] == 1

@@ -304,3 +304,36 @@ def test_an_admin_has_no_my_partners_switch(app, world):
     at = _open(app, "admin")
     assert not at.exception
     assert not at.toggle
+
+
+def _unlinked(world: World, domain: str, name: str) -> int:
+    """An account the product created by itself (no partner), through the feed."""
+    import sqlalchemy as sa
+
+    from partner_model import feed
+    from partner_model.models import Customer
+
+    with world.session() as s:
+        feed.apply_batch(s, [{"event_id": f"ul-{domain}", "type": "account.created", "name": name,
+                              "occurred_at": "2026-11-30T08:00:00Z",
+                              "account": {"external_id": f"acc-{domain}", "domain": domain}}])
+        return int(s.execute(sa.select(Customer.id).where(Customer.domain == domain)).scalar_one())
+
+
+def test_an_unlinked_account_is_hinted_and_linked_from_the_review(app, world):
+    """Issue 17: a registration of a domain the product holds without a partner says so (not "already a
+    customer"), and the reviewer links the account to the registering partner from the panel."""
+    account = _unlinked(world, "solo-start.example", "Solo Start Oy")
+    ours = _register(world, "Solo Start Oy", "sam@solo-start.example")
+    at = _open(app, review_deal=ours)
+    assert not at.exception
+    text = _panel(at)
+    assert "Solo Start Oy (solo-start.example) started in the product by itself" in text
+    assert "is already a customer" not in text
+    at = at.button(key=f"review_link_{account}").click().run()
+    assert not at.exception
+    assert "Linked: the account now belongs to Acme Consulting." in [s.value for s in at.success]
+    with world.session() as s:
+        from partner_model import customers
+
+        assert customers.get_customer(s, _actor(s, world, "admin"), account).partner_id == world.acme_id
