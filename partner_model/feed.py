@@ -193,8 +193,19 @@ def apply_batch(session: Session, events: list[object], *, atomic: bool = False)
 
 
 def _insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Many rows in one executemany (the drivers batch it)."""
-    session.execute(table.insert(), rows)
+    """Many rows at once, in the session's transaction: PostgreSQL's COPY (its driver would send an executemany
+    as one statement per row), else one executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 @dataclass
