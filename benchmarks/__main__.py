@@ -30,6 +30,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--naive-repeat", type=int, default=2,
                         help="timed naive calls per scenario (default 2; 0: time the service path only)")
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this text")
+    parser.add_argument("--feed", type=int, default=0, metavar="N",
+                        help="time the product feed instead: N events through the backfill and the HTTP API, each "
+                             "into a fresh database (SQLite, or beside --database-url on its server)")
     parser.add_argument("--random-seed", type=int, default=0, help="seed used when building the database")
     return parser.parse_args(argv)
 
@@ -51,6 +54,12 @@ def time_daily(ctx) -> float:  # type: ignore[no-untyped-def]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    if args.feed:
+        from benchmarks import feed
+
+        for name, rate in feed.run(args.feed, args.database_url).items():
+            print(f"{name}: {rate:,.0f} events a second (goal: {20_000 if 'backfill' in name else 5_000:,})")
+        return 0
     where = args.database_url or args.database
     ctx = context(ensure_database(where, args.random_seed))
     args.database = where
