@@ -142,7 +142,8 @@ def sign_in_at_the_provider(page: Page, app: SsoApp, sub: str) -> None:
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     page.locator('input[name="sub"]').fill(sub)
     page.get_by_role("button", name="Authorize", exact=True).click()
-    page.wait_for_url(f"{app.url}/**")
+    # Back at the app: its address is enough (a busy machine can take long to "load" Streamlit's scripts).
+    page.wait_for_url(f"{app.url}/**", wait_until="commit", timeout=60_000)
 
 
 def wait_for_cookie(context, timeout: float = 15) -> dict:  # type: ignore[no-untyped-def]
@@ -171,7 +172,7 @@ def test_a_known_email_signs_in_through_the_provider_with_a_session_and_signs_ou
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{sso_app.idp}/**")  # single sign-on is left too: the provider's end-session page
     page.get_by_role("button", name="End session").click()
-    page.wait_for_url(f"{sso_app.url}/**")
+    page.wait_for_url(f"{sso_app.url}/**", wait_until="commit", timeout=60_000)
     expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
     settle(page)
     assert [r.ended_reason for r in sessions(sso_app) if r.user_id == sso_app.known_id] == ["signed_out"]
