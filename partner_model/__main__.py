@@ -1,5 +1,5 @@
-"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo | daily | send-mail | ingest
-(--help).
+"""Command line: python -m partner_model migrate | seed | create-user | ensure-demo | daily | send-mail | ingest |
+backup | restore (--help).
 
 Every command works on DATABASE_URL (default sqlite:///data/partners.db). Domain errors print their
 message on stderr and exit with status 2; nothing is half-written.
@@ -159,6 +159,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if result.refused else 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from partner_model import backups
+
+    engine = db.make_engine()
+    started = time.perf_counter()
+    path = backups.backup(engine, Path(args.path))
+    print(f"Backed up {_where(engine)} to {path} ({path.stat().st_size:,} bytes) in "
+          f"{time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from partner_model import backups
+
+    engine = db.make_engine()
+    backups.restore(engine, Path(args.path))
+    db.migrate(engine)  # a backup of an older schema comes up to date
+    print(f"Restored {args.path} into {_where(engine)}.")
+    return 0
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -198,6 +223,12 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--report", default=None, help="where the refused events go (default FILE.refused.csv)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(run=cmd_ingest)
+    backup = commands.add_parser("backup", help="back the database up to a new file (SQLite online backup; pg_dump)")
+    backup.add_argument("path")
+    backup.set_defaults(run=cmd_backup)
+    restore = commands.add_parser("restore", help="restore a backup into an empty database (DATABASE_URL)")
+    restore.add_argument("path")
+    restore.set_defaults(run=cmd_restore)
     return main
 
 
