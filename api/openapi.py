@@ -67,5 +67,7 @@ def document() -> dict[str, Any]:
                 "200": _answer("alive", "Health")}}},
             "/readyz": {"get": {"summary": "The database answers and is at the newest migration", "responses": {
                 "200": _answer("ready", "Health"), "503": _answer("not ready", "Health")}}},
+            "/metrics": {"get": {"summary": "The app server's metrics (Prometheus text format)", "responses": {
+                "200": {"description": "the metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         },
     }

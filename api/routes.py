@@ -1,6 +1,6 @@
 """The routes: POST /api/v1/events (a Bearer token; a batch of up to 1,000 events, applied by feed.apply_batch),
-GET /api/v1/openapi.json, GET /healthz (the process answers) and GET /readyz (the database answers and is at the
-newest migration).
+GET /api/v1/openapi.json, GET /healthz (the process answers), GET /readyz (the database answers and is at the
+newest migration) and GET /metrics (Prometheus text format, partner_model.metrics).
 
 Every answer is JSON. Refusals: 401 without a live token (nothing is written), 413 for a body over 5 MB, 415 for
 a body not sent as JSON, 422 for a batch that is not one (a bad event inside a good batch is reported in the 200
@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.openapi import document
-from partner_model import api_tokens, db, feed
+from partner_model import api_tokens, db, feed, metrics
 
 MAX_BODY = 5 * 1024 * 1024
 RATE_PER_SECOND = float(os.environ.get("API_RATE_PER_SECOND", "20"))  # requests a token may make, sustained
@@ -89,7 +89,9 @@ def _authenticate(secret: str) -> int | None:
 
 def _apply(batch: feed.Batch) -> feed.BatchResult:
     with db.session(_engine(db.database_url())) as s:
-        return feed.apply_batch(s, list(batch.events), atomic=batch.atomic)
+        result = feed.apply_batch(s, list(batch.events), atomic=batch.atomic)
+    metrics.feed_batch(result.applied, result.repeated, len(result.refused))
+    return result
 
 
 async def post_events(request: Request) -> JSONResponse:
@@ -123,6 +125,11 @@ async def post_events(request: Request) -> JSONResponse:
 
 async def openapi_json(request: Request) -> JSONResponse:
     return JSONResponse(document())
+
+
+async def metrics_text(request: Request) -> Response:
+    body = await run_in_threadpool(metrics.exposition, _engine(db.database_url()))
+    return Response(body, media_type=metrics.CONTENT_TYPE)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -164,4 +171,5 @@ ROUTES = [Route(path, _only(method, handler), methods=ALL_METHODS) for path, met
     ("/api/v1/openapi.json", "GET", openapi_json),
     ("/healthz", "GET", healthz),
     ("/readyz", "GET", readyz),
+    ("/metrics", "GET", metrics_text),
 )]

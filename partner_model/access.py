@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
@@ -11,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from partner_model.errors import N_, Conflict, NotFound, PermissionDenied
+from partner_model import metrics
+from partner_model.errors import N_, Conflict, DomainError, NotFound, PermissionDenied
 from partner_model.models import AuditEvent, Partner, Role, User, UserRead, utcnow
 from partner_model.rules import STAFF_ROLES
 
@@ -134,6 +136,8 @@ def audit(session: Session, kind: str, *, actor_id: int | None = None, subject: 
     """Record a sign-in or an admin change; the caller's commit writes it."""
     session.add(AuditEvent(at=at or utcnow(), actor_id=actor_id, kind=kind, subject=subject[:254],
                            detail=detail[:1000]))
+    if kind in ("sign_in", "sign_in_failed"):
+        metrics.signed_in(kind == "sign_in")
 
 
 def write_service(function: Callable[P, T]) -> Callable[P, T]:
@@ -147,6 +151,8 @@ def write_service(function: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         session = args[0]
+        name = f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+        started, outcome = time.perf_counter(), "ok"
         try:
             # The actor is who they are now: every write re-reads the acting user.
             if len(args) > 1 and isinstance(args[1], UserRead):
@@ -155,10 +161,19 @@ def write_service(function: Callable[P, T]) -> Callable[P, T]:
                 kwargs["actor"] = current_actor(session, kwargs["actor"])  # type: ignore[index]
             return function(*args, **kwargs)
         except IntegrityError:
+            outcome = "refused"
             session.rollback()  # type: ignore[attr-defined]
             raise Conflict(N_("Someone else changed the same data at the same time: reload and try again.")) from None
-        except BaseException:
+        except DomainError:
+            outcome = "refused"
             session.rollback()  # type: ignore[attr-defined]
             raise
+        except BaseException:
+            outcome = "error"
+            session.rollback()  # type: ignore[attr-defined]
+            raise
+        finally:
+            metrics.SERVICE_CALLS.labels(name, outcome).inc()
+            metrics.SERVICE_SECONDS.labels(name).observe(time.perf_counter() - started)
 
     return wrapper

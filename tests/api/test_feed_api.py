@@ -146,6 +146,23 @@ def test_past_its_rate_a_token_is_told_when_to_come_back(slow_api):
     assert int(answers[2].headers["retry-after"]) >= 1
 
 
+def test_metrics_count_feed_events_and_read_the_outbox_depth(api):
+    """Issue 19: /metrics in the Prometheus text format: the feed's events by outcome, write-service calls, and the
+    outboxes' depth read from the database at the scrape."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    external, domain = _id(), f"metrics-{_id()[:8]}.example"
+    _post(api, {"events": [_created(external, domain), _event(external, domain, "users.count", users=-1)]})
+    answer = httpx.get(f"{api.url}/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(answer.text) for s in family.samples}
+    assert samples[("partner_feed_events_total", (("outcome", "applied"),))] >= 1
+    assert samples[("partner_feed_events_total", (("outcome", "refused"),))] >= 1
+    assert ("partner_outbox_depth", (("outbox", "email"), ("state", "pending"))) in samples
+    assert ("partner_outbox_depth", (("outbox", "product_call"), ("state", "failed"))) in samples
+
+
 def test_the_token_bucket_refills_at_its_rate():
     buckets = TokenBuckets(rate=2.0, burst=2.0)
     assert [buckets.take(1, now=0.0) for __ in range(3)] == [0.0, 0.0, 0.5]
@@ -166,7 +183,7 @@ def test_every_generated_request_gets_a_documented_answer_and_never_a_server_err
 
 def test_the_document_names_every_route_and_event_kind():
     paths = document()["paths"]
-    assert set(paths) == {"/api/v1/events", "/api/v1/openapi.json", "/healthz", "/readyz"}
+    assert set(paths) == {"/api/v1/events", "/api/v1/openapi.json", "/healthz", "/readyz", "/metrics"}
     kinds = {item["properties"]["type"]["const"] for item in document()["components"]["schemas"].values()
              if "const" in item.get("properties", {}).get("type", {})}
     assert kinds == {"account.created", "trial.extended", "subscription.started", "subscription.ended",

@@ -378,3 +378,22 @@ def test_the_audit_who_filter_offers_the_users_who_acted(session, cast):
     actors = users.audit_actors(session, cast.admin)
     assert cast.finance.id in actors and actors[cast.finance.id] == f"{cast.finance.name} <{cast.finance.email}>"
     assert cast.manager.id not in actors
+
+
+def test_sign_ins_and_write_services_are_counted_for_the_metrics(session, cast):
+    """Issue 19: sign-ins by result and write-service calls by name and outcome reach the Prometheus counters."""
+    from partner_model import metrics
+
+    def value(metric, *labels: str) -> float:  # type: ignore[no-untyped-def]
+        return metric.labels(*labels)._value.get()
+
+    failures, successes = value(metrics.SIGN_INS, "failure"), value(metrics.SIGN_INS, "success")
+    refused = value(metrics.SERVICE_CALLS, "users.update_user", "refused")
+    with pytest.raises(AuthError):
+        users.sign_in(session, email=cast.finance.email, password="not the password")
+    users.sign_in(session, email=cast.finance.email, password=PASSWORD)
+    with pytest.raises(DomainError):
+        users.update_user(session, cast.manager, cast.finance.id, role="admin")
+    assert value(metrics.SIGN_INS, "failure") == failures + 1
+    assert value(metrics.SIGN_INS, "success") == successes + 1
+    assert value(metrics.SERVICE_CALLS, "users.update_user", "refused") == refused + 1

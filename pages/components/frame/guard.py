@@ -14,7 +14,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.labels import ROLE_LABELS, label
 from pages.components.frame.text import md
 from pages.components.frame.translate import N_, _, language_picker, remember_user_language
-from partner_model import notifications
+from partner_model import metrics, notifications
 from partner_model.models import UserRead
 
 APP_NAME = N_("Partner program")
@@ -23,6 +23,7 @@ NEXT_PAGE_KEY = "after_sign_in"  # the page a signed-out visitor asked for, open
 
 def page_frame(page: str) -> UserRead | None:
     """Set the page config, draw the sidebar, and return the signed-in user (None when signed out)."""
+    metrics.PAGE_RUNS.labels(page).inc()
     info = PAGES[page]
     user = auth.current_user()  # first: the user's language decides every word below
     remember_user_language(user)
