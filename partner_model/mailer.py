@@ -128,22 +128,27 @@ class SendResult:
     errors: list[str] = field(default_factory=list)
 
 
+def claim_rows(engine: Engine, table: sa.Table, due: list[Any], now: dt.datetime, limit: int) -> list[int]:
+    """Claim up to `limit` rows of an outbox `table` that match `due` for this sender: one UPDATE per row that only
+    one sender can win (its claimed_at set to `now`). The emails and the calls to the product both claim so."""
+    claimed: list[int] = []
+    with db.session(engine) as s:
+        candidates = s.execute(sa.select(table.c.id).where(*due).order_by(table.c.id).limit(limit)).scalars().all()
+        for row_id in candidates:
+            won = s.execute(sa.update(table).where(table.c.id == row_id, *due).values(claimed_at=now))
+            if won.rowcount == 1:
+                claimed.append(row_id)
+        s.commit()
+    return claimed
+
+
 def _claim(engine: Engine, states: list[MailState], now: dt.datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due rows for this sender: one UPDATE per row that only one sender can win."""
     n = Notification.__table__.c
     due = [n.mail_state.in_([s.value for s in states]),
            sa.or_(n.claimed_at.is_(None), n.claimed_at < now - STALE_CLAIM)]
     if MailState.pending in states:
         due.append(sa.or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now))
-    claimed: list[int] = []
-    with db.session(engine) as s:
-        candidates = s.execute(sa.select(n.id).where(*due).order_by(n.id).limit(limit)).scalars().all()
-        for row_id in candidates:
-            won = s.execute(sa.update(Notification.__table__).where(n.id == row_id, *due).values(claimed_at=now))
-            if won.rowcount == 1:
-                claimed.append(row_id)
-        s.commit()
-    return claimed
+    return claim_rows(engine, Notification.__table__, due, now, limit)
 
 
 def send_due(engine: Engine, *, now: dt.datetime | None = None, config: Settings | None = None,

@@ -91,18 +91,10 @@ class CallResult:
 
 
 def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due calls for this sender: one UPDATE per row that only one sender can win."""
     c = ProductCall.__table__.c
     due = [c.state == CallState.pending.value, sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
            sa.or_(c.claimed_at.is_(None), c.claimed_at < now - mailer.STALE_CLAIM)]
-    claimed: list[int] = []
-    with db.session(engine) as s:
-        for row_id in s.execute(sa.select(c.id).where(*due).order_by(c.id).limit(limit)).scalars().all():
-            if s.execute(sa.update(ProductCall.__table__).where(c.id == row_id, *due)
-                         .values(claimed_at=now)).rowcount == 1:
-                claimed.append(row_id)
-        s.commit()
-    return claimed
+    return mailer.claim_rows(engine, ProductCall.__table__, due, now, limit)
 
 
 def send_due(engine: Engine, *, now: dt.datetime | None = None, config: Settings | None = None,

@@ -22,19 +22,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def wait_ready(check: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Until `check` (a URL) answers 200; the process's log in the error when it exits or never answers."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{proc.args[2]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(check, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"streamlit was not healthy within {timeout} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"{check} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 @contextmanager
@@ -52,7 +53,7 @@ def running_app(db_url: str, log: Path, env: dict[str, str] | None = None) -> It
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, proc, log)
+        wait_ready(f"{url}/_stcore/health", proc, log)
         yield url
     finally:
         proc.terminate()

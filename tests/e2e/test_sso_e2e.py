@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from sqlmodel import select
 from e2e_support import CHROMIUM, ROOT, save_shot, settle
 from partner_model import db, users
 from partner_model.models import SignInSession
-from tests.app_server import free_port
+from tests.app_server import free_port, wait_ready
 
 KNOWN = "sso.finance@vendor-e2e.example"
 KNOWN_SUB = "known-finance"
@@ -43,26 +42,11 @@ class SsoApp:
     known_id: int
 
 
-def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[2]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 def _start(command: list[str], log: Path, env: dict[str, str], ready: str) -> subprocess.Popen:
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait(ready, proc, log)
+        wait_ready(ready, proc, log)
     except Exception:
         proc.kill()
         raise
