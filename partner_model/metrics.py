@@ -15,14 +15,22 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram,
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-PAGE_RUNS = Counter("partner_page_runs", "Page runs (each rerun of a page's script), by page", ["page"])
-SERVICE_CALLS = Counter("partner_service_calls", "Write-service calls, by service and outcome (ok, refused)",
-                        ["service", "outcome"])
-SERVICE_SECONDS = Histogram("partner_service_seconds", "Write-service call duration, by service", ["service"],
-                            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
-SIGN_INS = Counter("partner_sign_ins", "Sign-in attempts, by result (success, failure)", ["result"])
-FEED_EVENTS = Counter("partner_feed_events", "Product feed events, by outcome (applied, repeated, refused)",
-                      ["outcome"])
+
+def _metric(kind: Any, name: str, documentation: str, labels: list[str], **options: Any) -> Any:
+    """The metric `name`, made once per process: Streamlit's file watcher may import this module again during
+    development, and the registry refuses a second metric of the same name."""
+    existing = REGISTRY._names_to_collectors.get(name)  # noqa: SLF001  (no public lookup by name)
+    return existing if existing is not None else kind(name, documentation, labels, **options)
+
+
+PAGE_RUNS = _metric(Counter, "partner_page_runs", "Page runs (each rerun of a page's script), by page", ["page"])
+SERVICE_CALLS = _metric(Counter, "partner_service_calls", "Write-service calls, by service and outcome (ok, "
+                        "refused, error)", ["service", "outcome"])
+SERVICE_SECONDS = _metric(Histogram, "partner_service_seconds", "Write-service call duration, by service",
+                          ["service"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+SIGN_INS = _metric(Counter, "partner_sign_ins", "Sign-in attempts, by result (success, failure)", ["result"])
+FEED_EVENTS = _metric(Counter, "partner_feed_events", "Product feed events, by outcome (applied, repeated, "
+                      "refused)", ["outcome"])
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -65,6 +73,9 @@ class OutboxCollector(Collector):
 
 
 OUTBOX = OutboxCollector()
+for _collector in list(REGISTRY._collector_to_names):  # noqa: SLF001  (one outbox collector, even on a re-import)
+    if type(_collector).__name__ == "OutboxCollector":
+        REGISTRY.unregister(_collector)
 REGISTRY.register(OUTBOX)
 
 
