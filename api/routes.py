@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.openapi import document
-from partner_model import api_tokens, db, feed, metrics
+from partner_model import api_tokens, db, feed, logs, metrics
 
 MAX_BODY = 5 * 1024 * 1024
 RATE_PER_SECOND = float(os.environ.get("API_RATE_PER_SECOND", "20"))  # requests a token may make, sustained
@@ -52,6 +52,7 @@ class TokenBuckets:
 
 
 BUCKETS = TokenBuckets(RATE_PER_SECOND, RATE_BURST)
+logs.configure()
 
 
 @functools.lru_cache(maxsize=4)
@@ -91,10 +92,22 @@ def _apply(batch: feed.Batch) -> feed.BatchResult:
     with db.session(_engine(db.database_url())) as s:
         result = feed.apply_batch(s, list(batch.events), atomic=batch.atomic)
     metrics.feed_batch(result.applied, result.repeated, len(result.refused))
+    LOG.info("feed batch", extra={"applied": result.applied, "repeated": result.repeated,
+                                  "refused": len(result.refused)})
     return result
 
 
+LOG = logs.get("api")
+
+
 async def post_events(request: Request) -> JSONResponse:
+    with logs.run(request.headers.get("x-request-id")):
+        answer = await _post_events(request)
+        LOG.info("POST /api/v1/events", extra={"status": answer.status_code})
+        return answer
+
+
+async def _post_events(request: Request) -> JSONResponse:
     scheme, __, secret = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return _error(401, "Send an API token: Authorization: Bearer <token>.")

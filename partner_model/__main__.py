@@ -233,8 +233,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from partner_model import logs
+
     args = parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    logs.configure()
+    with logs.run():  # what the command logs (the daily job's summary) carries one run id
+        return _run(run, args)
+
+
+def _run(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return run(args)
     except ValidationError as error:

@@ -22,6 +22,7 @@ from partner_model import (
     customers,
     db,
     inbox_queries,
+    logs,
     mailer,
     notifications,
     pipeline_figures,
@@ -109,6 +110,9 @@ def run(engine: Engine, *, today: dt.date | None = None, send: bool = True) -> D
             result.digests = mailer.send_digests(engine).sent
             result.sent = mailer.send_due(engine).sent
             result.product_calls = webhook.send_due(engine).confirmed
+        logs.get("daily").info("daily job done", extra={
+            "day": today.isoformat(), "events": result.events, "digests": result.digests, "emails": result.sent,
+            "product_calls": result.product_calls, "purged": result.purged})
         return result
 
 

@@ -163,6 +163,18 @@ def test_metrics_count_feed_events_and_read_the_outbox_depth(api):
     assert ("partner_outbox_depth", (("outbox", "product_call"), ("state", "failed"))) in samples
 
 
+def test_each_request_logs_one_json_line_with_its_request_id(api):
+    """Issue 19: the API's log lines are JSON objects carrying the request's id (X-Request-Id when sent)."""
+    import json
+
+    _post(api, {"events": []}, **{"X-Request-Id": "trace-me-123"})
+    lines = [json.loads(line) for line in (api.database.parent / "streamlit.log").read_text().splitlines()
+             if line.startswith("{")]
+    mine = [line for line in lines if line.get("run_id") == "trace-me-123"]
+    assert {line["message"] for line in mine} == {"feed batch", "POST /api/v1/events"}
+    assert next(line for line in mine if line["message"] == "POST /api/v1/events")["status"] == 200
+
+
 def test_the_token_bucket_refills_at_its_rate():
     buckets = TokenBuckets(rate=2.0, burst=2.0)
     assert [buckets.take(1, now=0.0) for __ in range(3)] == [0.0, 0.0, 0.5]

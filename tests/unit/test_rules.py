@@ -459,3 +459,25 @@ def test_same_name_ignores_case_and_spacing():
     assert rules.same_name("Acme  Compliance oy", "ACME Compliance Oy")
     assert not rules.same_name("Acme", "Acme Oy")
     assert not rules.same_name(None, "Acme")
+
+
+def test_logs_are_one_json_object_a_line_with_the_runs_id():
+    """Issue 19: structured logs (python-json-logger) carry the id of the run they belong to."""
+    import io
+    import json
+    import logging
+
+    from partner_model import logs
+
+    buffer = io.StringIO()
+    handler = logs.configure(buffer)
+    try:
+        with logs.run("req-42"):
+            logs.get("api").info("feed batch", extra={"applied": 3})
+        logs.get("api").info("outside")
+    finally:
+        logging.getLogger(logs.ROOT).removeHandler(handler)
+    first, second = (json.loads(line) for line in buffer.getvalue().splitlines())
+    assert (first["message"], first["run_id"], first["applied"], first["logger"]) == ("feed batch", "req-42", 3,
+                                                                                     "partner.api")
+    assert second["run_id"] == "-" and second["level"] == "INFO" and "time" in second
