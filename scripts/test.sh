@@ -17,6 +17,12 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     || echo "warning: could not install chromium; end-to-end tests will be skipped"
 fi
 
+# Debian's nginx for the deployment test (tests/e2e/test_deploy_e2e.py); not started as a service.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
+    && (service nginx stop >/dev/null 2>&1 || true)) || echo "warning: could not install nginx; the deployment test will be skipped"
+fi
+
 # axe-core from the npm registry for the accessibility tests (keep equal to AXE_VERSION in tests/e2e/axe_check.py).
 AXE_CORE_VERSION=4.14.1
 if ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" tests/e2e/node_modules/axe-core/package.json; then

@@ -39,9 +39,11 @@ def wait_ready(check: str, proc: subprocess.Popen, log: Path, timeout: float = 9
 
 
 @contextmanager
-def running_app(db_url: str, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The app served over `db_url`; yields its base URL ("http://127.0.0.1:<port>"), stops it after."""
-    port = free_port()
+def running_app(db_url: str, log: Path, env: dict[str, str] | None = None,
+                port: int | None = None) -> Iterator[str]:
+    """The app served over `db_url` (on `port`, else a free one); yields its base URL ("http://127.0.0.1:<port>"),
+    stops it after."""
+    port = port or free_port()
     environment = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -49,7 +51,7 @@ def running_app(db_url: str, log: Path, env: dict[str, str] | None = None) -> It
                "--server.fileWatcherType", "none",
                # A failing test shows the whole error in its message, not the redacted one users get.
                "--client.showErrorDetails", "full"]
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
