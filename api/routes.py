@@ -53,6 +53,7 @@ class TokenBuckets:
 
 BUCKETS = TokenBuckets(RATE_PER_SECOND, RATE_BURST)
 logs.configure()
+LOG = logs.get("api")
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,9 +96,6 @@ def _apply(batch: feed.Batch) -> feed.BatchResult:
     LOG.info("feed batch", extra={"applied": result.applied, "repeated": result.repeated,
                                   "refused": len(result.refused)})
     return result
-
-
-LOG = logs.get("api")
 
 
 async def post_events(request: Request) -> JSONResponse:
