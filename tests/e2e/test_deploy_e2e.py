@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, save_shot, settle
+from e2e_support import CHROMIUM, PASSWORD, ROOT, save_shot, settle
 from partner_model import customers, db, partners, users
 from tests.app_server import free_port, running_app
 
@@ -63,22 +63,20 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 
 @pytest.mark.skipif(NGINX is None, reason="nginx is missing: apt-get install -y nginx")
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing")
-def test_through_nginx_a_signed_in_user_survives_either_app_server_stopping(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_through_nginx_a_signed_in_user_survives_either_app_server_stopping(tmp_path, browser):
     url = f"sqlite:///{tmp_path / 'partners.db'}"
     _seed(url)
     ports, listen = [free_port(), free_port()], free_port()
     logs = [tmp_path / "app-a.log", tmp_path / "app-b.log"]
-    with sync_playwright() as p, ExitStack() as servers:
+    with ExitStack() as servers:  # the suite's one Playwright and browser (a second sync Playwright cannot start)
         apps = [servers.enter_context(running_app(url, log, port=port)) for log, port in zip(logs, ports,
                                                                                               strict=True)]
         assert len(apps) == 2
         proxy = _nginx(tmp_path, listen, ports)
         servers.callback(proxy.terminate)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        servers.callback(browser.close)
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        servers.callback(context.close)
+        page = context.new_page()
         base = f"http://127.0.0.1:{listen}"
         page.goto(base)
         page.get_by_role("textbox", name="Email").fill(EMAIL)
