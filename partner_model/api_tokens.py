@@ -5,7 +5,6 @@ kept), name them, see when each was last used, and revoke them; the API finds th
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from partner_model import texts
 from partner_model.access import NOT_FOUND, Actor, audit, require_role, row_id, write_service
 from partner_model.errors import N_, NotFound
 from partner_model.models import ApiToken, Role, User, utcnow
+from partner_model.sign_in_sessions import token_hash  # the one hash of a secret the app keeps
 
 PREFIX = "ppf_"  # "partner program feed": a secret-scanning rule can find leaked tokens by it
 LAST_USE_EVERY = dt.timedelta(minutes=1)  # last_used_at is written at most this often (not on every request)
@@ -31,10 +31,6 @@ class CreatedToken:
     secret: str
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 @write_service
 def create_token(session: Session, actor: Actor, name: object) -> CreatedToken:
     """A new API token named `name` (1-100 characters, e.g. "Product EU"). Admin only; audited.
@@ -43,7 +39,7 @@ def create_token(session: Session, actor: Actor, name: object) -> CreatedToken:
     clean = texts.clean_text(name, "name", N_("Token name"), max_length=100)
     assert clean is not None  # required: blank raised
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=clean, token_hash=_hash(secret), created_by=actor.id)
+    token = ApiToken(name=clean, token_hash=token_hash(secret), created_by=actor.id)
     session.add(token)
     session.flush()
     audit(session, "api_token_created", actor_id=actor.id, subject=clean, detail=f"token {token.id}")
@@ -82,7 +78,7 @@ def authenticate(session: Session, secret: object, *, now: dt.datetime | None = 
     not a token at all. Notes its last use (at most once a minute) and commits that alone."""
     if not isinstance(secret, str) or not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _hash(secret))).first()
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
     if token is None or token.revoked_at is not None:
         return None
     now = now or utcnow()

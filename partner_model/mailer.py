@@ -201,17 +201,24 @@ def next_attempt(created: dt.datetime, attempts: int, now: dt.datetime) -> dt.da
     return now + min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(hours=1))
 
 
-def _failed(row: Notification, now: dt.datetime, reason: str, result: SendResult) -> None:
+def record_failure(row: Any, now: dt.datetime, reason: str) -> bool:
+    """Note a failed send on an outbox row (attempts, last_error, released claim, next attempt); False when it is
+    given up (the caller marks its failed state)."""
     row.attempts += 1
     row.claimed_at = None
     row.last_error = reason[:500]
     retry = next_attempt(row.created_at, row.attempts, now)
-    if retry is None:
+    if retry is not None:
+        row.next_attempt_at = retry
+    return retry is not None
+
+
+def _failed(row: Notification, now: dt.datetime, reason: str, result: SendResult) -> None:
+    if record_failure(row, now, reason):
+        result.retried += 1
+    else:
         row.mail_state = MailState.failed
         result.failed += 1
-    else:
-        row.next_attempt_at = retry
-        result.retried += 1
     result.errors.append(reason)
 
 

@@ -131,15 +131,11 @@ def _record(call: ProductCall, now: dt.datetime, problem: str | None, result: Ca
         call.state, call.confirmed_at = CallState.confirmed, now
         result.confirmed += 1
         return
-    call.attempts += 1
-    call.last_error = problem[:500]
-    retry = mailer.next_attempt(call.created_at, call.attempts, now)
-    if retry is None:
+    if mailer.record_failure(call, now, problem):
+        result.retried += 1
+    else:
         call.state = CallState.failed
         result.failed += 1
-    else:
-        call.next_attempt_at = retry
-        result.retried += 1
     result.errors.append(problem)
 
 
