@@ -114,7 +114,8 @@ def refresh_activity_counts(session: Session, today: dt.date | None = None) -> b
     window = (a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS), a.occurred_on <= today)
     # The window's events counted once, grouped (not one count per account), and only the accounts whose count
     # changed written: on PostgreSQL every row an UPDATE touches is a new row version, changed or not.
-    counts = sa.select(a.customer_id, sa.func.count().label("n")).where(*window).group_by(a.customer_id).subquery()
+    counts = (sa.select(a.customer_id, sa.func.sum(a.activities).label("n")).where(*window)
+              .group_by(a.customer_id).subquery())
     session.execute(sa.update(Customer.__table__).values(activities_90d=counts.c.n).where(
         C.id == counts.c.customer_id, C.activities_90d.is_distinct_from(counts.c.n)))
     session.execute(sa.update(Customer.__table__).values(activities_90d=0).where(
@@ -162,7 +163,7 @@ def recount_activities(session: Session, customer_ids: Iterable[int]) -> None:
     a = ActivityEvent.__table__.c
     session.flush()
     for start in range(0, len(ids), 900):
-        counted = sa.select(sa.func.count()).where(
+        counted = sa.select(sa.func.coalesce(sa.func.sum(a.activities), 0)).where(
             a.customer_id == C.id, a.occurred_on > today - dt.timedelta(days=rules.ACTIVITY_WINDOW_DAYS),
             a.occurred_on <= today).scalar_subquery()
         session.execute(sa.update(Customer.__table__).where(C.id.in_(ids[start:start + 900]))

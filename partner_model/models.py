@@ -249,6 +249,8 @@ class ActivityEvent(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     occurred_on: dt.date
     kind: str = Field(default="task", max_length=40)
+    # How many activities of this kind on this day the row stands for (the product feed sends a day's count).
+    activities: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class AttentionItem(SQLModel, table=True):

@@ -16,10 +16,12 @@ import sqlalchemy as sa
 
 from partner_model import rules
 
-# The searched columns of each table, and whether each is compared lower-cased (domains are stored lower-case).
+# The searched columns of each table, and whether each is compared lower-cased. Domains are stored lower-case,
+# yet searched as lower(domain) too: their PostgreSQL trigram indexes are on that expression (migration 0018), so
+# an equality lookup of many domains never takes a trigram index.
 SEARCHED: dict[str, dict[str, bool]] = {
-    "customer": {"name": True, "domain": False},
-    "deal": {"company_name": True, "customer_domain": False, "contact_name": True},
+    "customer": {"name": True, "domain": True},
+    "deal": {"company_name": True, "customer_domain": True, "contact_name": True},
 }
 MIN_TRIGRAM_LENGTH = 3
 

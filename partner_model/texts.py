@@ -43,6 +43,12 @@ def clean_text(value: object, field: str, label: str, *, required: bool = True, 
     Raises ValidationError(`field`): required and blank (invisible characters only), not text, control or
     surrogate characters, longer than `max_length`.
     """
+    if isinstance(value, str) and value.isascii() and value.isprintable():
+        # Printable ASCII (most text, and the product feed's millions of names and kinds): the only invisible
+        # character is the space and no control character can be in it, so strip() does trim and blank at once.
+        stripped = value.strip()
+        if stripped and len(stripped) <= max_length:
+            return stripped
     if is_blank(value):
         if required:
             # TRANSLATORS: {label} is the name of a form field, e.g. "Company name" (translated on its own).

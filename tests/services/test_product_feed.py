@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from partner_model import api_tokens, customers, feed
 from partner_model.errors import PermissionDenied, ValidationError
-from partner_model.models import ApiToken, Customer
+from partner_model.models import ActivityEvent, ApiToken, Customer
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -214,3 +214,58 @@ def test_an_unlinked_account_is_hinted_in_review_and_staff_link_it_to_the_regist
     assert deals.review_hints(session, cast.manager, deal.id) == []  # the deal now points at its own account
     with pytest.raises(Conflict):
         customers.link_account(session, cast.manager, account.id, partner_id=cast.beta.id)
+
+
+def test_a_days_activity_is_stored_as_one_row_with_its_count_and_charted_as_the_sum(session, cast):
+    """A day's count arrives as one event: it is kept as one row (the backfill's speed depends on it), and the
+    account's chart and 90-day count add the rows' counts up."""
+    today = dt.date.today()
+    customers.refresh_day_caches(session, today)
+    at = T0.replace(year=today.year, month=today.month, day=today.day)
+    feed.apply_batch(session, [
+        _event("c1", "account.created", name="Countcorp", at=at),
+        _event("c2", "activity", day=today.isoformat(), count=40, at=at),
+        _event("c3", "activity", day=today.isoformat(), count=2, at=at),
+        _event("c4", "activity", day=today.isoformat(), count=1, kind="login", at=at)])
+    account = _customer(session)
+    rows = session.exec(select(ActivityEvent).where(ActivityEvent.customer_id == account.id)).all()
+    assert sorted((r.kind, r.activities) for r in rows) == [("login", 1), ("task", 42)]
+    assert account.activities_90d == 43
+    chart = customers.activity_by_day(session, cast.admin, account.id, today=today)
+    assert int(chart["activities"].iloc[-1]) == 43 and int(chart["activities"].sum()) == 43
+
+
+@pytest.mark.parametrize(("fields", "field", "words"), [
+    ({"type": "framework.progress", "framework": "ISO\x0027001", "percent": 5}, "framework", "not allowed"),
+    ({"type": "attention.opened", "item_id": "i-1", "kind": "overdue\x07"}, "kind", "not allowed"),
+    ({"type": "activity", "day": "2026-11-20", "kind": "\u200b "}, "kind", "required"),
+])
+def test_product_text_with_control_characters_is_refused_by_field_not_a_crash(session, cast, fields, field, words):
+    """Text from the product is shown to staff: it passes the same checks as typed text (before, a control
+    character in a framework reached rules.framework inside the write and ended in a server error)."""
+    feed.apply_batch(session, [_event("t1", "account.created", name="Textcorp")])
+    fields = dict(fields)
+    result = feed.apply_batch(session, [_event("t2", fields.pop("type"), **fields)])
+    assert result.applied == 0 and [(r.index, r.field) for r in result.refused] == [(0, field)]
+    assert words in result.refused[0].message
+
+
+def test_a_company_name_is_trimmed_and_a_blank_one_refused(session, cast):
+    result = feed.apply_batch(session, [_event("n1", "account.created", name="  Trimcorp Oy \u200b"),
+                                        _event("n2", "account.created", external="acc-2", domain="blank.fi",
+                                               name="\u200b ")])
+    assert result.applied == 1 and [(r.index, r.field) for r in result.refused] == [(1, "name")]
+    assert _customer(session).name == "Trimcorp Oy"
+
+
+def test_a_domain_another_product_account_holds_is_refused_and_the_rest_applies(session, cast):
+    """Two product accounts cannot share a domain (one company, one account): the second account.created is
+    refused by field (before, the insert broke the unique index and the whole batch failed)."""
+    feed.apply_batch(session, [_event("d1", "account.created", name="First Oy", domain="shared.fi")])
+    result = feed.apply_batch(session, [
+        _event("d2", "account.created", external="acc-2", domain="www.Shared.fi", name="Second Oy"),
+        _event("d3", "account.created", external="acc-3", domain="third.fi", name="Third Oy"),
+        _event("d4", "account.created", external="acc-4", domain="third.fi", name="Fourth Oy")])
+    assert result.applied == 1 and [(r.index, r.field) for r in result.refused] == [(0, "account.domain"),
+                                                                                    (2, "account.domain")]
+    assert _customer(session, "acc-3").name == "Third Oy"

@@ -6,12 +6,18 @@ Create Date: 2026-11-22
 """
 from alembic import op
 
-from partner_model.text_search import SEARCHED, fts_table
+from partner_model.text_search import fts_table
 
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
+
+# The searched columns as this revision made them (whether each is indexed lower-cased); 0018 changed domains.
+SEARCHED = {
+    "customer": {"name": True, "domain": False},
+    "deal": {"company_name": True, "customer_domain": False, "contact_name": True},
+}
 
 
 def _sqlite_upgrade(table: str, columns: list[str]) -> None:
