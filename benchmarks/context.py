@@ -28,18 +28,18 @@ class Context:
     search: str  # a company-name fragment that matches a few hundred accounts
 
 
-def ensure_database(path: Path | str, random_seed: int = 0) -> Engine:
-    """The engine of `path` (a SQLite file) or of a database URL (PostgreSQL); seeds the large program first when
-    the database is empty."""
+def ensure_database(path: Path | str, random_seed: int = 0, scale: str = "large") -> Engine:
+    """The engine of `path` (a SQLite file) or of a database URL (PostgreSQL); seeds the program of `scale`
+    (large, or xlarge on PostgreSQL) first when the database is empty."""
     from partner_model.seed import seed
     from partner_model.seed.bulk import is_empty
 
     engine = db.make_engine(str(path) if "://" in str(path) else f"sqlite:///{path}")
     db.migrate(engine)
     if is_empty(engine):
-        print(f"Building the large database at {path} (once; later runs reuse it) ...", flush=True)
+        print(f"Building the {scale} database at {path} (once; later runs reuse it) ...", flush=True)
         started = time.perf_counter()
-        result = seed(engine, scale="large", random_seed=random_seed, progress=True)
+        result = seed(engine, scale=scale, random_seed=random_seed, progress=True)
         print(f"Seeded {sum(result['counts'].values()):,} rows in {time.perf_counter() - started:.1f} s.", flush=True)
     return engine
 

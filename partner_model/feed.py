@@ -11,6 +11,7 @@ changes nothing. An older fact never overwrites a newer one: each account keeps 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,6 +130,7 @@ def apply_batch(session: Session, events: list[object] | Parsed, *, atomic: bool
         applied += 1
     _write(session, batch)
     session.commit()
+    _GROWTH.note(session, applied)
     return BatchResult(applied=applied, repeated=repeated, refused=sorted(refused, key=lambda r: r.index))
 
 
@@ -290,6 +292,29 @@ def _write(session: Session, batch: _Batch) -> None:
         held = session.identity_map.get(session.identity_key(Customer, account.row["id"]))  # type: ignore[arg-type]
         if held is not None:
             session.expire(held)
+
+
+class _Growth:
+    """Events this process applied; the feed's tables are re-analyzed each time that count doubles (from 1,000),
+    whether a backfill or the API applied them: plans made while the tables were small stay until then, and
+    autovacuum may be off or behind."""
+
+    def __init__(self) -> None:
+        self.applied = 0
+        self.next = 1000
+        self.lock = threading.Lock()
+
+    def note(self, session: Session, applied: int) -> None:
+        with self.lock:
+            self.applied += applied
+            due = self.applied >= self.next
+            if due:
+                self.next = 2 * max(self.next, self.applied)
+        if due:
+            refresh_statistics(session)
+
+
+_GROWTH = _Growth()
 
 
 def refresh_statistics(session: Session) -> None:

@@ -105,11 +105,9 @@ def ingest(engine: Engine, path: Path, *, kind: str | None = None, report: Path 
     refusals: list[list[object]] = []
     bar = tqdm(total=_count_lines(path), unit=" lines", unit_scale=True, desc="events", disable=not progress)
 
-    def write(number: int, chunk: list[tuple[int, object]], parsed: feed.Parsed) -> None:
+    def write(chunk: list[tuple[int, object]], parsed: feed.Parsed) -> None:
         with db.session(engine) as session:
             answer = feed.apply_batch(session, parsed)
-            if number & (number - 1) == 0:  # after batch 1, 2, 4, 8, ...: the tables have doubled
-                feed.refresh_statistics(session)
         result.applied += answer.applied
         result.repeated += answer.repeated
         for refusal in answer.refused:
@@ -121,11 +119,11 @@ def ingest(engine: Engine, path: Path, *, kind: str | None = None, report: Path 
     # waits for the server); SQLite stores in this process, where a second thread only contends for it.
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending: Future[None] | None = None
-        for number, chunk in enumerate(_chunks(read_events(path, kind), batch_size), start=1):
+        for chunk in _chunks(read_events(path, kind), batch_size):
             parsed = feed.parse_batch([raw for __, raw in chunk], lines=kind == "jsonl")
             if pending is not None:
                 pending.result()
-            pending = writer.submit(write, number, chunk, parsed)
+            pending = writer.submit(write, chunk, parsed)
             if engine.dialect.name != "postgresql":
                 pending.result()
         if pending is not None:

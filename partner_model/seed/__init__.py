@@ -43,6 +43,9 @@ SCALES = {
                   note_share=0.5),
     "large": Scale(partners=2_000, customers=200_000, deals=500_000, activities=5_000_000, users_per_partner=1,
                    managers=10, note_share=0.1),
+    # Ten times larger, for PostgreSQL (issue 19): a vendor with thousands of partners.
+    "xlarge": Scale(partners=20_000, customers=2_000_000, deals=5_000_000, activities=50_000_000,
+                    users_per_partner=1, managers=100, note_share=0.1),
 }
 
 

@@ -2,7 +2,7 @@
 suite has one, else a SQLite file) behind Debian's nginx (deploy/nginx, rendered by deploy/render_nginx.py).
 
 In Chromium through the proxy a partner signs in and saves a trial. The app server holding the browser's WebSocket
-(nginx's ip_hash sends this browser to one of them; its /metrics counts the page runs) is stopped: without any
+(nginx keeps a browser on one of them by its route cookie; its /metrics counts the page runs) is stopped: without any
 navigation the page reconnects through nginx to the other server, still signed in (the session cookie is known to
 every server through the database), with the saved trial. A trial saved there is then seen by the first server,
 started again, once the second one stops in turn. Skipped (with the reason) when nginx or Chromium is missing;
