@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 GOAL_P95_S = 1.5
 SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 
 # Each round: (what is clicked, how: a sidebar link or a State filter option, the heading to wait for).
 PARTNER_ROUND = [("Customers", "link", "Customers"), ("Trial", "state", "Customers"), ("All", "state", "Customers"),
@@ -69,8 +68,9 @@ def _drop_database(server_url: str, name: str) -> None:
     engine.dispose()
 
 
-def _seed(url: str, sessions: int) -> list[tuple[str, str]]:
-    """The demo program; (email, round) for each session: partner users and partner managers in turn."""
+def _seed(url: str, sessions: int) -> list[tuple[str, str, str]]:
+    """The demo program; (email, round, language) for each session: partner users and partner managers in turn
+    (each sees the app in their own language)."""
     from partner_model import db
     from partner_model.seed import seed
 
@@ -78,27 +78,47 @@ def _seed(url: str, sessions: int) -> list[tuple[str, str]]:
     db.migrate(engine)
     seed(engine, scale="demo", progress=False)
     with engine.connect() as conn:
-        partners = conn.exec_driver_sql("SELECT email FROM \"user\" WHERE role = 'partner_user' "
-                                        "AND active ORDER BY id").scalars().all()
-        managers = conn.exec_driver_sql("SELECT email FROM \"user\" WHERE role = 'partner_manager' "
-                                        "AND active ORDER BY id").scalars().all()
+        def people(role: str) -> list[tuple[str, str]]:
+            return [(row.email, row.language or "en") for row in conn.exec_driver_sql(
+                f"SELECT email, language FROM \"user\" WHERE role = '{role}' AND active ORDER BY id")]
+
+        partners, managers = people("partner_user"), people("partner_manager")
     engine.dispose()
-    return [(managers[i // 2 % len(managers)], "manager") if i % 2 else (partners[i // 2 % len(partners)], "partner")
-            for i in range(sessions)]
+    chosen = []
+    for i in range(sessions):
+        group, kind = (managers, "manager") if i % 2 else (partners, "partner")
+        email, language = group[i // 2 % len(group)]
+        chosen.append((email, kind, language))
+    return chosen
+
+
+# Before a click: watch the app's script state, so that "settled" means a run started and ended after the click.
+WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__partnerRan = false;
+  if (window.__partnerWatch) window.__partnerWatch.disconnect();
+  window.__partnerWatch = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__partnerRan = true;
+  });
+  window.__partnerWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+DONE = """() => window.__partnerRan && document.querySelector('[data-testid="stApp"]')
+  .getAttribute('data-test-script-state') === 'notRunning'"""
 
 
 async def _settle(page, heading: str | None) -> None:  # type: ignore[no-untyped-def]
-    # A run may start and end before this looks (Playwright's TimeoutError): then there is nothing to wait for.
-    with contextlib.suppress(Exception):
-        await page.wait_for_selector(RUNNING, state="attached", timeout=1_000)
-    await page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
+    await page.wait_for_function(DONE, timeout=60_000)
     if heading:
         await page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
 
 
-async def _session(browser, base: str, email: str, kind: str, rounds: int,  # type: ignore[no-untyped-def]
-                   timings: list[float], errors: list[str]) -> None:
+async def _session(browser, base: str, person: tuple[str, str, str], rounds: int,  # type: ignore[no-untyped-def]
+                   timings: list[float], errors: list[str], steps: dict[str, list[float]]) -> None:
+    from partner_model import i18n
     from partner_model.seed import DEMO_PASSWORD
+
+    email, kind, language = person
+    words = i18n.translations(language).gettext  # the app speaks each user's own language
 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
@@ -108,26 +128,32 @@ async def _session(browser, base: str, email: str, kind: str, rounds: int,  # ty
         await page.get_by_role("textbox", name="Email").press("Enter")
         await page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
         await page.get_by_role("button", name="Sign in", exact=True).click()
-        await page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").wait_for(timeout=60_000)
-        await _settle(page, None)
+        await page.get_by_test_id("stSidebar").get_by_role("button", name=words("Sign out")).wait_for(timeout=60_000)
+        await page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
         for __ in range(rounds):
             for target, how, heading in PARTNER_ROUND if kind == "partner" else MANAGER_ROUND:
+                await page.evaluate(WATCH)
                 started = time.perf_counter()
                 if how == "link":
-                    await page.get_by_test_id("stSidebar").get_by_role("link", name=target, exact=True).click()
+                    await page.get_by_test_id("stSidebar").get_by_role("link", name=words(target), exact=True).click()
                 else:
-                    await page.get_by_role("radiogroup", name="State").get_by_text(target, exact=True).click()
-                await _settle(page, heading)
+                    await page.get_by_role("radiogroup", name=words("State")).get_by_text(words(target),
+                                                                                          exact=True).click()
+                await _settle(page, heading and words(heading))
                 timings.append(time.perf_counter() - started)
+                steps.setdefault(f"{kind}: {target}", []).append(timings[-1])
                 if await page.get_by_test_id("stException").count():
                     errors.append(f"{email}: an exception on {page.url}")
     except Exception as problem:  # noqa: BLE001  (counted and reported: the run goes on for the others)
-        errors.append(f"{email}: {type(problem).__name__}: {str(problem).splitlines()[0][:200]}")
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=str(Path(tempfile.gettempdir()) / f"load-error-{email}.png"))
+        errors.append(f"{email}: {type(problem).__name__}: {' '.join(str(problem).splitlines()[:3])[:300]}")
     finally:
         await context.close()
 
 
-async def _drive(base: str, people: list[tuple[str, str]], rounds: int) -> tuple[list[float], list[str]]:
+async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int,
+                 steps: dict[str, list[float]]) -> tuple[list[float], list[str]]:
     from playwright.async_api import async_playwright
 
     timings: list[float] = []
@@ -135,8 +161,8 @@ async def _drive(base: str, people: list[tuple[str, str]], rounds: int) -> tuple
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
-            await asyncio.gather(*(_session(browser, base, email, kind, rounds, timings, errors)
-                                   for email, kind in people))
+            await asyncio.gather(*(_session(browser, base, person, rounds, timings, errors, steps)
+                                   for person in people))
         finally:
             await browser.close()
     return timings, errors
@@ -196,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.sessions} sessions x {args.rounds} rounds through nginx (127.0.0.1:{listen}) to app "
                   f"servers on ports {ports[0]} and {ports[1]}, PostgreSQL database {name} ...", flush=True)
             started = time.perf_counter()
-            timings, errors = asyncio.run(_drive(f"http://127.0.0.1:{listen}", people, args.rounds))
+            steps: dict[str, list[float]] = {}
+            timings, errors = asyncio.run(_drive(f"http://127.0.0.1:{listen}", people, args.rounds, steps))
             elapsed = time.perf_counter() - started
             runs = _per_server(ports)
     finally:
@@ -206,7 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not timings:
         print("No click was timed.")
         return 1
-    cuts = statistics.quantiles(timings, n=100)
+    for step, seconds in sorted(steps.items()):
+        print(f"  {step}: p50 {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s ({len(seconds)} clicks)")
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
     p50, p95 = statistics.median(timings), cuts[94]
     print(f"{len(timings)} clicks in {elapsed:.0f} s: p50 {p50:.2f} s, p95 {p95:.2f} s, max {max(timings):.2f} s; "
           f"errors {len(errors)}; page runs per app server {runs[0]:.0f} / {runs[1]:.0f}")
