@@ -22,7 +22,7 @@ from partner_model import db
 from partner_model.errors import N_, DomainError, ValidationError
 from partner_model.models import Partner, Role
 
-SCALES = ("demo", "large")  # partner_model.seed.SCALES; not imported here so other commands start fast
+SCALES = ("demo", "large", "xlarge")  # partner_model.seed.SCALES; not imported here so other commands start fast
 
 
 def _where(engine: Engine) -> str:

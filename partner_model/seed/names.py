@@ -71,6 +71,10 @@ PARTNER_SECTORS = (
     "Resilience Controls Certification Secure Protect Defence Shield Guard"
 ).split()
 VARIANTS = (("", ""), (" Group", "-group"), (" Holding", "-holding"), (" Nordic", "-nordic"), (" Europe", "-europe"))
+# Only for a program larger than the name space above (xlarge: 7,000,000 companies); smaller ones keep their names.
+MORE_VARIANTS = ((" Services", "-services"), (" Solutions", "-solutions"), (" Partners", "-partners"),
+                 (" International", "-international"), (" Digital", "-digital"), (" Labs", "-labs"),
+                 (" Consulting", "-consulting"))
 
 FIRST_NAMES = {
     "nordic": "Mikko Anna Johanna Lars Erik Sofia Elina Jukka Ingrid Henrik Maja Oskar Liisa Antti Kari Nils "
@@ -110,11 +114,12 @@ class Companies:
     countries: np.ndarray  # country code per company (object array)
 
 
-def _space(region: str, sectors: list[str]) -> tuple[int, int, int, int]:
-    return len(_STEMS[region]), len(sectors), len(VARIANTS), len(_CODES[region])
+def _space(region: str, sectors: list[str], variants: tuple[tuple[str, str], ...] = VARIANTS,
+           ) -> tuple[int, int, int, int]:
+    return len(_STEMS[region]), len(sectors), len(variants), len(_CODES[region])
 
 
-def _draw(rng: np.random.Generator, sizes: list[int], count: int, sectors: list[str]) -> np.ndarray:
+def _draw(rng: np.random.Generator, sizes: list[int], count: int, variants: int) -> np.ndarray:
     """`count` distinct positions in the name space; plain names are ten times likelier than variants.
 
     Weighted sampling without replacement (Efraimidis-Spirakis): the `count` largest u ** (1 / weight).
@@ -124,7 +129,7 @@ def _draw(rng: np.random.Generator, sizes: list[int], count: int, sectors: list[
         raise ValueError(f"The name space holds {total} companies; {count} asked.")
     keys = rng.random(total)
     variant = np.concatenate([
-        (np.arange(size) // len(_CODES[region])) % len(VARIANTS) for region, size in zip(_REGIONS, sizes, strict=True)
+        (np.arange(size) // len(_CODES[region])) % variants for region, size in zip(_REGIONS, sizes, strict=True)
     ])
     keys = np.where(variant == 0, keys, keys**10)  # u ** (1 / 0.1)
     picks = np.argpartition(-keys, count - 1)[:count] if count < total else np.arange(total)
@@ -135,8 +140,12 @@ def _draw(rng: np.random.Generator, sizes: list[int], count: int, sectors: list[
 
 def companies(rng: np.random.Generator, count: int, sectors: list[str]) -> Companies:
     """`count` companies with unique names and domains, drawn without replacement from the name space."""
+    variants = VARIANTS
     sizes = [int(np.prod(_space(region, sectors))) for region in _REGIONS]
-    picks = _draw(rng, sizes, count, sectors)
+    if count > sum(sizes):
+        variants = VARIANTS + MORE_VARIANTS
+        sizes = [int(np.prod(_space(region, sectors, variants))) for region in _REGIONS]
+    picks = _draw(rng, sizes, count, len(variants))
     offsets = np.cumsum([0, *sizes])
     region_of = np.searchsorted(offsets, picks, side="right") - 1
     names = [""] * count
@@ -144,7 +153,7 @@ def companies(rng: np.random.Generator, count: int, sectors: list[str]) -> Compa
     countries = np.empty(count, dtype=object)
     for r, region in enumerate(_REGIONS):
         where = np.flatnonzero(region_of == r)
-        stem_n, sector_n, variant_n, country_n = _space(region, sectors)
+        stem_n, sector_n, variant_n, country_n = _space(region, sectors, variants)
         rest, country_i = np.divmod(picks[where] - offsets[r], country_n)
         rest, variant_i = np.divmod(rest, variant_n)
         stem_i, sector_i = np.divmod(rest, sector_n)
@@ -153,8 +162,8 @@ def companies(rng: np.random.Generator, count: int, sectors: list[str]) -> Compa
                                       country_i.tolist(), strict=True):
             code = codes[co]
             _, tld, suffixes, _, _ = COUNTRIES[code]
-            names[at] = f"{stems[st]} {sectors[se]}{VARIANTS[va][0]} {suffixes[(st + se) % len(suffixes)]}"
-            domains[at] = f"{stems[st].lower()}-{sectors[se].lower()}{VARIANTS[va][1]}.{tld}"
+            names[at] = f"{stems[st]} {sectors[se]}{variants[va][0]} {suffixes[(st + se) % len(suffixes)]}"
+            domains[at] = f"{stems[st].lower()}-{sectors[se].lower()}{variants[va][1]}.{tld}"
             countries[at] = code
     return Companies(names, domains, countries)
 

@@ -147,3 +147,24 @@ def test_cli_reports_a_domain_error_on_stderr_with_status_2(tmp_path: Path, monk
                   "--password", "long enough password"])
     assert status == 2
     assert "must belong to a partner" in capsys.readouterr().err
+
+
+def test_the_command_line_offers_every_scale_the_seed_has():
+    """`seed --scale xlarge` was refused by the command line although the seed had it (the command line keeps its
+    own list so that other commands start without importing numpy)."""
+    from partner_model import __main__ as cli
+    from partner_model.seed import SCALES
+
+    assert tuple(cli.SCALES) == tuple(SCALES)
+
+
+def test_a_program_larger_than_the_name_space_gets_more_variants_and_smaller_ones_keep_their_names():
+    import numpy as np
+
+    from partner_model.seed import names
+
+    small = names.companies(np.random.default_rng(0), 50, names.CUSTOMER_SECTORS)
+    assert not any(v in n for n in small.names for v, _ in names.MORE_VARIANTS)
+    sizes = sum(int(np.prod(names._space(r, names.CUSTOMER_SECTORS))) for r in names._REGIONS)  # noqa: SLF001
+    big = names.companies(np.random.default_rng(0), sizes + 10, names.CUSTOMER_SECTORS)
+    assert len(set(big.domains)) == sizes + 10
