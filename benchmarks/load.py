@@ -34,8 +34,10 @@ PARTNER_ROUND = [("Customers", "link", "Customers"), ("Trial", "state", "Custome
                  ("Deal board", "link", "Deal board"), ("Commissions", "link", "Commissions"),
                  ("Home", "link", None)]
 MANAGER_ROUND = [("Review queue", "link", "Review queue"), ("Pipeline", "link", "Pipeline"),
-                 ("Customers", "link", "Customers"), ("Trial", "state", "Customers"),
+                 ("Customers", "link", "Customers"), ("Trial", "state", "Customers"), ("All", "state", "Customers"),
                  ("Deal board", "link", "Deal board"), ("Home", "link", None)]
+# (The filter is left on All at the end of a round: it is kept across pages, and a click on the option already
+# chosen runs nothing.)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
