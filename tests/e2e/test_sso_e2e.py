@@ -122,7 +122,7 @@ def sessions(app: SsoApp) -> list[SignInSession]:
 def sign_in_at_the_provider(page: Page, app: SsoApp, sub: str) -> None:
     page.goto(app.url)
     page.get_by_role("button", name="Sign in with single sign-on").click()
-    page.wait_for_url(f"{app.idp}/**")
+    page.wait_for_url(f"{app.idp}/**", wait_until="commit", timeout=60_000)
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     page.locator('input[name="sub"]').fill(sub)
     page.get_by_role("button", name="Authorize", exact=True).click()
@@ -154,7 +154,8 @@ def test_a_known_email_signs_in_through_the_provider_with_a_session_and_signs_ou
     settle(page)
     assert len([r for r in sessions(sso_app) if r.user_id == sso_app.known_id]) == 1
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{sso_app.idp}/**")  # single sign-on is left too: the provider's end-session page
+    # single sign-on is left too: the provider's end-session page
+    page.wait_for_url(f"{sso_app.idp}/**", wait_until="commit", timeout=60_000)
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(f"{sso_app.url}/**", wait_until="commit", timeout=60_000)
     expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
