@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -99,10 +98,13 @@ WATCH = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__partnerRan = false;
   if (window.__partnerWatch) window.__partnerWatch.disconnect();
-  window.__partnerWatch = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__partnerRan = true;
+  // A short run can start and end before the callback looks: a change *from* "running" counts too.
+  window.__partnerWatch = new MutationObserver((records) => {
+    if (app.getAttribute('data-test-script-state') === 'running'
+        || records.some((r) => r.oldValue === 'running')) window.__partnerRan = true;
   });
-  window.__partnerWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__partnerWatch.observe(app, {attributes: true, attributeOldValue: true,
+                                      attributeFilter: ['data-test-script-state']});
 }"""
 DONE = """() => window.__partnerRan && document.querySelector('[data-testid="stApp"]')
   .getAttribute('data-test-script-state') === 'notRunning'"""
@@ -170,28 +172,6 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int,
     return timings, errors
 
 
-def _nginx(folder: Path, listen: int, ports: list[int]) -> subprocess.Popen[bytes]:
-    import shutil
-    import urllib.request
-
-    sys.path.insert(0, str(ROOT / "deploy"))
-    from render_nginx import render
-
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    config = render(folder / "nginx", f"127.0.0.1:{listen}", ports)
-    proc = subprocess.Popen([nginx, "-p", str(config.parent), "-c", str(config), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{listen}/healthz", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit(f"nginx did not start: {(config.parent / 'error.log').read_text()[-2000:]}")
-
-
 def _per_server(ports: list[int]) -> list[float]:
     """Page runs each app server did (its /metrics): both must have served sessions."""
     import urllib.request
@@ -207,7 +187,7 @@ def _per_server(ports: list[int]) -> list[float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from tests.app_server import free_port, running_app
+    from tests.app_server import free_port, running_app, running_nginx
 
     args = parse(argv)
     name = f"partners_load_{int(time.time())}"
@@ -219,8 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ports, listen = [free_port(), free_port()], free_port()
             for index, port in enumerate(ports):
                 stack.enter_context(running_app(url, folder / f"app-{index}.log", port=port))
-            proxy = _nginx(folder, listen, ports)
-            stack.callback(proxy.terminate)
+            stack.enter_context(running_nginx(folder, listen, ports))
             print(f"{args.sessions} sessions x {args.rounds} rounds through nginx (127.0.0.1:{listen}) to app "
                   f"servers on ports {ports[0]} and {ports[1]}, PostgreSQL database {name} ...", flush=True)
             started = time.perf_counter()

@@ -10,9 +10,7 @@ scripts/test.sh installs nginx where it can."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from contextlib import ExitStack
@@ -23,9 +21,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from e2e_support import CHROMIUM, PASSWORD, ROOT, choose, save_shot, settle
+from e2e_support import CHROMIUM, PASSWORD, choose, save_shot, settle
 from partner_model import customers, db, partners, users
-from tests.app_server import free_port, running_app
+from tests.app_server import NGINX, free_port, running_app, running_nginx
 from tests.conftest import POSTGRES
 
 EMAIL = "pia.proxy@proxy-partner.example"
@@ -42,28 +40,6 @@ def _seed(url: str) -> None:
         customers.create_trial(s, users.get_user(s, made.id), company_name="Before Failover Oy",
                                domain="before-failover.example", framework="ISO 27001")
     engine.dispose()
-
-
-def _nginx(folder: Path, listen: int, ports: list[int]) -> subprocess.Popen:
-    sys.path.insert(0, str(ROOT / "deploy"))
-    from render_nginx import render
-
-    config = render(folder / "nginx", f"127.0.0.1:{listen}", ports)
-    proc = subprocess.Popen([NGINX, "-p", str(config.parent), "-c", str(config), "-g",  # type: ignore[list-item]
-                             "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{listen}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError(f"nginx did not answer: {(config.parent / 'error.log').read_text()[-2000:]}")
-
-
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 @pytest.fixture
@@ -107,8 +83,7 @@ def test_through_nginx_the_page_reconnects_to_the_other_server_signed_in_with_wh
     with ExitStack() as servers:  # the suite's one Playwright and browser (a second sync Playwright cannot start)
         for log, port in zip(logs, ports, strict=True):
             servers.enter_context(running_app(database_url, log, port=port))
-        proxy = _nginx(tmp_path, listen, ports)
-        servers.callback(proxy.terminate)
+        servers.enter_context(running_nginx(tmp_path, listen, ports))
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         servers.callback(context.close)
         page = context.new_page()
