@@ -16,7 +16,6 @@ import numpy as np
 from sqlalchemy.engine import Engine
 
 from partner_model import pipeline_figures
-from partner_model.deal_records import furthest_stage_backfill
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
@@ -68,8 +67,7 @@ def seed(
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
     with loading(engine, days, estimate, progress) as load:
         demo = _load(load, rng, plan, clock)
-    with engine.begin() as conn:  # after the indexes are back: each deal's furthest stage, from its history
-        conn.execute(furthest_stage_backfill())
+    with engine.begin() as conn:
         pipeline_figures.rebuild(conn)  # the bulk load bypassed the session hooks that keep them
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}

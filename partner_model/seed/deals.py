@@ -28,6 +28,8 @@ PATHS: tuple[tuple[int, ...], ...] = (
 STAY_NEW, TO_NEWSLETTER, TO_TRIAL, NEWSLETTER_TRIAL, TRIAL_WON, TRIAL_LOST, TO_LOST, NEWSLETTER_LOST = range(8)
 FINAL_STAGE = np.array([p[-1] if p else NEW for p in PATHS])
 STEPS = np.array([len(p) for p in PATHS])
+# The furthest funnel stage each path reaches (Closed lost is a way out, not a step), as move_deal keeps it.
+FURTHEST = np.array([max((NEW, *(s for s in p if s != LOST))) for p in PATHS])
 REVIEWS = (ReviewStatus.pending, ReviewStatus.accepted, ReviewStatus.denied)
 PENDING, ACCEPTED, DENIED = range(3)
 DENIALS = (DenialReason.existing_customer, DenialReason.invalid_lead, DenialReason.duplicate, DenialReason.other)
@@ -196,6 +198,7 @@ def _columns(rng: np.random.Generator, f: Frame) -> Columns:
         "contact_name": contact, "contact_email": email, "company_name": f["company"],
         "customer_domain": f["domain"], "value_cents": f["value"], "currency": f["currency"],
         "framework": f["framework"], "stage": [STAGES[s].value for s in stage.tolist()],
+        "furthest_stage": [STAGES[s].value for s in FURTHEST[f["path"]].tolist()],
         "review_status": [REVIEWS[r].value for r in f["review"].tolist()],
         "denial_reason": [DENIALS[d].value if d >= 0 else None for d in f["denial"].tolist()],
         "billing_option": [BILLING[b].value if b >= 0 else None for b in f["billing"].tolist()],
