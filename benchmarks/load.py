@@ -3,8 +3,9 @@
 Starts two app servers on one PostgreSQL database (a fresh one beside --database-url, seeded with the demo
 program) behind Debian's nginx (deploy/render_nginx.py), all on loopback ports; then N browser sessions in Debian's
 Chromium (Playwright), each signed in as its own user, do a partner's or a partner manager's round of clicks at
-once. Prints p50/p95 from click to settled page (Streamlit's script state back to "not running" and the page's
-heading shown) and the error count; the goal with 10 sessions on a 2-core machine: p95 at most 1.5 s, no error.
+once (--think: a person's pause before each click). Prints p50/p95 from click to settled page (the run the click
+started has ended, read from the app's WebSocket, and the page shows it: script state "not running" and the page's
+heading) and the error count; the goal with 10 sessions on a 2-core machine: p95 at most 1.5 s, no error.
 It stops by itself: every server, nginx and the browser are stopped and the database dropped at the end.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import statistics
 import sys
 import tempfile
@@ -43,6 +45,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (default 10)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of clicks per session (default 3)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a person reads a page before the next click, drawn from 0.5x to 1.5x "
+                             "(default 0: every session clicks again as soon as the page settles)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL server's URL: the test makes its own database there and drops it")
     return parser.parse_args(argv)
@@ -93,31 +98,47 @@ def _seed(url: str, sessions: int) -> list[tuple[str, str, str]]:
     return chosen
 
 
-# Before a click: watch the app's script state, so that "settled" means a run started and ended after the click.
-WATCH = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__partnerRan = false;
-  if (window.__partnerWatch) window.__partnerWatch.disconnect();
-  // A short run can start and end before the callback looks: a change *from* "running" counts too.
-  window.__partnerWatch = new MutationObserver((records) => {
-    if (app.getAttribute('data-test-script-state') === 'running'
-        || records.some((r) => r.oldValue === 'running')) window.__partnerRan = true;
-  });
-  window.__partnerWatch.observe(app, {attributes: true, attributeOldValue: true,
-                                      attributeFilter: ['data-test-script-state']});
-}"""
-DONE = """() => window.__partnerRan && document.querySelector('[data-testid="stApp"]')
-  .getAttribute('data-test-script-state') === 'notRunning'"""
+class RunWatch:
+    """Counts the script runs a session's server finished, read from the app's WebSocket (Streamlit's
+    `script_finished` message): "a run started by the click has ended" without guessing from the page's DOM, where
+    a short run could start and end between two looks."""
+
+    DONE = {0, 3}  # ForwardMsg.ScriptFinishedStatus: FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self.changed = asyncio.Event()
+
+    def attach(self, page) -> None:  # type: ignore[no-untyped-def]
+        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg.FromString(payload)
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in self.DONE:
+            self.finished += 1
+            self.changed.set()
+
+    async def after(self, mark: int, timeout: float = 60) -> None:
+        """Wait until a run that ended after `mark` (the count before the click) is seen."""
+        async with asyncio.timeout(timeout):
+            while self.finished <= mark:
+                self.changed.clear()
+                await self.changed.wait()
 
 
-async def _settle(page, heading: str | None) -> None:  # type: ignore[no-untyped-def]
-    await page.wait_for_function(DONE, timeout=60_000)
+async def _settle(page, watch: RunWatch, mark: int, heading: str | None) -> None:  # type: ignore[no-untyped-def]
+    await watch.after(mark)
+    await page.wait_for_selector(SETTLED, state="attached", timeout=60_000)  # the browser has drawn the run
     if heading:
         await page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
 
 
 async def _session(browser, base: str, person: tuple[str, str, str], rounds: int,  # type: ignore[no-untyped-def]
-                   timings: list[float], errors: list[str], steps: dict[str, list[float]]) -> None:
+                   think: float, timings: list[float], errors: list[str], steps: dict[str, list[float]]) -> None:
     from partner_model import i18n
     from partner_model.seed import DEMO_PASSWORD
 
@@ -126,6 +147,9 @@ async def _session(browser, base: str, person: tuple[str, str, str], rounds: int
 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    watch = RunWatch()
+    watch.attach(page)
+    pause = random.Random(email)  # each person's own, repeatable think times
     try:
         await page.goto(base)
         await page.get_by_role("textbox", name="Email").fill(email)
@@ -136,14 +160,16 @@ async def _session(browser, base: str, person: tuple[str, str, str], rounds: int
         await page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
         for __ in range(rounds):
             for target, how, heading in PARTNER_ROUND if kind == "partner" else MANAGER_ROUND:
-                await page.evaluate(WATCH)
+                if think:  # a person reads the page before the next click
+                    await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
+                mark = watch.finished
                 started = time.perf_counter()
                 if how == "link":
                     await page.get_by_test_id("stSidebar").get_by_role("link", name=words(target), exact=True).click()
                 else:
                     await page.get_by_role("radiogroup", name=words("State")).get_by_text(words(target),
                                                                                           exact=True).click()
-                await _settle(page, heading and words(heading))
+                await _settle(page, watch, mark, heading and words(heading))
                 timings.append(time.perf_counter() - started)
                 steps.setdefault(f"{kind}: {target}", []).append(timings[-1])
                 if await page.get_by_test_id("stException").count():
@@ -156,7 +182,7 @@ async def _session(browser, base: str, person: tuple[str, str, str], rounds: int
         await context.close()
 
 
-async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int,
+async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, think: float,
                  steps: dict[str, list[float]]) -> tuple[list[float], list[str]]:
     from playwright.async_api import async_playwright
 
@@ -165,7 +191,7 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int,
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
-            await asyncio.gather(*(_session(browser, base, person, rounds, timings, errors, steps)
+            await asyncio.gather(*(_session(browser, base, person, rounds, think, timings, errors, steps)
                                    for person in people))
         finally:
             await browser.close()
@@ -200,11 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for index, port in enumerate(ports):
                 stack.enter_context(running_app(url, folder / f"app-{index}.log", port=port))
             stack.enter_context(running_nginx(folder, listen, ports))
-            print(f"{args.sessions} sessions x {args.rounds} rounds through nginx (127.0.0.1:{listen}) to app "
+            print(f"{args.sessions} sessions x {args.rounds} rounds (think {args.think:g} s) through nginx (127.0.0.1:{listen}) to app "
                   f"servers on ports {ports[0]} and {ports[1]}, PostgreSQL database {name} ...", flush=True)
             started = time.perf_counter()
             steps: dict[str, list[float]] = {}
-            timings, errors = asyncio.run(_drive(f"http://127.0.0.1:{listen}", people, args.rounds, steps))
+            timings, errors = asyncio.run(_drive(f"http://127.0.0.1:{listen}", people, args.rounds, args.think,
+                                                     steps))
             elapsed = time.perf_counter() - started
             runs = _per_server(ports)
     finally:
