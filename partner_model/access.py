@@ -38,6 +38,7 @@ DENIED: dict[str, str] = {
     "link accounts": N_("You are not allowed to link accounts."),
     "list partners": N_("You are not allowed to list partners."),
     "manage API tokens": N_("You are not allowed to manage API tokens."),
+    "manage payouts": N_("You are not allowed to manage payouts."),
     "manage the team": N_("You are not allowed to manage the team."),
     "manage users": N_("You are not allowed to manage users."),
     "move deals": N_("You are not allowed to move deals."),
@@ -50,6 +51,7 @@ DENIED: dict[str, str] = {
     "see commission reports": N_("You are not allowed to see commission reports."),
     "see commission statements": N_("You are not allowed to see commission statements."),
     "see commissions": N_("You are not allowed to see commissions."),
+    "see payouts": N_("You are not allowed to see payouts."),
     "see their own deals": N_("You are not allowed to see their own deals."),
     "see review hints": N_("You are not allowed to see review hints."),
     "see the pipeline": N_("You are not allowed to see the pipeline."),
@@ -63,6 +65,7 @@ NOT_FOUND: dict[str, str] = {
     "User": N_("User not found."),
     "Attention item": N_("Attention item not found."),
     "API token": N_("API token not found."),
+    "Payout": N_("Payout not found."),
 }
 
 

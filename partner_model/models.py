@@ -80,6 +80,13 @@ class WeekState(StrEnum):
     approved = "approved"
 
 
+class PayoutState(StrEnum):
+    draft = "draft"  # made by a week's approval; finance has not confirmed it
+    ready = "ready"  # confirmed by finance: goes into the next bank transfer
+    paid = "paid"  # the bank paid it (date and reference): never changes again
+    carried = "carried"  # under the minimum or negative: its balance goes into the partner's next payout
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -104,6 +111,11 @@ class Partner(SQLModel, table=True):
     billing_email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=500)
     default_billing_option: BillingOption | None = Field(default=None, sa_type=_enum(BillingOption))
+    # Where the vendor pays commission (payouts): IBAN and BIC in their compact form, the partner's country
+    # (ISO 3166 alpha-2).
+    iban: str | None = Field(default=None, max_length=34)
+    bic: str | None = Field(default=None, max_length=11)
+    country: str | None = Field(default=None, max_length=2)
     # The vendor's partner manager who looks after this partner (a user with role partner_manager).
     manager_id: int | None = Field(default=None, sa_column=sa.Column(
         sa.Integer, sa.ForeignKey("user.id", use_alter=True, name="fk_partner_manager"), index=True, nullable=True))
@@ -526,6 +538,43 @@ class CommissionLine(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class Payout(SQLModel, table=True):
+    """One partner's payable commission of one approved week in one currency.
+
+    Due = lines_cents (the week's payable lines, reversals included) + carried_in_cents (balances of the
+    partner's earlier payouts carried into this one). A payout whose due is under the minimum, or negative, is
+    `carried`: carried_into_id names the payout that took its balance (None while it waits for one)."""
+
+    __tablename__ = "payout"
+    __table_args__ = (sa.UniqueConstraint("partner_id", "currency", "week", name="uq_payout_partner_week"),
+                      sa.Index("ix_payout_state", "state", "currency"))
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    currency: str = Field(max_length=3)
+    week: str = Field(max_length=8)
+    state: PayoutState = Field(default=PayoutState.draft, sa_type=_enum(PayoutState))
+    lines_cents: int = Field(sa_type=sa.BigInteger)
+    carried_in_cents: int = Field(default=0, sa_type=sa.BigInteger)
+    carried_into_id: int | None = Field(default=None, foreign_key="payout.id")
+    paid_on: dt.date | None = None
+    bank_reference: str | None = Field(default=None, max_length=140)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PayoutEvent(SQLModel, table=True):
+    """A payout's history: each change of state, with who and when."""
+
+    __tablename__ = "payout_event"
+    id: int | None = Field(default=None, primary_key=True)
+    payout_id: int = Field(foreign_key="payout.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime = Field(default_factory=utcnow)
+    from_state: str | None = Field(default=None, max_length=20)
+    to_state: str = Field(max_length=20)
+    note: str | None = Field(default=None, max_length=500)
+
+
 # --- read schemas --------------------------------------------------------------------
 
 
@@ -558,7 +607,26 @@ class PartnerRead(SQLModel):
     billing_email: str | None = None
     address: str | None = None
     default_billing_option: BillingOption | None = None
+    iban: str | None = None
+    bic: str | None = None
+    country: str | None = None
     manager_id: int | None = None
+    version: int = 1
+
+
+class PayoutRead(SQLModel):
+    id: int
+    partner_id: int
+    partner_name: str = ""
+    currency: str
+    week: str
+    state: PayoutState
+    lines_cents: int
+    carried_in_cents: int = 0
+    due_cents: int  # lines_cents + carried_in_cents
+    carried_into_id: int | None = None
+    paid_on: dt.date | None = None
+    bank_reference: str | None = None
     version: int = 1
 
 

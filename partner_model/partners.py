@@ -11,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from partner_model import rules, versioning
+from partner_model import bank_details, rules, versioning
 from partner_model.access import Actor, audit, check_owns, is_staff, require_role, row_id, write_service
 from partner_model.errors import N_, AlreadyExists, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.models import (
@@ -29,7 +29,8 @@ from partner_model.models import (
 from partner_model.versioning import CHANGED_MEANWHILE
 
 _VAT_RE = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
-BILLING_FIELDS = ("legal_name", "vat_id", "billing_email", "address", "default_billing_option")
+BILLING_FIELDS = ("legal_name", "vat_id", "billing_email", "address", "default_billing_option", "iban", "bic",
+                  "country")
 
 
 def read(partner: Partner) -> PartnerRead:
@@ -244,6 +245,9 @@ BILLING_CHECKS = {
     "billing_email": _billing_email,
     "address": lambda v: rules.clean_text(v, "address", N_("Address"), max_length=500),
     "default_billing_option": _default_option,
+    "iban": bank_details.iban,
+    "bic": bank_details.bic,
+    "country": bank_details.country,
 }
 
 
@@ -259,7 +263,8 @@ def _billing_values(fields: dict[str, object]) -> dict[str, object]:
 def update_billing_info(
     session: Session, actor: Actor, partner_id: int, *, expected_version: int | None = None, **fields: object
 ) -> PartnerRead:
-    """Update legal name, VAT id, billing email, address and default billing option; each change is recorded.
+    """Update legal name, VAT id, billing email, address, default billing option and bank details (IBAN, BIC,
+    country: bank_details); each change is recorded.
 
     Only the fields given change (a form sends the ones its user changed). `expected_version` is the
     PartnerRead.version the form was filled from: when someone saved meanwhile, nothing is written.
