@@ -233,3 +233,97 @@ def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines
             P.partner_id == cast.acme.id, P.state != PayoutState.carried.value)).scalar_one()
         waiting = payout_queries.carried_balance(session, cast.finance, cast.acme.id).get("EUR", 0)
         assert paid_ready_draft + waiting == lines
+
+
+# --- the bank file and the accounting export ------------------------------------------------------------------
+
+
+@pytest.fixture
+def vendor(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VENDOR_NAME", "Compliance Cloud Oy")
+    monkeypatch.setenv("VENDOR_IBAN", "DE89 3704 0044 0532 0130 00")
+    monkeypatch.setenv("VENDOR_BIC", "COBADEFFXXX")
+
+
+def _ready_payouts(session, cast, factory):  # type: ignore[no-untyped-def]
+    """Acme: a ready EUR payout of 2,000.00 and a ready SEK one of 800.00; Beta: a draft (no bank details)."""
+    won = factory.won_deal(cast.acme_user, cast.manager, annual_value="10000")
+    factory.won_deal(cast.acme_user, cast.manager, annual_value="4000", currency="SEK")
+    factory.won_deal(cast.beta_user, cast.manager, annual_value="9000")
+    _approve(session, cast.finance, _week_of(won))
+    _bank(session, cast)
+    for payout in _payouts(session, cast.finance, partner_id=cast.acme.id).itertuples():
+        payouts.confirm_payout(session, cast.finance, int(payout.id))
+    return _payouts(session, cast.finance, partner_id=cast.acme.id)
+
+
+def test_the_sepa_file_pays_each_ready_euro_payout_and_validates_against_its_schema(session, cast, factory, vendor):
+    import os
+    from xml.etree import ElementTree as etree
+
+    import sepaxml
+    import xmlschema
+
+    from partner_model import payout_reports
+
+    ready = _ready_payouts(session, cast, factory)
+    euro = ready[ready["currency"] == "EUR"].iloc[0]
+    batch = payout_reports.sepa_transfer(session, cast.finance, execution_date=dt.date(2026, 12, 1))
+    schema = xmlschema.XMLSchema(os.path.join(os.path.dirname(sepaxml.__file__), "schemas", "pain.001.001.03.xsd"))
+    schema.validate(batch.xml.decode())  # raises on any departure from the schema
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+    tree = etree.fromstring(batch.xml)
+    transactions = tree.findall(".//p:CdtTrfTxInf", ns)
+    assert len(transactions) == 1
+    assert transactions[0].findtext(".//p:EndToEndId", namespaces=ns) == f"PAYOUT-{euro.id}-{euro.week}"
+    assert transactions[0].find(".//p:InstdAmt", ns).text == "2000.00"
+    assert transactions[0].find(".//p:InstdAmt", ns).get("Ccy") == "EUR"
+    assert transactions[0].findtext(".//p:CdtrAcct//p:IBAN", namespaces=ns) == IBAN
+    assert tree.findtext(".//p:DbtrAcct//p:IBAN", namespaces=ns) == "DE89370400440532013000"
+    assert tree.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "2000.00"
+    assert tree.findtext(".//p:ReqdExctnDt", namespaces=ns) == "2026-12-01"
+    assert batch.manual[["currency", "due_cents"]].values.tolist() == [["SEK", 80_000]]
+
+
+def test_the_sepa_file_refuses_what_is_not_ready_and_names_a_missing_setting(session, cast, factory, vendor,
+                                                                               monkeypatch):
+    from partner_model import payout_reports
+
+    _ready_payouts(session, cast, factory)
+    draft = int(_payouts(session, cast.finance, partner_id=cast.beta.id).iloc[0].id)
+    with pytest.raises(Conflict, match=f"payout {draft} is draft"):
+        payout_reports.sepa_transfer(session, cast.finance, payout_ids=[draft])
+    with pytest.raises(PermissionDenied):
+        payout_reports.sepa_transfer(session, cast.acme_admin)
+    monkeypatch.setenv("VENDOR_IBAN", "DE89 3704 0044 0532 0130 01")
+    with pytest.raises(ValidationError) as bad:
+        payout_reports.sepa_transfer(session, cast.finance)
+    assert bad.value.field == "VENDOR_IBAN"
+    monkeypatch.delenv("VENDOR_NAME")
+    with pytest.raises(ValidationError) as missing:
+        payout_reports.sepa_transfer(session, cast.finance)
+    assert missing.value.field == "VENDOR_NAME"
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "sv", "nl", "de"])
+def test_the_accounting_export_has_the_screen_s_numbers_in_csv_and_xlsx(session, cast, factory, language):
+    import io
+    from decimal import Decimal
+
+    import openpyxl
+
+    from partner_model import payout_reports
+
+    ready = _ready_payouts(session, cast, factory)
+    week = ready.iloc[0].week
+    frame = payout_reports.accounting_export(session, cast.finance, week, week, language=language)
+    assert len(frame) == 3
+    due = frame.columns[7]
+    screen = _payouts(session, cast.finance)
+    assert sorted(frame[due]) == sorted(Decimal(c) / 100 for c in screen["due_cents"])
+    text = payout_reports.accounting_csv(session, cast.finance, week, week, language=language).decode("utf-8-sig")
+    assert ("2000,00" if language != "en" else "2000.00") in text
+    book = openpyxl.load_workbook(io.BytesIO(payout_reports.accounting_xlsx(session, cast.finance, week, week,
+                                                                            language=language)))
+    sheet = book.worksheets[0]
+    assert sheet.max_row == 4 and sheet.cell(1, 8).value == due
