@@ -6,6 +6,7 @@ Every change is recorded by partners.update_billing_info and listed below the fo
 
 from __future__ import annotations
 
+import babel
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +18,7 @@ from pages.components.frame.labels import BILLING_OPTION_LABELS, label
 from pages.components.frame.links import preset_flag
 from pages.components.frame.partner_picker import partner_choice
 from pages.components.frame.text import md, md_line
-from pages.components.frame.translate import N_, _, date_column_format
+from pages.components.frame.translate import N_, _, date_column_format, language
 from partner_model import deals, partners
 from partner_model.errors import Conflict
 from partner_model.models import BillingOption, PartnerRead, Role, UserRead
@@ -28,6 +29,9 @@ FIELDS = {  # translated where shown: _(FIELDS[field])
     "billing_email": N_("Billing email"),
     "address": N_("Address"),
     "default_billing_option": N_("Default billing option"),
+    "iban": N_("IBAN"),
+    "bic": N_("BIC"),
+    "country": N_("Country"),
 }
 OPTIONS = [None, *BillingOption]
 
@@ -111,6 +115,18 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
             index=OPTIONS.index(filled["values"]["default_billing_option"]),
             format_func=option_texts.__getitem__, key=f"default_billing_option_{partner.id}")
         errors.slot("default_billing_option")
+        st.caption(_("Where the vendor pays your commission (payouts)."))
+        for field, hint in (("iban", "FI21 1234 5600 0007 85"), ("bic", "NDEAFIHH")):
+            values[field] = st.text_input(_(FIELDS[field]), value=filled["values"][field] or "", placeholder=hint,
+                                          key=f"{field}_{partner.id}")
+            errors.slot(field)
+        countries = country_names()
+        codes = [None, *countries]
+        chosen = filled["values"]["country"]
+        values["country"] = st.selectbox(
+            _(FIELDS.get("country", "")), codes, index=codes.index(chosen) if chosen in codes else 0,
+            format_func=lambda code: countries.get(code, "—"), key=f"country_{partner.id}")
+        errors.slot("country")
         submitted = st.form_submit_button(_("Save billing information"), key="billing_save", type="primary")
     if result is not None:
         kind, message = result
@@ -133,6 +149,13 @@ def edit_form(user: UserRead, partner: PartnerRead) -> None:
         st.session_state[RESULT_KEY] = ("success", _("Billing information saved."))
         _refill(partner.id)
         st.rerun()
+
+
+def country_names() -> dict[str, str]:
+    """Two-letter country codes and their names in the reader's language, by name."""
+    names = babel.Locale.parse(language()).territories
+    return dict(sorted(((code, f"{name} ({code})") for code, name in names.items()
+                        if len(code) == 2 and code.isalpha()), key=lambda pair: pair[1]))
 
 
 def read_only(partner: PartnerRead) -> None:

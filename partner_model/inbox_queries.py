@@ -26,6 +26,8 @@ from partner_model.models import (
     Direction,
     LineKind,
     Partner,
+    Payout,
+    PayoutState,
     ReviewStatus,
     Role,
     User,
@@ -119,8 +121,9 @@ def unapproved_weeks(session: Session, actor: Actor, *, today: dt.date | None = 
 
 
 def finance_work(session: Session, actor: Actor, *, today: dt.date | None = None) -> list[WorkItem]:
-    """Finance's day: each week with lines not yet approved (oldest first, its totals per currency), and the
-    reversals (clawbacks and corrections) waiting in open weeks. Raises PermissionDenied (not finance or admin)."""
+    """Finance's day: each week with lines not yet approved (oldest first, its totals per currency), the
+    reversals (clawbacks and corrections) waiting in open weeks, payouts to confirm and ready for the bank.
+    Raises PermissionDenied (not finance or admin)."""
     weeks = unapproved_weeks(session, actor, today=today)
     approved = sa.select(CommissionWeek.__table__.c.week).where(
         CommissionWeek.__table__.c.state == WeekState.approved.value)
@@ -129,6 +132,23 @@ def finance_work(session: Session, actor: Actor, *, today: dt.date | None = None
     items = [WorkItem("week_to_approve", entry["lines"], "commissions", {"week": entry["week"]}, entry)
              for entry in weeks]
     items.append(WorkItem("reversals_waiting", int(reversals), "commissions", {}))
+    items += _payouts_waiting(session)
+    return items
+
+
+def _payouts_waiting(session: Session) -> list[WorkItem]:
+    """Draft payouts finance has not confirmed, and ready ones waiting for the bank: counts and dues per currency
+    (cents), the same filter the Payouts page lists by (?state=draft / ?state=ready)."""
+    po = Payout.__table__.c
+    rows = session.execute(
+        sa.select(po.state, po.currency, sa.func.count(), sa.func.sum(po.lines_cents + po.carried_in_cents))
+        .where(po.state.in_([PayoutState.draft.value, PayoutState.ready.value]))
+        .group_by(po.state, po.currency).order_by(po.currency)).all()
+    items = []
+    for state, code in ((PayoutState.draft, "payouts_to_confirm"), (PayoutState.ready, "payouts_ready")):
+        mine = [r for r in rows if r[0] == state.value]
+        items.append(WorkItem(code, sum(int(r[2]) for r in mine), "payouts", {"state": state.value},
+                              {"due_cents": {r[1]: int(r[3]) for r in mine}}))
     return items
 
 

@@ -18,7 +18,7 @@ from partner_model import bank_details, clock, exports, i18n, rules
 from partner_model.access import Actor, require_role, row_id
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.models import Partner, Payout, PayoutState
-from partner_model.payouts import PAYOUT_ROLES
+from partner_model.payouts import PAYOUT_ROLES, STATE_WORDS
 
 PO, P = Payout.__table__.c, Partner.__table__.c
 SEPA_SCHEMA = "pain.001.001.03"  # the credit-transfer initiation every SEPA bank accepts
@@ -72,7 +72,7 @@ def _ready(session: Session, payout_ids: list[int] | None) -> pd.DataFrame:
     not_ready = frame[frame["state"] != PayoutState.ready.value]
     if len(not_ready):
         raise Conflict(N_("Only ready payouts go to the bank; payout {id} is {state}."),
-                       id=int(not_ready.iloc[0]["id"]), state=str(not_ready.iloc[0]["state"]))
+                       id=int(not_ready.iloc[0]["id"]), state=STATE_WORDS[PayoutState(not_ready.iloc[0]["state"])])
     return frame.drop(columns="state")
 
 
@@ -110,8 +110,6 @@ EXPORT_HEADINGS = {"id": N_("Payout"), "partner_name": N_("Partner"), "currency"
                    "week": N_("Week"), "state": N_("State"), "lines": N_("Commission of the week"),
                    "carried_in": N_("Carried in"), "due": N_("Due"), "paid_on": N_("Paid on"),
                    "bank_reference": N_("Bank reference")}
-STATE_WORDS = {PayoutState.draft: N_("Draft"), PayoutState.ready: N_("Ready"), PayoutState.paid: N_("Paid"),
-               PayoutState.carried: N_("Carried")}
 
 
 def accounting_export(session: Session, actor: Actor, first_week: str, last_week: str, *,

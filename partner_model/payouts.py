@@ -40,6 +40,9 @@ MINIMUM_SETTING = "PAYOUT_MINIMUM"
 DEFAULT_MINIMUM = Decimal("50.00")
 PAYOUT_CHANGED = N_("Someone else changed payout {id} since you opened it: reload and try again.")
 CARRY_NOTE = N_("Under the minimum payout: carried into the partner's next payout.")
+# The product's words for the states, for messages (pages have their own labels).
+STATE_WORDS = {PayoutState.draft: N_("Draft"), PayoutState.ready: N_("Ready"), PayoutState.paid: N_("Paid"),
+               PayoutState.carried: N_("Carried")}
 L = CommissionLine.__table__.c
 
 
@@ -130,7 +133,7 @@ def confirm_payout(session: Session, actor: Actor, payout_id: int, *, expected_v
     payout = _payout(session, payout_id, expected_version)
     if payout.state != PayoutState.draft:
         raise Conflict(N_("Only a draft payout can be confirmed; payout {id} is {state}."), id=payout.id,
-                       state=payout.state.value)
+                       state=STATE_WORDS[payout.state])
     partner = session.get(Partner, payout.partner_id)
     reason = bank_details.problem(partner.iban, partner.bic)  # type: ignore[union-attr]
     if reason:
@@ -149,7 +152,7 @@ def return_to_draft(session: Session, actor: Actor, payout_id: int, *, note: str
     payout = _payout(session, payout_id, expected_version)
     if payout.state != PayoutState.ready:
         raise Conflict(N_("Only a ready payout can go back to draft; payout {id} is {state}."), id=payout.id,
-                       state=payout.state.value)
+                       state=STATE_WORDS[payout.state])
     return _move(session, actor, payout, PayoutState.draft, text)
 
 
@@ -165,7 +168,7 @@ def mark_paid(session: Session, actor: Actor, payout_id: int, *, paid_on: dt.dat
     payout = _payout(session, payout_id, expected_version)
     if payout.state != PayoutState.ready:
         raise Conflict(N_("Only a ready payout can be marked paid; payout {id} is {state}."), id=payout.id,
-                       state=payout.state.value)
+                       state=STATE_WORDS[payout.state])
     payout.paid_on, payout.bank_reference = day, reference
     return _move(session, actor, payout, PayoutState.paid, f"{day.isoformat()} {reference}")
 
@@ -183,5 +186,5 @@ def _day(value: object, today: dt.date) -> dt.date:
     return value
 
 
-__all__ = ["DEFAULT_MINIMUM", "MINIMUM_SETTING", "PAYOUT_ROLES", "confirm_payout", "create_for_week", "mark_paid",
-           "minimum_cents", "read", "return_to_draft"]
+__all__ = ["DEFAULT_MINIMUM", "MINIMUM_SETTING", "PAYOUT_ROLES", "STATE_WORDS", "confirm_payout", "create_for_week",
+           "mark_paid", "minimum_cents", "read", "return_to_draft"]

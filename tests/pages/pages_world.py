@@ -21,7 +21,7 @@ from partner_model import customers, db, deals, partners, users  # noqa: E402
 PASSWORD = "correct horse battery"
 ROLES = ("partner_user", "partner_admin", "partner_manager", "finance", "admin")
 PAGE_FILES = ("customers", "register_deal", "deal_board", "review_queue", "pipeline", "commissions", "billing",
-              "admin", "inbox", "team")
+              "admin", "inbox", "team", "payouts")
 
 
 @dataclass

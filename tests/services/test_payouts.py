@@ -291,7 +291,7 @@ def test_the_sepa_file_refuses_what_is_not_ready_and_names_a_missing_setting(ses
 
     _ready_payouts(session, cast, factory)
     draft = int(_payouts(session, cast.finance, partner_id=cast.beta.id).iloc[0].id)
-    with pytest.raises(Conflict, match=f"payout {draft} is draft"):
+    with pytest.raises(Conflict, match=f"payout {draft} is Draft"):
         payout_reports.sepa_transfer(session, cast.finance, payout_ids=[draft])
     with pytest.raises(PermissionDenied):
         payout_reports.sepa_transfer(session, cast.acme_admin)

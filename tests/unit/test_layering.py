@@ -77,7 +77,7 @@ PAGE_AREAS = {
     "dashboard.py": "inbox", "pages/customers.py": "customers", "pages/register_deal.py": "deals",
     "pages/deal_board.py": "deals", "pages/review_queue.py": "deals", "pages/pipeline.py": "pipeline",
     "pages/commissions.py": "commissions", "pages/admin.py": "admin", "pages/billing.py": "admin",
-    "pages/inbox.py": "inbox", "pages/team.py": "team",
+    "pages/inbox.py": "inbox", "pages/team.py": "team", "pages/payouts.py": "payouts",
 }
 
 

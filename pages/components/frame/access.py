@@ -36,6 +36,8 @@ PAGES: dict[str, Page] = {
     "billing": Page(
         "pages/billing.py", N_("Billing"), ":material/receipt_long:",
         frozenset({Role.partner_admin, Role.partner_manager, Role.finance, Role.admin})),
+    "payouts": Page("pages/payouts.py", N_("Payouts"), ":material/account_balance:",
+                    frozenset({Role.partner_admin, Role.finance, Role.admin})),
     "team": Page("pages/team.py", N_("Team"), ":material/group:", frozenset({Role.partner_admin})),
     "admin": Page("pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", frozenset({Role.admin})),
     "inbox": Page("pages/inbox.py", N_("Inbox"), ":material/notifications:", ALL_ROLES),

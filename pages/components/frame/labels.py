@@ -6,7 +6,7 @@ The words are marked for the catalogue here and translated when shown, by `label
 from __future__ import annotations
 
 from pages.components.frame.translate import N_, _
-from partner_model.models import BillingOption, ReviewStatus, Role, Stage, Tier
+from partner_model.models import BillingOption, PayoutState, ReviewStatus, Role, Stage, Tier
 
 ROLE_LABELS: dict[str, str] = {
     Role.partner_user: N_("Partner user"),
@@ -34,6 +34,14 @@ BILLING_OPTION_LABELS: dict[str, str] = {
     BillingOption.credit_card: N_("Credit card"),
     BillingOption.invoice: N_("Invoice"),
     BillingOption.via_partner: N_("Via partner"),
+}
+
+PAYOUT_STATE_LABELS: dict[str, str] = {
+    PayoutState.draft: N_("Draft"),
+    PayoutState.ready: N_("Ready"),
+    PayoutState.paid: N_("Paid"),
+    # TRANSLATORS: a payout state: under the minimum, its balance goes into the partner's next payout.
+    PayoutState.carried: N_("Carried"),
 }
 
 TIER_LABELS: dict[str, str] = {

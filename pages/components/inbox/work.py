@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import streamlit as st
@@ -130,6 +131,19 @@ def _reversals(item: WorkItem) -> None:
     tile(_("Reversals waiting"), _number(item.count), item.page, _("Open commissions"), detail, filters=item.filters)
 
 
+def _payouts(item: WorkItem) -> None:
+    dues = money({currency: Decimal(cents) / 100 for currency, cents in sorted(item.details["due_cents"].items())})
+    if item.code == "payouts_ready":
+        title, link = _("Payouts ready for the bank"), _("Open the ready payouts")
+        detail = (_("{amounts} to pay: make the SEPA bank file on the Payouts page.").format(amounts=dues)
+                  if item.count else _("No payout waits for the bank."))
+    else:
+        title, link = _("Payouts to confirm"), _("Open the draft payouts")
+        detail = (_("{amounts} from approved weeks: confirm them for the bank.").format(amounts=dues)
+                  if item.count else _("No payout waits for confirmation."))
+    tile(title, _number(item.count), item.page, link, detail, filters=item.filters)
+
+
 def finance_inbox(user: UserRead, today: dt.date) -> None:
     """Every week with lines not yet approved, oldest first, with its totals per currency; reversals waiting."""
     items = run(lambda s: inbox_queries.finance_work(s, user, today=today))
@@ -137,10 +151,12 @@ def finance_inbox(user: UserRead, today: dt.date) -> None:
         return
     weeks = [item for item in items if item.code == "week_to_approve"]
     others = [item for item in items if item.code == "reversals_waiting"]
+    payouts = [item for item in items if item.code.startswith("payouts_")]
     tiles: list[Callable[[], None]] = [lambda item=item: _week(item) for item in weeks[:WEEKS_SHOWN]]
     if not weeks:
         tiles.append(_no_week)
     tiles += [lambda item=item: _reversals(item) for item in others]
+    tiles += [lambda item=item: _payouts(item) for item in payouts]
     grid(tiles)
     if len(weeks) > WEEKS_SHOWN:
         more = len(weeks) - WEEKS_SHOWN

@@ -132,3 +132,20 @@ def test_a_billing_save_sends_only_the_changed_fields(app, world):
     assert [s.value for s in at.success] == ["Billing information saved."]
     __, history = partner_and_history(world, world.acme_id)
     assert [change.field for change in history] == ["legal_name"]
+
+
+def test_partner_admin_saves_bank_details_for_payouts_and_a_bad_iban_is_shown_by_its_field(app, world):
+    at = fill(open_billing(app, "partner_admin"), world.acme_id, {"iban": "FI21 1234 5600 0007 86"})
+    assert not at.exception
+    assert len(at.error) == 1 and "check digits" in at.error[0].value
+    children = list(at.get("form")[0].children.values())
+    iban = next(i for i, node in enumerate(children) if getattr(node, "key", None) == f"iban_{world.acme_id}")
+    assert children[iban + 1].type == "error"
+    assert partner_and_history(world, world.acme_id)[1] == []
+    at.selectbox(key=f"country_{world.acme_id}").select("FI")
+    at = fill(at, world.acme_id, {"iban": "FI21 1234 5600 0007 85", "bic": "ndeafihh"})
+    assert [s.value for s in at.success] == ["Billing information saved."]
+    partner, history = partner_and_history(world, world.acme_id)
+    assert (partner.iban, partner.bic, partner.country) == ("FI2112345600000785", "NDEAFIHH", "FI")
+    assert {c.field for c in history} == {"iban", "bic", "country"}
+    assert at.selectbox(key=f"country_{world.acme_id}").value == "FI"

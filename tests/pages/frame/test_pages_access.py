@@ -24,6 +24,7 @@ def test_the_access_table_matches_the_product():
         "admin": {"admin"},
         "inbox": set(ROLES),
         "team": {"partner_admin"},
+        "payouts": {"partner_admin", "finance", "admin"},
     }
     assert {page: {r for r in ROLES if may_see(r, page)} for page in PAGE_FILES} == expected
 

@@ -208,6 +208,8 @@ def test_finance_home_lists_an_earlier_unapproved_week_with_its_eur_total_oldest
         (f"Week {OLD_WEEK} to approve", "EUR\xa04,710.00"),
         (f"Week {THIS_WEEK} to approve", "EUR\xa02,000.00"),
         ("Reversals waiting", "0"),
+        ("Payouts to confirm", "0"),
+        ("Payouts ready for the bank", "0"),
     ]
     assert "1 line: payable EUR\xa04,710.00, netted on invoices EUR\xa00.00" in captions(at)
     weeks = [params for __, page, params in links(at) if page == "commissions"]
@@ -229,8 +231,12 @@ def test_an_approved_week_leaves_finances_home(app, world):
         commissions.approve_week(s, _actor(s, world, "finance"), THIS_WEEK)
     at = app("finance").run()
     assert not at.exception
-    assert metrics(at) == {"Weeks to approve": "0", "Reversals waiting": "0"}
+    assert metrics(at) == {"Weeks to approve": "0", "Reversals waiting": "0", "Payouts to confirm": "1",
+                           "Payouts ready for the bank": "0"}
     assert "Every week with commission lines is approved." in captions(at)
+    assert "EUR\xa02,000.00 from approved weeks: confirm them for the bank." in captions(at)
+    assert [params for __, page, params in links(at) if page == "payouts"] == [{"state": "draft"},
+                                                                              {"state": "ready"}]
 
 
 def test_the_home_page_writes_money_the_readers_way(app, world):
