@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from partner_model import bank_details, rules, versioning
+from partner_model import bank_details, rules, vat, versioning
 from partner_model.access import Actor, audit, check_owns, is_staff, require_role, row_id, write_service
 from partner_model.errors import N_, AlreadyExists, Conflict, FieldChecks, NotFound, ValidationError
 from partner_model.models import (
@@ -28,7 +27,6 @@ from partner_model.models import (
 )
 from partner_model.versioning import CHANGED_MEANWHILE
 
-_VAT_RE = re.compile(r"^[A-Z]{2}[0-9A-Z+*]{2,12}$")
 BILLING_FIELDS = ("legal_name", "vat_id", "billing_email", "address", "default_billing_option", "iban", "bic",
                   "country")
 
@@ -221,14 +219,6 @@ def set_commission(
     return read(partner)
 
 
-def _vat_id(value: object) -> str | None:
-    raw = rules.clean_text(value, "vat_id", N_("VAT id"), required=False, max_length=30)
-    vat = re.sub(r"[\s.\-]", "", raw).upper() if raw else None
-    if vat is not None and not _VAT_RE.match(vat):
-        raise ValidationError("vat_id", N_("VAT id must start with the country code, e.g. FI12345678."))
-    return vat
-
-
 def _billing_email(value: object) -> str:
     return rules.email(value, "billing_email", N_("Billing email"))[0]
 
@@ -241,7 +231,7 @@ def _default_option(option: object) -> BillingOption | None:
 
 BILLING_CHECKS = {
     "legal_name": lambda v: rules.clean_text(v, "legal_name", N_("Legal name")),
-    "vat_id": _vat_id,
+    "vat_id": vat.vat_id,
     "billing_email": _billing_email,
     "address": lambda v: rules.clean_text(v, "address", N_("Address"), max_length=500),
     "default_billing_option": _default_option,

@@ -327,3 +327,19 @@ def test_the_accounting_export_has_the_screen_s_numbers_in_csv_and_xlsx(session,
                                                                             language=language)))
     sheet = book.worksheets[0]
     assert sheet.max_row == 4 and sheet.cell(1, 8).value == due
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("FI12345678", "FI12345678"),  # issue 12's example: Finnish form; its check digit is not the tax office's
+    ("fi 1234-5671", "FI12345671"), ("SE556677889901", "SE556677889901"), ("NO123456789MVA", "NO123456789MVA"),
+])
+def test_vat_ids_are_stored_compact_in_their_country_s_form(session, cast, typed, stored):
+    assert partners.update_billing_info(session, cast.admin, cast.acme.id, vat_id=typed).vat_id == stored
+
+
+@pytest.mark.parametrize("typed", ["FI1234567", "DE12345678", "SE12345678901", "NL123456789", "12345678"])
+def test_a_vat_id_not_in_its_country_s_form_is_refused_by_field(session, cast, typed):
+    with pytest.raises(ValidationError) as refused:
+        partners.update_billing_info(session, cast.admin, cast.acme.id, vat_id=typed)
+    assert refused.value.field == "vat_id"
+    assert partners.get_partner(session, cast.admin, cast.acme.id).vat_id is None
