@@ -66,6 +66,7 @@ NOT_FOUND: dict[str, str] = {
     "Attention item": N_("Attention item not found."),
     "API token": N_("API token not found."),
     "Payout": N_("Payout not found."),
+    "Invoice": N_("Invoice not found."),
 }
 
 

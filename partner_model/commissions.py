@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from partner_model import clock, db, notifications, payouts, rules, versioning
+from partner_model import clock, db, invoices, notifications, payouts, rules, versioning
 from partner_model.access import Actor, is_staff, require_role, row_id, write_service
 from partner_model.errors import N_, Conflict, NotFound, ValidationError
 from partner_model.models import (
@@ -204,7 +204,8 @@ def approve_week(
     session: Session, actor: Actor, week: str, *, expected_version: str | None = None, today: dt.date | None = None
 ) -> None:
     """Finance approves a week: it is locked, later changes go to the next open week, and its payable lines
-    become the week's payouts (payouts.create_for_week), in the same transaction.
+    become the week's payouts (payouts.create_for_week) and its netted lines invoices or credit notes
+    (invoices.create_for_week), in the same transaction.
 
     Approve what was seen: `expected_version` is the week_version of the lines the approver read; a different
     one now (a line created, changed or withdrawn meanwhile) is refused. Approval and line writes are serialized,
@@ -227,6 +228,7 @@ def approve_week(
         session.add(row)
     row.state, row.approved_by, row.approved_at = WeekState.approved, actor.id, utcnow()
     payouts.create_for_week(session, actor, week)  # under the weeks' lock: no line can join the week now
+    invoices.create_for_week(session, actor, week, today)  # netted lines: invoices and credit notes
     with_lines = session.execute(sa.select(L.partner_id).where(L.week == week).distinct()).scalars().all()
     for partner_id in with_lines:
         notifications.notify(session, "week_approved", notifications.partner_users(session, partner_id,

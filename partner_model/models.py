@@ -80,6 +80,11 @@ class WeekState(StrEnum):
     approved = "approved"
 
 
+class InvoiceKind(StrEnum):
+    invoice = "invoice"  # the vendor invoices a partner who bills its customers itself (netted lines)
+    credit_note = "credit_note"  # reverses netted lines of an earlier invoice; never an edit of it
+
+
 class PayoutState(StrEnum):
     draft = "draft"  # made by a week's approval; finance has not confirmed it
     ready = "ready"  # confirmed by finance: goes into the next bank transfer
@@ -573,6 +578,64 @@ class PayoutEvent(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=20)
     to_state: str = Field(max_length=20)
     note: str | None = Field(default=None, max_length=500)
+
+
+class PartnerInvoice(SQLModel, table=True):
+    """An invoice (or credit note) to a partner for one approved week's netted lines in one currency: the
+    subscription values less the commission. Everything the document says is kept as it was when issued.
+
+    Amounts in cents; a credit note's are negative. Numbers run per year without gap or reuse ("2026-00001")."""
+
+    __tablename__ = "partner_invoice"
+    __table_args__ = (sa.UniqueConstraint("year", "sequence", name="uq_partner_invoice_number"),
+                      sa.Index("ix_partner_invoice_partner", "partner_id", "issued_on"),
+                      {"sqlite_autoincrement": True})
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, sa_column_kwargs={"unique": True})
+    year: int
+    sequence: int
+    kind: InvoiceKind = Field(default=InvoiceKind.invoice, sa_type=_enum(InvoiceKind))
+    credits_invoice_id: int | None = Field(default=None, foreign_key="partner_invoice.id")
+    partner_id: int = Field(foreign_key="partner.id")
+    currency: str = Field(max_length=3)
+    week: str = Field(max_length=8)
+    issued_on: dt.date
+    language: str = Field(default="en", max_length=5)
+    vendor_name: str = Field(default="", max_length=200)
+    vendor_address: str = Field(default="", max_length=500)
+    vendor_vat_id: str = Field(default="", max_length=30)
+    vendor_country: str = Field(default="", max_length=2)
+    partner_name: str = Field(max_length=200)
+    partner_address: str = Field(default="", max_length=500)
+    partner_vat_id: str = Field(default="", max_length=30)
+    partner_country: str = Field(default="", max_length=2)
+    reverse_charge: bool = False
+    value_cents: int = Field(sa_type=sa.BigInteger)
+    commission_cents: int = Field(sa_type=sa.BigInteger)
+    amount_cents: int = Field(sa_type=sa.BigInteger, description="value - commission: what the partner owes")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PartnerInvoiceLine(SQLModel, table=True):
+    """One netted commission line on an invoice or credit note (each line is invoiced once)."""
+
+    __tablename__ = "partner_invoice_line"
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="partner_invoice.id", index=True)
+    commission_line_id: int = Field(foreign_key="commission_line.id", sa_column_kwargs={"unique": True})
+    deal_id: int = Field(foreign_key="deal.id")
+    company_name: str = Field(max_length=200)
+    value_cents: int = Field(sa_type=sa.BigInteger)
+    commission_cents: int = Field(sa_type=sa.BigInteger)
+    amount_cents: int = Field(sa_type=sa.BigInteger)
+
+
+class InvoiceSequence(SQLModel, table=True):
+    """The last invoice number used in each year (numbers are taken under a lock: no gap, no reuse)."""
+
+    __tablename__ = "invoice_sequence"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
 
 
 # --- read schemas --------------------------------------------------------------------

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sepaxml import SepaTransfer
 from sqlmodel import Session
 
-from partner_model import bank_details, clock, exports, i18n, rules
+from partner_model import bank_details, clock, exports, i18n, invoice_reports, rules
 from partner_model.access import Actor, require_role, row_id
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.models import Partner, Payout, PayoutState
@@ -133,20 +133,30 @@ def accounting_export(session: Session, actor: Actor, first_week: str, last_week
     return frame.rename(columns={c: gettext(h) for c, h in EXPORT_HEADINGS.items()})
 
 
-def accounting_csv(session: Session, actor: Actor, first_week: str, last_week: str, *, language: str = "en") -> bytes:
-    """accounting_export as CSV in the reader's conventions (the shared safe writer)."""
+def accounting_csv(session: Session, actor: Actor, first_week: str, last_week: str, *, language: str = "en",
+                   part: str = "payouts") -> bytes:
+    """accounting_export (`part` "payouts") or the invoices and credit notes (`part` "invoices",
+    invoice_reports.accounting_rows) as CSV in the reader's conventions (the shared safe writer).
+    Raises PermissionDenied, ValidationError (week, part)."""
+    if part not in ("payouts", "invoices"):
+        raise ValidationError("part", N_("Choose payouts or invoices."))
+    make = accounting_export if part == "payouts" else invoice_reports.accounting_rows
     decimal = i18n.Formats(language).locale.number_symbols["latn"]["decimal"]
-    return exports.csv_bytes(accounting_export(session, actor, first_week, last_week, language=language),
+    return exports.csv_bytes(make(session, actor, first_week, last_week, language=language),
                              sep=";" if decimal == "," else ",", decimal=decimal,
                              bom=language != i18n.DEFAULT_LANGUAGE)
 
 
 def accounting_xlsx(session: Session, actor: Actor, first_week: str, last_week: str, *,
                     language: str = "en") -> bytes:
-    """accounting_export as an XLSX workbook (exports.xlsx_bytes)."""
+    """The period for the accounting system as an XLSX workbook (exports.xlsx_bytes): a sheet of payouts
+    (accounting_export) and one of invoices and credit notes (invoice_reports.accounting_rows)."""
     gettext = i18n.translations(language).gettext
-    return exports.xlsx_bytes({gettext(N_("Payouts")): accounting_export(session, actor, first_week, last_week,
-                                                                          language=language)})
+    return exports.xlsx_bytes({
+        gettext(N_("Payouts")): accounting_export(session, actor, first_week, last_week, language=language),
+        gettext(N_("Invoices and credit notes")): invoice_reports.accounting_rows(session, actor, first_week,
+                                                                                  last_week, language=language),
+    })
 
 
 __all__ = ["MANUAL_COLUMNS", "SEPA_SCHEMA", "SepaBatch", "accounting_csv", "accounting_export",
