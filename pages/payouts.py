@@ -12,6 +12,7 @@ from pages.components.frame import guard
 from pages.components.frame.translate import _
 from pages.components.payouts.actions import details, pick
 from pages.components.payouts.bank_file import accounting_section, sepa_section
+from pages.components.payouts.invoices import invoices_section
 from pages.components.payouts.listing import carried_note, filters, table, totals
 
 user = guard("payouts")
@@ -26,6 +27,9 @@ shown = table(user, chosen, count)
 picked = pick(shown)
 if picked is not None:
     details(user, picked)
+st.divider()
+st.subheader(_("Invoices and credit notes"), anchor=False)
+invoices_section(user, chosen["partner_id"] if user.is_staff else user.partner_id)  # type: ignore[arg-type]
 if user.is_staff:
     st.divider()
     left, right = st.columns(2)

@@ -64,14 +64,21 @@ def accounting_section(user: UserRead) -> None:
     if error is not None:
         show_error(error)
         return
+    invoices_csv, error = attempt(lambda s: payout_reports.accounting_csv(s, user, first, last, language=lang,
+                                                                          part="invoices"))
+    if error is not None:
+        show_error(error)
+        return
     xlsx, error = attempt(lambda s: payout_reports.accounting_xlsx(s, user, first, last, language=lang))
     if error is not None:
         show_error(error)
         return
-    name = f"payouts-{first}-{last}"
-    a, b = st.columns(2)
-    a.download_button(_("Download CSV"), csv, file_name=f"{name}.csv", mime="text/csv", key="payouts_csv",
-                      icon=":material/download:")
-    b.download_button(_("Download XLSX"), xlsx, file_name=f"{name}.xlsx", key="payouts_xlsx",
+    name = f"{first}-{last}"
+    a, b, c = st.columns(3)
+    a.download_button(_("Payouts (CSV)"), csv, file_name=f"payouts-{name}.csv", mime="text/csv",
+                      key="payouts_csv", icon=":material/download:")
+    b.download_button(_("Invoices (CSV)"), invoices_csv, file_name=f"invoices-{name}.csv", mime="text/csv",
+                      key="invoices_csv", icon=":material/download:")
+    c.download_button(_("Both (XLSX)"), xlsx, file_name=f"accounting-{name}.xlsx", key="payouts_xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/download:")

@@ -128,3 +128,28 @@ def test_a_partner_user_cannot_open_payouts(app, world):
     at = app("partner_user").switch_page("pages/payouts.py").run()
     assert not at.exception
     assert _table(at) is None and any("not allowed" in e.value or "Payouts" in e.value for e in at.error)
+
+
+def test_invoices_for_netted_lines_are_listed_and_download_as_pdf_for_finance_and_the_partner_admin(
+        app, world, downloads):
+    from pypdf import PdfReader
+
+    from partner_model import deals
+    with world.session() as s:
+        alice = users.get_user(s, world.user_ids["partner_user"])
+        manager = users.get_user(s, world.user_ids["partner_manager"])
+        netted = deals.register_deal(s, alice, contact_name="Nils Netted", contact_email="nils@netted-co.example",
+                                     company_name="Netted Co", annual_value="5000")
+        deals.review_deal(s, manager, netted.id, accept=True)
+        deals.move_deal(s, alice, netted.id, stage="closed_won", billing_option="via_partner")
+        commissions.approve_week(s, users.get_user(s, world.user_ids["finance"]), rules.iso_week(dt.date.today()))
+    for role in ("finance", "partner_admin"):
+        at = _open(app, role)
+        listed = _table(at, "Number")
+        assert listed["Kind"].tolist() == ["Invoice"] and listed["Amount due"].tolist() == ["EUR\u00a04,000.00"]
+        at.selectbox(key="invoices_pick").select_index(0).run()
+        assert not at.exception
+        import io
+        text = PdfReader(io.BytesIO(downloads(at, "invoices_pdf"))).pages[0].extract_text()
+        assert "Netted Co" in text and "4,000.00" in text
+    assert _table(_open(app, "beta_admin"), "Number") is None
