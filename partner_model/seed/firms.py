@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
+from schwifty import IBAN
 
 from partner_model import rules
 from partner_model.models import BillingOption, Partner, Role, Tier
@@ -61,11 +63,24 @@ def partners(rng: np.random.Generator, count: int, clock: Clock) -> tuple[Column
         "billing_email": [f"invoices@{d}" for d in firms.domains],
         "address": [names.address(c, n) for c, n in zip(codes, numbers, strict=True)],
         "default_billing_option": [None if b == len(BILLING) else BILLING[b].value for b in default_billing.tolist()],
+        **_bank_details(rng, codes),
         "created_at": clock.moments(rng, clock.today - clock.history_days - rng.integers(30, 900, size=count)),
     }
     info = Partners(columns["id"], firms.domains, firms.names, firms.countries, rate_bp, weight / weight.sum(),
                     demo=int(np.argmax(weight)))
     return columns, info
+
+
+def _bank_details(rng: np.random.Generator, codes: list[str]) -> Columns:
+    """Where each partner is paid: an IBAN of its country (schwifty draws one with a real bank code, so the BIC is
+    known), and its country; one partner in ten has not entered its bank details yet."""
+    draw = random.Random(int(rng.integers(0, 2**31)))
+    missing = (rng.random(len(codes)) < 0.1).tolist()
+    ibans = [None if gap else IBAN.random(country_code=code, random=draw) for code, gap in zip(codes, missing,
+                                                                                               strict=True)]
+    return {"iban": [i.compact if i else None for i in ibans],
+            "bic": [i.bic.compact if i and i.bic else None for i in ibans],
+            "country": codes}
 
 
 def users(

@@ -182,3 +182,13 @@ def test_a_program_larger_than_the_name_space_gets_more_variants_and_smaller_one
     sizes = sum(int(np.prod(names._space(r, names.CUSTOMER_SECTORS))) for r in names._REGIONS)  # noqa: SLF001
     big = names.companies(np.random.default_rng(0), sizes + 10, names.CUSTOMER_SECTORS)
     assert len(set(big.domains)) == sizes + 10
+
+
+def test_seeded_partners_bank_details_pass_the_payout_checks(demo: Engine) -> None:
+    from partner_model import bank_details
+
+    with demo.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT iban, bic, country FROM partner").all()
+    with_bank = [r for r in rows if r.iban]
+    assert len(with_bank) >= len(rows) // 2
+    assert all(bank_details.problem(r.iban, r.bic) is None and r.iban.startswith(r.country) for r in with_bank)
