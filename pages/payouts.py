@@ -24,7 +24,7 @@ chosen = filters(user)
 count = totals(user, chosen)
 carried_note(user, chosen["partner_id"] if user.is_staff else user.partner_id)  # type: ignore[arg-type]
 shown = table(user, chosen, count)
-picked = pick(shown)
+picked = pick(user, shown)
 if picked is not None:
     details(user, picked)
 st.divider()

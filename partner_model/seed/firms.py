@@ -63,7 +63,7 @@ def partners(rng: np.random.Generator, count: int, clock: Clock) -> tuple[Column
         "billing_email": [f"invoices@{d}" for d in firms.domains],
         "address": [names.address(c, n) for c, n in zip(codes, numbers, strict=True)],
         "default_billing_option": [None if b == len(BILLING) else BILLING[b].value for b in default_billing.tolist()],
-        **_bank_details(rng, codes),
+        **_bank_details(rng, codes, demo=int(np.argmax(weight))),
         "created_at": clock.moments(rng, clock.today - clock.history_days - rng.integers(30, 900, size=count)),
     }
     info = Partners(columns["id"], firms.domains, firms.names, firms.countries, rate_bp, weight / weight.sum(),
@@ -71,11 +71,12 @@ def partners(rng: np.random.Generator, count: int, clock: Clock) -> tuple[Column
     return columns, info
 
 
-def _bank_details(rng: np.random.Generator, codes: list[str]) -> Columns:
+def _bank_details(rng: np.random.Generator, codes: list[str], demo: int) -> Columns:
     """Where each partner is paid: an IBAN of its country (schwifty draws one with a real bank code, so the BIC is
-    known), and its country; one partner in ten has not entered its bank details yet."""
+    known), and its country; one partner in ten (never the demo users' own) has not entered its bank details."""
     draw = random.Random(int(rng.integers(0, 2**31)))
     missing = (rng.random(len(codes)) < 0.1).tolist()
+    missing[demo] = False
     ibans = [None if gap else IBAN.random(country_code=code, random=draw) for code, gap in zip(codes, missing,
                                                                                                strict=True)]
     return {"iban": [i.compact if i else None for i in ibans],

@@ -14,7 +14,7 @@ import streamlit as st
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
 from pages.components.frame.labels import AUDIT_LABELS, ROLE_LABELS, label
-from pages.components.frame.translate import N_, _, date_column_format, fmt, language
+from pages.components.frame.translate import N_, _, date_column_format, date_input_format, fmt
 from partner_model import deals, partners, users
 from partner_model.models import UserRead
 
@@ -35,9 +35,6 @@ DETAIL_WORDS = {
     "password": N_("Password"),
     "single sign-on": N_("Single sign-on"),
 }
-# st.date_input writes dates in one of a few patterns: each language's nearest one.
-_DATE_INPUT_FORMATS = {"en": "YYYY-MM-DD", "fi": "DD.MM.YYYY", "sv": "YYYY-MM-DD", "nl": "DD-MM-YYYY",
-                       "de": "DD.MM.YYYY"}
 _NONE = re.compile(r"\bNone\b")
 _ARROW = re.compile(r"^(\w+) -> (\w+)$")
 _CREATED = re.compile(r"^(\w+) ?(\d*)$")  # user_created: "partner_user 3" (role, then the partner's id if any)
@@ -97,7 +94,7 @@ def _filters(user: UserRead) -> dict[str, object] | None:
     kind = what_col.selectbox(_("What"), sorted(what_texts, key=what_texts.__getitem__), index=None,
                               format_func=what_texts.__getitem__, key="audit_what", placeholder=_("Anything"))
     # TRANSLATORS: the audit log's date-range filter.
-    days = when_col.date_input(_("When"), value=(), key="audit_when", format=_DATE_INPUT_FORMATS[language()],
+    days = when_col.date_input(_("When"), value=(), key="audit_when", format=date_input_format(),
                                help=_("Pick the first and the last day; both are included."))
     subject = subject_col.text_input(_("Subject"), key="audit_subject", placeholder=_("Email or domain"),
                                      help=_("Part of the email or domain the event is about."))

@@ -99,6 +99,16 @@ def date_column_format() -> str:
     return _DATE_COLUMN_FORMATS[language()]
 
 
+# st.date_input writes dates in one of a few patterns: each language's nearest one.
+_DATE_INPUT_FORMATS = {"en": "YYYY-MM-DD", "fi": "DD.MM.YYYY", "sv": "YYYY-MM-DD", "nl": "DD-MM-YYYY",
+                       "de": "DD.MM.YYYY"}
+
+
+def date_input_format() -> str:
+    """The `format` of st.date_input in the reader's language."""
+    return _DATE_INPUT_FORMATS[language()]
+
+
 def plotly_layout() -> dict[str, Any]:
     """Layout settings that make a Plotly chart write numbers the reader's way (decimal mark, then grouping)."""
     symbols = fmt().locale.number_symbols["latn"]

@@ -11,7 +11,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.errors import FieldErrors, show_error
 from pages.components.frame.labels import PAYOUT_STATE_LABELS, label
 from pages.components.frame.text import md
-from pages.components.frame.translate import _, date_column_format, fmt
+from pages.components.frame.translate import _, date_column_format, date_input_format, fmt
 from pages.components.payouts.listing import money
 from partner_model import clock, payout_queries, payouts
 from partner_model.models import PayoutRead, PayoutState, UserRead
@@ -20,16 +20,19 @@ PICK_KEY = "payouts_pick"
 RESULT_KEY = "payouts_result"
 
 
-def pick(frame: pd.DataFrame | None) -> int | None:
+def pick(user: UserRead, frame: pd.DataFrame | None) -> int | None:
     """The payout to act on, chosen among the rows shown; its label tells payouts apart."""
     if frame is None or frame.empty:
         return None
-    texts = {int(r.id): f"#{r.id} · {r.partner_name} · {fmt().week(r.week)} · {money(r.due_cents, r.currency)} · "
-                        f"{label(PAYOUT_STATE_LABELS, r.state)}" for r in frame.itertuples()}
+    # What tells payouts apart, and never changes: a label that changed (a state) would make a new widget and lose
+    # the pick the moment it is confirmed.
+    texts = {int(r.id): f"#{r.id} · {r.partner_name} · {fmt().week(r.week)} · {money(r.due_cents, r.currency)}"
+             for r in frame.itertuples()}
     if st.session_state.get(PICK_KEY) not in texts:
         st.session_state.pop(PICK_KEY, None)
     return st.selectbox(_("Payout"), list(texts), format_func=texts.__getitem__, key=PICK_KEY, index=None,
-                        placeholder=_("Choose a payout to confirm, pay or see its history"))
+                        placeholder=_("Choose a payout to confirm, pay or see its history") if user.is_staff
+                        else _("Choose a payout to see its history"))
 
 
 def _done(result: object, error: object, message: str) -> None:
@@ -70,8 +73,8 @@ def actions(user: UserRead, payout: PayoutRead) -> None:
         errors = FieldErrors()
         left, right = st.columns(2)
         with left:
-            st.date_input(_("Paid on"), value=clock.today(), max_value=clock.today(), key=f"payout_paid_on_{payout.id}",
-                          format=date_column_format())
+            st.date_input(_("Paid on"), value=clock.today(), max_value=clock.today(),
+                          key=f"payout_paid_on_{payout.id}", format=date_input_format())
             errors.slot("paid_on")
             st.text_input(_("Bank reference"), key=f"payout_reference_{payout.id}", max_chars=140)
             errors.slot("bank_reference")

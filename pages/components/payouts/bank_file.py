@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
-from pages.components.frame.translate import _, fmt, language, ngettext
+from pages.components.frame.translate import _, date_input_format, fmt, language, ngettext
 from pages.components.payouts.listing import money
 from partner_model import clock, payout_reports, rules
 from partner_model.models import UserRead
@@ -25,7 +25,7 @@ def _make(user: UserRead) -> None:
 def sepa_section(user: UserRead) -> None:
     """Make the bank file of every ready euro payout, then download it."""
     st.date_input(_("Execution date"), value=clock.today(), min_value=clock.today(), key="payouts_execution_date",
-                  help=_("The day the bank is asked to pay."))
+                  format=date_input_format(), help=_("The day the bank is asked to pay."))
     st.button(_("Make the SEPA bank file"), key="payouts_make_sepa", on_click=_make, args=(user,),
               icon=":material/account_balance:",
               help=_("A pain.001 credit-transfer file of every ready payout in euros."))

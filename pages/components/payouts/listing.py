@@ -3,6 +3,7 @@ payouts at a time, and the carried balance a partner has waiting."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
@@ -13,7 +14,7 @@ from pages.components.frame.errors import show_error
 from pages.components.frame.labels import PAYOUT_STATE_LABELS, label
 from pages.components.frame.links import preset_choice
 from pages.components.frame.partner_picker import partner_choice
-from pages.components.frame.translate import _, date_column_format, fmt, ngettext
+from pages.components.frame.translate import _, fmt, ngettext
 from partner_model import payout_queries, rules
 from partner_model.models import PayoutState, UserRead
 
@@ -28,11 +29,11 @@ def money(cents: int, currency: str) -> str:
 def filters(user: UserRead) -> dict[str, object]:
     """The filters a reader chose: state (the home inbox links here with ?state=ready), partner (staff), currency."""
     preset_choice("state", "payouts_state", [s.value for s in PayoutState])
-    columns = st.columns(3)
+    columns = st.columns(3 if user.is_staff else 2)
     state = columns[0].selectbox(_("State"), STATES, key="payouts_state",
                                  format_func=lambda s: label(PAYOUT_STATE_LABELS, s, _("All states")))
     partner_id = partner_choice(user, key="payouts_partner", everyone=_("All partners"), where=columns[1])
-    currency = columns[2].selectbox(_("Currency"), [None, *rules.CURRENCIES], key="payouts_currency",
+    currency = columns[-1].selectbox(_("Currency"), [None, *rules.CURRENCIES], key="payouts_currency",
                                     format_func=lambda c: c or _("All currencies"))
     return {"state": state, "partner_id": partner_id, "currency": currency}
 
@@ -78,12 +79,12 @@ def table(user: UserRead, chosen: dict[str, object], count: int) -> pd.DataFrame
         _("Carried in"): [money(c, cur) if c else "—" for c, cur in zip(frame["carried_in_cents"],
                                                                          frame["currency"], strict=True)],
         _("Due"): [money(c, cur) for c, cur in zip(frame["due_cents"], frame["currency"], strict=True)],
-        _("Paid on"): pd.to_datetime(frame["paid_on"]), _("Bank reference"): frame["bank_reference"].fillna("—"),
+        _("Paid on"): [fmt().date(day) if isinstance(day, dt.date) else "—" for day in frame["paid_on"]],
+        _("Bank reference"): frame["bank_reference"].fillna("—"),
     })
     if not user.is_staff:
         shown = shown.drop(columns=[_("Partner")])
-    st.dataframe(shown, hide_index=True, width="stretch", key="payouts_table", column_config={
-        _("Paid on"): st.column_config.DateColumn(format=date_column_format())})
+    st.dataframe(shown, hide_index=True, width="stretch", key="payouts_table")
     return frame
 
 
