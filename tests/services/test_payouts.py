@@ -183,7 +183,8 @@ def test_bank_details_are_stored_compact_and_their_changes_recorded(session, cas
     assert fields >= {"iban", "bic", "country"}
 
 
-ACTIONS = st.lists(st.tuples(st.sampled_from(["win", "win_small", "claw", "approve", "confirm", "pay"]),
+ACTIONS = st.lists(st.tuples(st.sampled_from(["win", "win_small", "win_netted", "claw", "reopen", "approve",
+                                              "confirm", "pay"]),
                              st.integers(0, 3)), min_size=3, max_size=14)
 
 
@@ -192,9 +193,11 @@ ACTIONS = st.lists(st.tuples(st.sampled_from(["win", "win_small", "claw", "appro
 @example(steps=[("win_small", 0), ("approve", 0), ("win", 0), ("approve", 0), ("confirm", 0), ("pay", 0)])
 @example(steps=[("win", 0), ("approve", 0), ("confirm", 0), ("pay", 0), ("claw", 0), ("approve", 0), ("win", 0),
                 ("approve", 0)])
+@example(steps=[("win_netted", 0), ("win_netted", 1), ("approve", 0), ("reopen", 1), ("claw", 0), ("approve", 0)])
 def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines(session, cast, factory, steps):
     """For every partner and currency: paid + ready + draft + the carried balance waiting = the payable lines of
-    approved weeks."""
+    approved weeks. Every netted line of an approved week is on exactly one invoice or credit note, each of those
+    amounts to the sum of its lines, and their numbers run 1, 2, 3 ... per year."""
     import sqlalchemy as sa
 
     from partner_model.models import CommissionLine, CommissionWeek, Payout, PayoutState
@@ -204,9 +207,15 @@ def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines
         week = rules.week_after(week)
     won: list[int] = []
     for action, pick in steps:
-        if action in ("win", "win_small"):
-            value = "30000" if action == "win" else "100"
-            won.append(factory.won_deal(cast.acme_user, cast.manager, annual_value=value).id)
+        if action in ("win", "win_small", "win_netted"):
+            value = "100" if action == "win_small" else "30000"
+            option = "via_partner" if action == "win_netted" else "invoice"
+            won.append(factory.won_deal(cast.acme_user, cast.manager, annual_value=value,
+                                        billing_option=option).id)
+        elif action == "reopen" and won:
+            deal = deals.get_deal(session, cast.finance, won[pick % len(won)])
+            if deal.stage == "closed_won":
+                deals.move_deal(session, cast.manager, deal.id, stage="trial", note="Reopened for a longer trial.")
         elif action == "claw" and won:
             deal = deals.get_deal(session, cast.finance, won[pick % len(won)])
             if deal.stage == "closed_won" and deal.clawed_back_on is None:
@@ -233,6 +242,24 @@ def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines
             P.partner_id == cast.acme.id, P.state != PayoutState.carried.value)).scalar_one()
         waiting = payout_queries.carried_balance(session, cast.finance, cast.acme.id).get("EUR", 0)
         assert paid_ready_draft + waiting == lines
+        _invoices_add_up(session)
+
+
+def _invoices_add_up(session) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from partner_model.models import CommissionLine, CommissionWeek, PartnerInvoice, PartnerInvoiceLine
+    L, W = CommissionLine.__table__.c, CommissionWeek.__table__.c
+    inv, il = PartnerInvoice.__table__.c, PartnerInvoiceLine.__table__.c
+    netted = set(session.execute(sa.select(L.id).join(CommissionWeek.__table__, W.week == L.week).where(
+        L.direction == "netted", W.state == "approved")).scalars())
+    on_invoices = session.execute(sa.select(il.commission_line_id)).scalars().all()
+    assert sorted(on_invoices) == sorted(netted)
+    sums = dict(session.execute(sa.select(il.invoice_id, sa.func.sum(il.amount_cents)).group_by(il.invoice_id)).all())
+    assert sums == dict(session.execute(sa.select(inv.id, inv.amount_cents)).all())
+    for year, count, highest in session.execute(sa.select(inv.year, sa.func.count(), sa.func.max(inv.sequence))
+                                                .group_by(inv.year)).all():
+        assert count == highest, f"a gap in {year}'s invoice numbers"
 
 
 # --- the bank file and the accounting export ------------------------------------------------------------------
