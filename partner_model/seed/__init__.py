@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from partner_model import pipeline_figures
 from partner_model.errors import N_, Conflict, ValidationError
-from partner_model.seed import accounts, activity, commission, deals, firms, history, names
+from partner_model.seed import accounts, activity, commission, deals, firms, history, names, settled
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
 from partner_model.seed.clock import Clock
 from partner_model.users import hash_password
@@ -35,6 +35,7 @@ class Scale:
     managers: int
     note_share: float  # share of open deals with a note
     history_days: int = 450
+    settle: bool = True  # make the approved weeks' payouts and invoices (seed.settled) after the bulk load
 
 
 SCALES = {
@@ -44,7 +45,7 @@ SCALES = {
                    managers=10, note_share=0.1),
     # Ten times larger, for PostgreSQL (issue 19): a vendor with thousands of partners.
     "xlarge": Scale(partners=20_000, customers=2_000_000, deals=5_000_000, activities=50_000_000,
-                    users_per_partner=1, managers=100, note_share=0.1),
+                    users_per_partner=1, managers=100, note_share=0.1, settle=False),
 }
 
 
@@ -66,14 +67,16 @@ def seed(
     days = DayText(clock.today - plan.history_days - 1000, clock.today + 400)
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals
     with loading(engine, days, estimate, progress) as load:
-        demo = _load(load, rng, plan, clock)
+        demo, finance_id = _load(load, rng, plan, clock)
     with engine.begin() as conn:
         pipeline_figures.rebuild(conn)  # the bulk load bypassed the session hooks that keep them
+    if plan.settle:
+        load.counts["payout"] = settled.settle(engine, clock, finance_id)
     return {"scale": scale, "random_seed": random_seed, "today": clock.date.isoformat(), "counts": load.counts,
             "users": demo}
 
 
-def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> list[dict[str, str]]:
+def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> tuple[list[dict[str, str]], int]:
     """Draw and write table by table, parents first (PostgreSQL checks foreign keys row by row)."""
     partner_rows, partners = firms.partners(rng, plan.partners, clock)
     load.write("partner", partner_rows)
@@ -98,7 +101,7 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
     load.write("commission_line", line_rows)
     load.write("app_state", commission.app_state(clock))
-    return users.demo
+    return users.demo, int(users.finance)
 
 
 def _slice(companies: names.Companies, start: int, stop: int) -> names.Companies:

@@ -192,3 +192,26 @@ def test_seeded_partners_bank_details_pass_the_payout_checks(demo: Engine) -> No
     with_bank = [r for r in rows if r.iban]
     assert len(with_bank) >= len(rows) // 2
     assert all(bank_details.problem(r.iban, r.bic) is None and r.iban.startswith(r.country) for r in with_bank)
+
+
+def test_the_seeded_past_has_the_payouts_and_invoices_approving_its_weeks_makes(demo: Engine) -> None:
+    """Issue 18's invariants on the seeded program: per partner and currency, payouts (paid, ready, draft) plus the
+    carried balance waiting equal the payable lines of approved weeks; every approved netted line is invoiced once;
+    invoice numbers have no gap."""
+    with demo.connect() as conn:
+        lines = dict(((p, c), v) for p, c, v in conn.exec_driver_sql(
+            "SELECT l.partner_id, l.currency, sum(l.commission_cents) FROM commission_line l JOIN commission_week w "
+            "ON w.week = l.week WHERE w.state = 'approved' AND l.direction = 'payable' GROUP BY 1, 2").all())
+        paid = dict(((p, c), v) for p, c, v in conn.exec_driver_sql(
+            "SELECT partner_id, currency, sum(lines_cents + carried_in_cents) FROM payout WHERE state != 'carried' "
+            "OR carried_into_id IS NULL GROUP BY 1, 2").all())
+        states = dict(conn.exec_driver_sql("SELECT state, count(*) FROM payout GROUP BY 1").all())
+        netted = conn.exec_driver_sql(
+            "SELECT count(*) FROM commission_line l JOIN commission_week w ON w.week = l.week "
+            "WHERE w.state = 'approved' AND l.direction = 'netted'").scalar_one()
+        invoiced = conn.exec_driver_sql("SELECT count(DISTINCT commission_line_id) FROM partner_invoice_line"
+                                        ).scalar_one()
+        gaps = conn.exec_driver_sql("SELECT count(*) FROM (SELECT year FROM partner_invoice GROUP BY year "
+                                    "HAVING count(*) != max(sequence)) AS g").scalar_one()
+    assert paid == lines and states.get("paid", 0) > 0
+    assert netted == invoiced > 0 and gaps == 0
