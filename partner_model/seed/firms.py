@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,7 +64,7 @@ def partners(rng: np.random.Generator, count: int, clock: Clock) -> tuple[Column
         "billing_email": [f"invoices@{d}" for d in firms.domains],
         "address": [names.address(c, n) for c, n in zip(codes, numbers, strict=True)],
         "default_billing_option": [None if b == len(BILLING) else BILLING[b].value for b in default_billing.tolist()],
-        **_bank_details(rng, codes, demo=int(np.argmax(weight))),
+        **_bank_details(firms.domains, codes, demo=int(np.argmax(weight))),
         "created_at": clock.moments(rng, clock.today - clock.history_days - rng.integers(30, 900, size=count)),
     }
     info = Partners(columns["id"], firms.domains, firms.names, firms.countries, rate_bp, weight / weight.sum(),
@@ -71,11 +72,13 @@ def partners(rng: np.random.Generator, count: int, clock: Clock) -> tuple[Column
     return columns, info
 
 
-def _bank_details(rng: np.random.Generator, codes: list[str], demo: int) -> Columns:
+def _bank_details(domains: list[str], codes: list[str], demo: int) -> Columns:
     """Where each partner is paid: an IBAN of its country (schwifty draws one with a real bank code, so the BIC is
-    known), and its country; one partner in ten (never the demo users' own) has not entered its bank details."""
-    draw = random.Random(int(rng.integers(0, 2**31)))
-    missing = (rng.random(len(codes)) < 0.1).tolist()
+    known), and its country; one partner in ten (never the demo users' own) has not entered its bank details.
+
+    Drawn from their own generator, seeded by the partners' domains: the program's other draws stay as they were."""
+    draw = random.Random(zlib.crc32("\n".join(domains).encode()))
+    missing = [draw.random() < 0.1 for __ in codes]
     missing[demo] = False
     ibans = [None if gap else IBAN.random(country_code=code, random=draw) for code, gap in zip(codes, missing,
                                                                                                strict=True)]
