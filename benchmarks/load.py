@@ -226,8 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for index, port in enumerate(ports):
                 stack.enter_context(running_app(url, folder / f"app-{index}.log", port=port))
             stack.enter_context(running_nginx(folder, listen, ports))
-            print(f"{args.sessions} sessions x {args.rounds} rounds (think {args.think:g} s) through nginx (127.0.0.1:{listen}) to app "
-                  f"servers on ports {ports[0]} and {ports[1]}, PostgreSQL database {name} ...", flush=True)
+            print(f"{args.sessions} sessions x {args.rounds} rounds (think {args.think:g} s) through nginx "
+                  f"(127.0.0.1:{listen}) to app servers on ports {ports[0]} and {ports[1]}, "
+                  f"PostgreSQL database {name} ...", flush=True)
             started = time.perf_counter()
             steps: dict[str, list[float]] = {}
             timings, errors = asyncio.run(_drive(f"http://127.0.0.1:{listen}", people, args.rounds, args.think,
