@@ -12,9 +12,10 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from api import ROUTES as API_ROUTES
-from pages.components.frame import failover
+from pages.components.frame import failover, run_timer
 from pages.components.frame.session_cookie import ROUTES, SecurityHeaders
 
 failover.install()  # after a failover to another app server, the first click inside a fragment runs the page
+run_timer.install()  # page-run durations for /metrics
 
 app = st.App("dashboard.py", routes=[*ROUTES, *API_ROUTES], middleware=[Middleware(SecurityHeaders)])

@@ -24,6 +24,8 @@ def _metric(kind: Any, name: str, documentation: str, labels: list[str], **optio
 
 
 PAGE_RUNS = _metric(Counter, "partner_page_runs", "Page runs (each rerun of a page's script), by page", ["page"])
+PAGE_SECONDS = _metric(Histogram, "partner_page_run_seconds", "Page run duration on the server, by page", ["page"],
+                       buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.5, 5.0, 10.0))
 SERVICE_CALLS = _metric(Counter, "partner_service_calls", "Write-service calls, by service and outcome (ok, "
                         "refused, error)", ["service", "outcome"])
 SERVICE_SECONDS = _metric(Histogram, "partner_service_seconds", "Write-service call duration, by service",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.components.frame import auth
+from pages.components.frame import auth, run_timer
 from pages.components.frame.access import PAGES, may_see, visible_pages
 from pages.components.frame.data import attempt
 from pages.components.frame.labels import ROLE_LABELS, label
@@ -24,6 +24,7 @@ NEXT_PAGE_KEY = "after_sign_in"  # the page a signed-out visitor asked for, open
 def page_frame(page: str) -> UserRead | None:
     """Set the page config, draw the sidebar, and return the signed-in user (None when signed out)."""
     metrics.PAGE_RUNS.labels(page).inc()
+    run_timer.page_started(page)
     info = PAGES[page]
     user = auth.current_user()  # first: the user's language decides every word below
     remember_user_language(user)
