@@ -11,25 +11,42 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from e2e_support import CHROMIUM, SCREENSHOTS, choose, open_page, save_shot, settle
 from partner_model import clock, db, deals, i18n, rules, users
 from partner_model.seed import DEMO_PASSWORD, seed
 from tests.app_server import running_app
+from tests.conftest import POSTGRES
 
 VENDOR = {"VENDOR_NAME": "Demo Vendor Oy", "VENDOR_IBAN": "FI2112345600000785", "VENDOR_COUNTRY": "FI",
           "VENDOR_VAT_ID": "FI12345678", "VENDOR_ADDRESS": "Mannerheimintie 1, 00100 Helsinki"}
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The demo program's database on each backend (PostgreSQL when the suite has one)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('payouts') / 'demo.db'}"
+        return
+    if not POSTGRES.probe():
+        pytest.skip("PostgreSQL is not reachable")
+    name = POSTGRES.create_database()
+    try:
+        yield POSTGRES.url(name)
+    finally:
+        POSTGRES.drop_database(name)
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def demo(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The demo program served with a vendor account; the week to approve: this week, in which the demo partner
     wins a deal paid by invoice (a payout) and one billed via the partner (an invoice)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing")
     folder = tmp_path_factory.mktemp("payouts")
-    url = f"sqlite:///{folder / 'demo.db'}"
+    url = database
     engine = db.make_engine(url)
     db.migrate(engine)
     people = {u["role"]: u for u in seed(engine, "demo", progress=False)["users"]}
@@ -45,8 +62,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             deals.move_deal(s, seller, deal.id, stage="closed_won", billing_option=option)
     week = rules.iso_week(clock.today())
     with engine.connect() as conn:
-        language = conn.exec_driver_sql('SELECT language FROM "user" WHERE email = ?',
-                                        (people["partner_admin"]["email"],)).scalar_one() or "en"
+        language = conn.execute(sa.text('SELECT language FROM "user" WHERE email = :email'),
+                                {"email": people["partner_admin"]["email"]}).scalar_one() or "en"
     engine.dispose()
     with running_app(url, folder / "app.log", env=VENDOR) as base:
         yield {"url": base, "week": week, "partner": partner, "people": people, "language": language,
@@ -94,9 +111,9 @@ def test_finance_approves_confirms_pays_and_the_partner_admin_sees_it_paid(demo,
     choose(page, "Payout", f"{partner} · Week {int(week[-2:])}")
     engine = db.make_engine(demo["database"])
     with engine.connect() as conn:  # the payout the approval made for the demo partner in euros
-        payout = conn.exec_driver_sql(
-            "SELECT o.id FROM payout o JOIN partner p ON p.id = o.partner_id WHERE p.name = ? AND o.week = ? "
-            "AND o.currency = 'EUR'", (partner, week)).scalar_one()
+        payout = conn.execute(sa.text(
+            "SELECT o.id FROM payout o JOIN partner p ON p.id = o.partner_id WHERE p.name = :partner "
+            "AND o.week = :week AND o.currency = 'EUR'"), {"partner": partner, "week": week}).scalar_one()
     engine.dispose()
     page.get_by_role("button", name="Confirm: ready for the bank").click()
     expect(page.get_by_text(f"Payout #{payout} is ready for the bank.")).to_be_visible()
