@@ -157,3 +157,29 @@ def test_each_invoice_amount_is_the_sum_of_its_lines_whatever_the_deals_went_thr
     amounts = dict(session.execute(sa.select(inv.id, inv.amount_cents)).all())
     assert sums == amounts and len(amounts) == 2  # the invoice, and one credit note for the two reversals
     assert sum(amounts.values()) == rules.to_cents(Decimal("1000") - Decimal("100.00"))  # the one left standing
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_accounting_export_lists_invoices_and_credit_notes_with_the_documents_numbers(session, cast, factory,
+                                                                                          language):
+    import openpyxl
+
+    from partner_model import payout_reports
+
+    won = factory.won_deal(cast.beta_user, cast.manager, annual_value="10000", billing_option="via_partner")
+    week = rules.iso_week(won.won_on)
+    _approve(session, cast.finance, week)
+    commissions.reverse_deal(session, cast.finance, won.id)
+    after = rules.week_after(week)
+    _approve(session, cast.finance, after)
+    rows = invoice_reports.accounting_rows(session, cast.finance, week, after, language=language)
+    numbers = invoice_queries.list_invoices(session, cast.finance)["number"].tolist()
+    assert rows.iloc[:, 0].tolist() == sorted(numbers)
+    amounts = rows.iloc[:, 10].tolist()
+    assert amounts == [Decimal("9000.00"), Decimal("-9000.00")]
+    text = payout_reports.accounting_csv(session, cast.finance, week, after, language=language,
+                                         part="invoices").decode("utf-8-sig")
+    assert ("-9000,00" if language == "de" else "-9000.00") in text and numbers[0] in text
+    book = openpyxl.load_workbook(io.BytesIO(payout_reports.accounting_xlsx(session, cast.finance, week, after,
+                                                                            language=language)))
+    assert len(book.sheetnames) == 2 and book.worksheets[1].max_row == 3
