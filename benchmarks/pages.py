@@ -65,4 +65,5 @@ PAGE_RUNS: list[tuple[Any, ...]] = [
     ("review queue", "review_queue", None, 300.0),
     ("commissions, week review", "commissions", None, 300.0),
     ("commissions, 26-week reports", "commissions", lambda ctx: {"commissions_tab": "reports"}, 300.0),
+    ("payouts", "payouts", None, 300.0, "finance"),
 ]

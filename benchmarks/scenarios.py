@@ -14,7 +14,17 @@ from typing import Any
 
 from benchmarks import naive, pages
 from benchmarks.context import Context
-from partner_model import commissions, customers, db, deals, inbox_queries, notifications, pipeline
+from partner_model import (
+    commissions,
+    customers,
+    db,
+    deals,
+    inbox_queries,
+    invoice_queries,
+    notifications,
+    payout_queries,
+    pipeline,
+)
 
 Answer = Any
 
@@ -100,6 +110,17 @@ def outbox_write(ctx: Context) -> Answer:
     return count
 
 
+def _payouts(ctx: Context, what: str) -> Answer:
+    """What the Payouts page reads for finance: a page of payouts, their totals, a page of invoices."""
+    with db.session(ctx.engine) as session:
+        if what == "list":
+            return tuple(payout_queries.list_payouts(session, ctx.finance, limit=50)["id"])
+        if what == "totals":
+            return tuple(map(tuple, payout_queries.payout_totals(session, ctx.finance).values.tolist()))
+        return (invoice_queries.count_invoices(session, ctx.finance),
+                tuple(invoice_queries.list_invoices(session, ctx.finance, limit=50)["id"]))
+
+
 def _partner(ctx: Context) -> int:
     return ctx.big_partner
 
@@ -133,6 +154,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("pipeline: funnel by the furthest stage", lambda ctx: _call(ctx, pipeline.reached)),
     Scenario("pipeline: partner comparison", lambda ctx: _call(ctx, pipeline.partner_comparison)),
     Scenario("notifications: writing the outbox (3 recipients, goal 5 ms)", outbox_write, goal_ms=5.0),
+    Scenario("payouts: a page of payouts (finance)", lambda ctx: _payouts(ctx, "list")),
+    Scenario("payouts: totals per state and currency", lambda ctx: _payouts(ctx, "totals")),
+    Scenario("payouts: a page of invoices and their count", lambda ctx: _payouts(ctx, "invoices")),
     *(Scenario(f"page run: {run[0]} (AppTest, {run[4] if len(run) > 4 else 'staff'}, goal {run[3]:.0f} ms)",
                pages.page_run(run[1], run[2], *(run[4:] or ["staff"])), goal_ms=run[3])
       for run in pages.PAGE_RUNS),
