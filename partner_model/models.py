@@ -225,7 +225,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_subscription_started_on", "subscription_started_on"),
         sa.Index("ix_customer_extension_requested_on", "extension_requested_on"),
         sa.Index("uq_customer_external_id", "external_id", unique=True),
-        # Requests still waiting for staff: a few among the many accounts that ever asked (customer_queries
+        # Requests still waiting for staff: a fraction of the accounts that ever asked (customer_queries
         # .EXTENSION_WAITING, counted on every Customers page run).
         sa.Index("ix_customer_extension_waiting", "partner_id", sqlite_where=_EXTENSION_WAITING,
                  postgresql_where=_EXTENSION_WAITING),

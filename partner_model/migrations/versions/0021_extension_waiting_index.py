@@ -1,7 +1,7 @@
 """customer: a partial index of the extension requests still waiting (ix_customer_extension_waiting)
 
 Counted on every Customers page run for staff; on the ten-times-larger program 244,238 accounts carry a request
-and the count visited each (162 ms), where the waiting ones are a few hundred.
+and the count visited each (162 ms); 46,180 of them wait, and the partial index counts those in 6 ms.
 
 Revision ID: 0021
 Revises: 0020
