@@ -3,14 +3,16 @@ manual transfer) and the accounting export of a period's payouts as CSV and XLSX
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from pages.components.frame.data import attempt
+from pages.components.frame.data import attempt, engine
 from pages.components.frame.errors import show_error
 from pages.components.frame.translate import _, date_input_format, fmt, language, ngettext
 from pages.components.payouts.listing import money
-from partner_model import clock, payout_reports, rules
+from partner_model import clock, db, payout_reports, rules
 from partner_model.models import UserRead
 
 BATCH_KEY = "payouts_sepa"
@@ -51,6 +53,21 @@ def sepa_section(user: UserRead) -> None:
         }), hide_index=True, width="stretch", key="payouts_manual")
 
 
+def _file(user: UserRead, first: str, last: str, kind: str) -> Callable[[], bytes]:
+    """What a download button serves, made on the click in its own short session (a period of every partner's
+    payouts is too much to write on each run). The engine and the language are taken now: the click is served
+    outside this script run."""
+    pool, lang = engine(), language()
+
+    def make() -> bytes:
+        with db.session(pool) as s:
+            if kind == "xlsx":
+                return payout_reports.accounting_xlsx(s, user, first, last, language=lang)
+            return payout_reports.accounting_csv(s, user, first, last, language=lang, part=kind)
+
+    return make
+
+
 def accounting_section(user: UserRead) -> None:
     """A period's payouts for the accounting system, the same numbers as the screen."""
     this_week = rules.iso_week(clock.today())
@@ -59,26 +76,16 @@ def accounting_section(user: UserRead) -> None:
     first = left.selectbox(_("From week"), weeks, index=0, key="payouts_first_week", format_func=fmt().week)
     last = right.selectbox(_("To week"), weeks, index=len(weeks) - 1, key="payouts_last_week",
                            format_func=fmt().week)
-    lang = language()
-    csv, error = attempt(lambda s: payout_reports.accounting_csv(s, user, first, last, language=lang))
-    if error is not None:
-        show_error(error)
-        return
-    invoices_csv, error = attempt(lambda s: payout_reports.accounting_csv(s, user, first, last, language=lang,
-                                                                          part="invoices"))
-    if error is not None:
-        show_error(error)
-        return
-    xlsx, error = attempt(lambda s: payout_reports.accounting_xlsx(s, user, first, last, language=lang))
-    if error is not None:
-        show_error(error)
+    if first > last:
+        st.warning(_("The first week comes after the last one."), icon=":material/warning:")
         return
     name = f"{first}-{last}"
     # One under the other: three side by side in half the page cut "Auszahlungen (CSV)".
-    st.download_button(_("Payouts (CSV)"), csv, file_name=f"payouts-{name}.csv", mime="text/csv",
-                      key="payouts_csv", icon=":material/download:")
-    st.download_button(_("Invoices (CSV)"), invoices_csv, file_name=f"invoices-{name}.csv", mime="text/csv",
-                      key="invoices_csv", icon=":material/download:")
-    st.download_button(_("Both (XLSX)"), xlsx, file_name=f"accounting-{name}.xlsx", key="payouts_xlsx",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      icon=":material/download:")
+    st.download_button(_("Payouts (CSV)"), _file(user, first, last, "payouts"), file_name=f"payouts-{name}.csv",
+                       mime="text/csv", key="payouts_csv", icon=":material/download:", on_click="ignore")
+    st.download_button(_("Invoices (CSV)"), _file(user, first, last, "invoices"),
+                       file_name=f"invoices-{name}.csv", mime="text/csv", key="invoices_csv",
+                       icon=":material/download:", on_click="ignore")
+    st.download_button(_("Both (XLSX)"), _file(user, first, last, "xlsx"), file_name=f"accounting-{name}.xlsx",
+                       key="payouts_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", on_click="ignore")
