@@ -105,7 +105,7 @@ def accounting_rows(session: Session, actor: Actor, first_week: str, last_week: 
 
     Raises PermissionDenied, ValidationError (week)."""
     require_role(actor, PAYOUT_ROLES, "manage payouts")
-    first, last = rules.week_label(first_week, "first_week"), rules.week_label(last_week, "last_week")
+    first, last = rules.week_period(first_week, last_week)
     credited = PartnerInvoice.__table__.alias("credited")
     rows = session.execute(
         sa.select(INV.number, INV.kind, credited.c.number, INV.partner_name, INV.partner_vat_id, INV.currency,

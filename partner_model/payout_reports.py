@@ -119,7 +119,7 @@ def accounting_export(session: Session, actor: Actor, first_week: str, last_week
 
     Columns (translated): EXPORT_HEADINGS. Raises PermissionDenied, ValidationError (week)."""
     require_role(actor, PAYOUT_ROLES, "manage payouts")
-    first, last = rules.week_label(first_week, "first_week"), rules.week_label(last_week, "last_week")
+    first, last = rules.week_period(first_week, last_week)
     rows = session.execute(
         sa.select(PO.id, P.name, PO.currency, PO.week, PO.state, PO.lines_cents, PO.carried_in_cents,
                   PO.lines_cents + PO.carried_in_cents, PO.paid_on, PO.bank_reference)

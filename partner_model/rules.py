@@ -354,6 +354,14 @@ def week_label(week: str, field: str = "week") -> str:
     return iso_week(week_monday(week, field))
 
 
+def week_period(first_week: str, last_week: str) -> tuple[str, str]:
+    """Two ISO week labels of a period, first <= last. Raises ValidationError (first_week, last_week)."""
+    first, last = week_label(first_week, "first_week"), week_label(last_week, "last_week")
+    if first > last:
+        raise ValidationError("first_week", N_("The first week comes after the last one."))
+    return first, last
+
+
 def week_after(week: str) -> str:
     return iso_week(week_monday(week) + dt.timedelta(days=7))
 

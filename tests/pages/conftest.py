@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from pages_world import PAGE_FILES, PASSWORD, ROLES, ROOT, World, build_world  # noqa: F401  (re-exported)
 from partner_model import db
@@ -56,3 +57,25 @@ def app(world: World) -> Iterator[Callable[..., AppTest]]:
         return at
 
     yield make
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., bytes]]:
+    """`downloads(at, key)`: the bytes the download button `key` of the last run serves, as a browser would get
+    them on a click (a deferred file is made then)."""
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, storage) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(storage)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+
+    def read(at, key: str) -> bytes:  # type: ignore[no-untyped-def]
+        proto = next(b.proto for b in at.get("download_button") if f"-{key}" in b.proto.id)
+        manager = managers[-1]
+        url = manager.execute_deferred(proto.deferred_file_id) if proto.deferred_file_id else proto.url
+        return manager._storage.get_file(url.rsplit("/", 1)[-1]).content
+
+    yield read

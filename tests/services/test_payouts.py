@@ -370,3 +370,12 @@ def test_a_vat_id_not_in_its_country_s_form_is_refused_by_field(session, cast, t
         partners.update_billing_info(session, cast.admin, cast.acme.id, vat_id=typed)
     assert refused.value.field == "vat_id"
     assert partners.get_partner(session, cast.admin, cast.acme.id).vat_id is None
+
+
+def test_an_accounting_period_that_ends_before_it_starts_is_refused_by_field(session, cast):
+    from partner_model import invoice_reports, payout_reports
+
+    for export in (payout_reports.accounting_export, invoice_reports.accounting_rows):
+        with pytest.raises(ValidationError) as refused:
+            export(session, cast.finance, "2026-W40", "2026-W30")
+        assert refused.value.field == "first_week"

@@ -76,8 +76,9 @@ def accounting_section(user: UserRead) -> None:
     first = left.selectbox(_("From week"), weeks, index=0, key="payouts_first_week", format_func=fmt().week)
     last = right.selectbox(_("To week"), weeks, index=len(weeks) - 1, key="payouts_last_week",
                            format_func=fmt().week)
-    if first > last:
-        st.warning(_("The first week comes after the last one."), icon=":material/warning:")
+    __, error = attempt(lambda s: rules.week_period(first, last))  # the rule the exports apply on the click
+    if error is not None:
+        show_error(error)
         return
     name = f"{first}-{last}"
     # One under the other: three side by side in half the page cut "Auszahlungen (CSV)".

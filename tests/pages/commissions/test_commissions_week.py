@@ -13,15 +13,11 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import app_test
 
 from partner_model import commissions, deals, rules, users
 from partner_model.i18n import Formats
@@ -99,26 +95,6 @@ def dataframe_proto(at, key: str):  # type: ignore[no-untyped-def]
     return _drawn(at, key).proto
 
 
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., bytes]]:
-    """`downloads(at, key)`: the bytes the download button `key` of the last run serves, as a browser would get
-    them on a click (a deferred file is made then)."""
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(storage)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
-
-    def read(at, key: str) -> bytes:  # type: ignore[no-untyped-def]
-        proto = next(b.proto for b in at.get("download_button") if f"-{key}" in b.proto.id)
-        manager = managers[-1]
-        url = manager.execute_deferred(proto.deferred_file_id) if proto.deferred_file_id else proto.url
-        return manager._storage.get_file(url.rsplit("/", 1)[-1]).content
-
-    yield read
 
 
 def _money(text: str) -> tuple[str, Decimal]:

@@ -9,8 +9,6 @@ from xml.etree import ElementTree
 
 import pytest
 from pages_helpers import all_text
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import app_test
 
 from partner_model import commissions, partners, payout_queries, rules, users
 
@@ -24,24 +22,6 @@ def approved(world):  # type: ignore[no-untyped-def]
         return int(payout_queries.list_payouts(s, finance).iloc[0].id)
 
 
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(storage)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
-
-    def read(at, key: str) -> bytes:  # type: ignore[no-untyped-def]
-        proto = next(b.proto for b in at.get("download_button") if f"-{key}" in b.proto.id)
-        manager = managers[-1]
-        url = manager.execute_deferred(proto.deferred_file_id) if proto.deferred_file_id else proto.url
-        return manager._storage.get_file(url.rsplit("/", 1)[-1]).content
-
-    return read
 
 
 def _table(at, column: str = "Week"):  # type: ignore[no-untyped-def]
