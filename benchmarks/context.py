@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from partner_model import db, rules, users
+from partner_model import clock, db, rules, users
 from partner_model.models import AppState, Role, UserRead
 
 DEFAULT_DATABASE = Path(__file__).parent / "large.db"
@@ -60,7 +60,7 @@ def _user(engine: Engine, user_id: object) -> UserRead:
 def context(engine: Engine) -> Context:
     with db.session(engine) as session:
         counted = session.get(AppState, "activity_counts_on")
-    today = dt.date.fromisoformat(counted.value) if counted else dt.date.today()
+    today = dt.date.fromisoformat(counted.value) if counted else clock.today()
     big_partner = _scalar(engine, "SELECT partner_id FROM customer WHERE partner_id IS NOT NULL "
                                   "GROUP BY partner_id ORDER BY count(*) DESC, partner_id LIMIT 1")
     partner_user = _scalar(engine, f"SELECT min(id) FROM \"user\" WHERE partner_id = {big_partner} "

@@ -41,13 +41,19 @@ STAFF_TABS, PARTNER_TABS = ["week_review", "reports", "statements"], ["week", "y
 def week_lines(user: UserRead, week: str) -> str | None:
     """The week's lines and the totals per partner (summed in SQL), or a note that the week has none. Returns the
     version of the lines shown (finance), read with them, for the approval to act on exactly these."""
-    result, error = attempt(lambda s: (commissions.week_lines(s, user, week),
+    unconfirmed = user.is_staff and st.toggle(
+        _("Only lines of won deals not confirmed yet"), key="week_unconfirmed_only",
+        help=_("A won deal waits for its partner manager's confirmation; its lines are marked Not confirmed."))
+    result, error = attempt(lambda s: (commissions.week_lines(s, user, week, unconfirmed_only=unconfirmed),
                                        commission_queries.week_partner_totals(s, user, week),
                                        commissions.week_version(s, user, week) if FINANCE else None))
     if error is not None:
         show_error(error)
         return None
     lines, totals, version = result
+    if lines.empty and unconfirmed:
+        st.info(_("Every won deal with lines in week {week} is confirmed.").format(week=week))
+        return version
     if lines.empty:
         st.info(_("No commission lines in week {week}.").format(week=week))
         return version

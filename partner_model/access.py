@@ -25,12 +25,14 @@ T = TypeVar("T")
 # Each action a service checks, and the whole sentence a refused user reads (one message per action, so
 # a translator sees the sentence, not a fragment glued into "You are not allowed to ...").
 DENIED: dict[str, str] = {
+    "answer confirmation questions": N_("You are not allowed to answer confirmation questions."),
     "approve commission weeks": N_("You are not allowed to approve commission weeks."),
     "change billing information": N_("You are not allowed to change billing information."),
     "change billing options": N_("You are not allowed to change billing options."),
     "change commission rates": N_("You are not allowed to change commission rates."),
     "change deal values": N_("You are not allowed to change deal values."),
     "change partner managers": N_("You are not allowed to change partner managers."),
+    "confirm won deals": N_("You are not allowed to confirm won deals."),
     "create partners": N_("You are not allowed to create partners."),
     "create trials": N_("You are not allowed to create trials."),
     "extend registration protection": N_("You are not allowed to extend registration protection."),

@@ -137,7 +137,7 @@ def lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
     query = sa.select(
         L.id.label("line_id"), L.week, L.deal_id, L.partner_id, p.name.label("partner_name"), d.company_name,
         L.kind, L.adjusts_line_id, L.billing_option, L.direction, L.value_cents, L.currency, L.rate_bp,
-        L.commission_cents,
+        L.commission_cents, d.confirmation.label("deal_confirmation"),
     ).join(Deal.__table__, d.id == L.deal_id).join(Partner.__table__, p.id == L.partner_id)
     if not is_staff(actor):
         query = query.where(L.partner_id == actor.partner_id)
@@ -146,30 +146,44 @@ def lines_query(actor: Actor, partner_id: int | None) -> sa.Select:
     return query
 
 
+UNCONFIRMED = ("waiting", "sent_back")  # won_confirmations.OPEN: the manager has not confirmed the deal
+
+
 def lines_frame(rows: list) -> pd.DataFrame:
+    """Lines as a frame: LINE_COLUMNS, then `unconfirmed` (True when the line's deal is won and its manager has
+    not confirmed it; exports leave it out)."""
     records = []
     for row in rows:
         record = dict(row)
+        confirmation = record.pop("deal_confirmation", None)
+        record["unconfirmed"] = getattr(confirmation, "value", confirmation) in UNCONFIRMED
         value = rules.from_cents(record.pop("value_cents"))
         commission = rules.from_cents(record.pop("commission_cents"))
         record.update(value=value, rate=rules.rate_from_bp(record.pop("rate_bp")), commission=commission,
                       partner_invoice=rules.partner_invoice_amount(value, commission)
                       if record["direction"] == "netted" else None)
         records.append(record)
-    frame = pd.DataFrame(records, columns=list(LINE_COLUMNS))
+    frame = pd.DataFrame(records, columns=[*LINE_COLUMNS, "unconfirmed"])
+    frame["unconfirmed"] = frame["unconfirmed"].astype(bool)
     for column in ("kind", "billing_option", "direction"):
         frame[column] = frame[column].map(lambda v: getattr(v, "value", v))
     return frame
 
 
-def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | None = None) -> pd.DataFrame:
-    """Every commission line of an ISO week ("2026-W47"); a partner's users see only their own.
+def week_lines(session: Session, actor: Actor, week: str, *, partner_id: int | None = None,
+               unconfirmed_only: bool = False) -> pd.DataFrame:
+    """Every commission line of an ISO week ("2026-W47"); a partner's users see only their own; with
+    `unconfirmed_only` the lines of won deals their manager has not confirmed yet.
 
-    Money columns (value, rate, commission, partner_invoice) are Decimal. Raises ValidationError (week).
+    Columns LINE_COLUMNS and `unconfirmed` (bool). Money columns (value, rate, commission, partner_invoice) are
+    Decimal. Raises ValidationError (week).
     """
     require_role(actor, READER_ROLES, "see commissions")
     week = rules.week_label(week)
-    rows = session.execute(lines_query(actor, partner_id).where(L.week == week).order_by(L.partner_id, L.id))
+    query = lines_query(actor, partner_id).where(L.week == week)
+    if unconfirmed_only:
+        query = query.where(Deal.__table__.c.confirmation.in_(UNCONFIRMED))
+    rows = session.execute(query.order_by(L.partner_id, L.id))
     return lines_frame(rows.mappings().all())
 
 

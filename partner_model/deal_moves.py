@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, identity, notifications, rules, versioning
+from partner_model import commissions, customers, identity, notifications, rules, versioning, won_confirmations
 from partner_model.access import Actor, is_staff, require_role, write_service
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read
 from partner_model.errors import N_, ValidationError
@@ -51,6 +51,7 @@ def _apply_stage(session: Session, deal: Deal, target: Stage, today: dt.date) ->
             customer.subscription_started_on = customer.annual_value_cents = None
         deal.won_on = None
         deal.clawed_back_on = None  # a refund ended that sale; winning the deal again is a new one that earns
+        won_confirmations.cleared(deal)
     if deal.stage == Stage.closed_lost:
         deal.lost_on = None
     if target == Stage.trial:
@@ -116,6 +117,8 @@ def move_deal(
     _event(session, deal, actor, "moved", previous, target, now)
     if note_text:
         _note(session, deal, actor, note_text, now)
+    if target == Stage.closed_won and previous != Stage.closed_won:  # its manager confirms it
+        won_confirmations.opened(session, deal, actor, note_text, now)
     commissions.sync_deal(session, deal, day)
     session.commit()
     return read(deal)

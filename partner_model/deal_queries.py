@@ -20,7 +20,7 @@ D, P = Deal.__table__.c, Partner.__table__.c
 CARD_COLUMNS = (
     "deal_id", "company_name", "customer_domain", "contact_name", "value", "currency", "partner_id", "partner_name",
     "stage", "review_status", "denial_reason", "billing_option", "days_in_stage", "stale", "version", "customer_id",
-    "protected_until", "protection", "created_at",
+    "protected_until", "protection", "created_at", "confirmation",
 )
 QUEUE_COLUMNS = (
     "deal_id", "partner_id", "partner_name", "company_name", "customer_domain", "contact_name", "contact_email",
@@ -85,7 +85,8 @@ def cards_frame(rows: list[Any], today: dt.date) -> pd.DataFrame:
         record.pop("stage_entered_at")
         record.update(value=rules.from_cents(record.pop("value_cents")), days_in_stage=days,
                       stale=record["review_status"] != ReviewStatus.denied and rules.is_stale(stage, days or 0),
-                      protection=rules.protection_state(record["protected_until"], today))
+                      protection=rules.protection_state(record["protected_until"], today),
+                      confirmation=getattr(record.get("confirmation"), "value", record.get("confirmation")))
         records.append(record)
     frame = pd.DataFrame(records, columns=list(CARD_COLUMNS))
     for column in ("stage", "review_status", "denial_reason", "billing_option"):
@@ -126,7 +127,7 @@ def board(
     card_query = sa.select(
         D.id.label("deal_id"), D.company_name, D.customer_domain, D.contact_name, D.value_cents, D.currency,
         D.partner_id, P.name.label("partner_name"), D.stage, D.review_status, D.denial_reason, D.billing_option,
-        D.stage_entered_at, D.version, D.customer_id, D.protected_until, D.created_at,
+        D.stage_entered_at, D.version, D.customer_id, D.protected_until, D.created_at, D.confirmation,
     ).join(Partner.__table__, P.id == D.partner_id)
     for stage in Stage:
         if columns[stage.value].count == 0:

@@ -44,6 +44,12 @@ from partner_model.models import (
     Stage,
     User,
 )
+from partner_model.won_confirmations import (  # noqa: F401  (part of the deals API)
+    answer_won_question,
+    confirm_won_deal,
+    send_back_won_deal,
+    won_deals_to_confirm,
+)
 
 # One whole sentence per review status a deal can already have (the status is not a word glued in).
 ALREADY_REVIEWED: dict[ReviewStatus, str] = {

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import clock, partners, pipeline, rules
+from partner_model import clock, partners, pipeline, rules, won_confirmations
 from partner_model.access import Actor, managed_by, require_role
 from partner_model.customer_queries import extension_requests
 from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS, protection_ending
@@ -63,7 +63,8 @@ def overdue_before(today: dt.date) -> dt.datetime:
 def manager_work(session: Session, actor: Actor, *, manager_id: int | None = None,
                  today: dt.date | None = None, refresh: bool = True) -> list[WorkItem]:
     """A partner manager's (or an admin's) day: registrations waiting (overdue past 2 business days, the oldest
-    age), extension requests waiting, accepted registrations whose protection ends within 14 days, stale deals.
+    age), extension requests waiting, accepted registrations whose protection ends within 14 days, stale deals, won
+    deals waiting for confirmation (listed on the home page).
     `manager_id` keeps that manager's partners ("my partners"); None counts every partner.
     Raises PermissionDenied for other roles.
     """
@@ -92,6 +93,8 @@ def manager_work(session: Session, actor: Actor, *, manager_id: int | None = Non
         WorkItem("stale_deals", pipeline.stale_count(session, actor, manager_id=manager_id, today=today,
                                                      cap=STALE_CAP), "pipeline", {"mine": manager_id is not None},
                  {"capped": STALE_CAP}),
+        WorkItem("won_deals_to_confirm", won_confirmations.waiting_count(session, actor, manager_id=manager_id),
+                 "home", {"mine": manager_id is not None}),
     ]
 
 

@@ -16,6 +16,7 @@ import os
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -38,6 +39,8 @@ REASON_WORDS = {"existing_customer": N_("the company is already our customer"),
                 "invalid_lead": N_("we could not confirm the lead"),
                 "duplicate": N_("another partner registered this customer first"),
                 "other": N_("see the reviewer's note")}
+# A billing option in an email (the same words as the interface's).
+BILLING_WORDS = {"credit_card": N_("Credit card"), "invoice": N_("Invoice"), "via_partner": N_("Via partner")}
 WHY = N_("You get this email because of your notification settings in the partner program: {link}")
 
 
@@ -69,6 +72,13 @@ def _format(params: dict[str, Any], language: str, gettext: Callable[[str], str]
     for key, value in params.items():
         if key == "reason" and value in REASON_WORDS:
             shown[key] = gettext(REASON_WORDS[value])
+        elif key == "billing" and value in BILLING_WORDS:
+            shown[key] = gettext(BILLING_WORDS[value])
+        elif key == "value" and isinstance(params.get("currency"), str):  # an amount: in the reader's way
+            try:
+                shown[key] = formats.money(Decimal(str(value)), params["currency"])
+            except (ArithmeticError, ValueError):
+                shown[key] = value
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             try:
                 shown[key] = formats.date(dt.date.fromisoformat(value))

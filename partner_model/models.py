@@ -85,6 +85,24 @@ class InvoiceKind(StrEnum):
     credit_note = "credit_note"  # reverses netted lines of an earlier invoice; never an edit of it
 
 
+class Confirmation(StrEnum):
+    """A won deal's confirmation by the partner's manager (the email the partner articles ask for)."""
+
+    waiting = "waiting"  # won; the manager has not confirmed it yet
+    sent_back = "sent_back"  # the manager asked the partner a question; the partner's answer makes it waiting again
+    confirmed = "confirmed"
+
+
+class ConsentState(StrEnum):
+    """A newsletter subscription's consent, as the deal card and the export read it (partner_model/newsletter.py)."""
+
+    waiting = "waiting"  # the double opt-in email went out; its link was not used yet
+    confirmed = "confirmed"  # the contact used the link in time
+    expired = "expired"  # 7 days passed without the link's use
+    unsubscribed = "unsubscribed"  # the contact left the newsletter (after or without confirming)
+    replaced = "replaced"  # a newer request for the same deal took its place
+
+
 class PayoutState(StrEnum):
     draft = "draft"  # made by a week's approval; finance has not confirmed it
     ready = "ready"  # confirmed by finance: goes into the next bank transfer
@@ -421,6 +439,7 @@ class Deal(SQLModel, table=True):
         # Median days to won: OFFSET into these (the whole program; one partner's or a manager's partners').
         sa.Index("ix_deal_stage_won_days", "stage", "won_days", "review_status"),
         sa.Index("ix_deal_partner_won_days", "partner_id", "stage", "won_days"),
+        sa.Index("ix_deal_confirmation", "confirmation", "partner_id"),  # won deals waiting for their manager
     )
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id")
@@ -451,6 +470,11 @@ class Deal(SQLModel, table=True):
     won_days: int | None = None
     lost_on: dt.date | None = None
     clawed_back_on: dt.date | None = Field(default=None, description="commission reversed: refunded in year one")
+    # Set when the deal is won (waiting), cleared when it is reopened; partner_model/won_confirmations.py
+    confirmation: Confirmation | None = Field(default=None, sa_type=_enum(Confirmation))
+    confirmation_question: str | None = Field(default=None, max_length=2000)  # the manager's, while sent back
+    confirmed_by: int | None = Field(default=None, foreign_key="user.id")
+    confirmed_at: dt.datetime | None = None
 
 
 class PipelineFigure(SQLModel, table=True):
@@ -646,6 +670,56 @@ class InvoiceSequence(SQLModel, table=True):
     last: int = 0
 
 
+class NewsletterConsent(SQLModel, table=True):
+    """A contact's newsletter subscription asked for on a deal in the Newsletter stage, and the proof of its
+    consent: who asked and when, the partner's statement that the contact agreed, the confirmation link's use and
+    the unsubscription. The links' tokens are kept only as sha256; no IP address is stored."""
+
+    __tablename__ = "newsletter_consent"
+    __table_args__ = (
+        sa.Index("ix_newsletter_consent_deal", "deal_id", "id"),
+        sa.Index("ix_newsletter_consent_partner", "partner_id", "confirmed_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id")
+    partner_id: int = Field(foreign_key="partner.id")
+    contact_name: str = Field(max_length=200)
+    contact_email: str = Field(max_length=254)
+    language: str = Field(max_length=5)
+    contact_agreed: bool = True  # the partner's statement that the contact agreed in their talk
+    requested_by: int | None = Field(default=None, foreign_key="user.id")
+    requested_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime  # the confirmation link works until then (7 days)
+    confirm_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    unsubscribe_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    link_used_at: dt.datetime | None = None  # the confirmation link's first use, in time or not
+    confirmed_at: dt.datetime | None = None
+    unsubscribed_at: dt.datetime | None = None
+    replaced_at: dt.datetime | None = None
+
+
+class ContactEmail(SQLModel, table=True):
+    """An email to someone who is not a user (a newsletter contact): the outbox row it is sent from, written in
+    the transaction of the change it tells of; sent, retried and given up like the notification emails. A
+    one-time link in `params` is dropped once sent."""
+
+    __tablename__ = "contact_email"
+    __table_args__ = (sa.Index("ix_contact_email_due", "mail_state", "next_attempt_at"), {"sqlite_autoincrement": True})
+    id: int | None = Field(default=None, primary_key=True)
+    consent_id: int | None = Field(default=None, foreign_key="newsletter_consent.id")
+    kind: str = Field(max_length=40)
+    to_address: str = Field(max_length=254)
+    language: str = Field(max_length=5)
+    params: str = Field(default="{}", max_length=4000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    mail_state: MailState = Field(default=MailState.pending, sa_type=_enum(MailState))
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    claimed_at: dt.datetime | None = None
+    sent_at: dt.datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+
+
 # --- read schemas --------------------------------------------------------------------
 
 
@@ -747,6 +821,25 @@ class DealRead(SQLModel):
     won_on: dt.date | None
     lost_on: dt.date | None
     clawed_back_on: dt.date | None = None
+    confirmation: Confirmation | None = None
+    confirmation_question: str | None = None
+    confirmed_at: dt.datetime | None = None
+
+
+class ConsentRead(SQLModel):
+    id: int
+    deal_id: int
+    partner_id: int
+    contact_name: str
+    contact_email: str
+    language: str
+    state: ConsentState
+    requested_by: int | None
+    requested_at: dt.datetime
+    expires_at: dt.datetime
+    link_used_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    unsubscribed_at: dt.datetime | None
 
 
 class NoteRead(SQLModel):

@@ -99,6 +99,15 @@ EVENTS: dict[str, Event] = {
         N_("Won deal reopened: {company}"),
         N_("Vendor staff reopened your won deal {company}; its commission is reversed. Their note: {note}"),
         PARTNER_ADMINS, _default(Channel.email_now, PARTNER_ADMINS)),
+    "won_deal_to_confirm": Event(
+        N_("Won deal to confirm: {company}"),
+        N_("{partner} won {company}: {value}, billing option {billing}. The partner's note: {note} "
+           "Confirm the deal, or send it back with a question, on your home page."),
+        MANAGERS, _default(Channel.email_now, MANAGERS)),
+    "won_deal_question": Event(
+        N_("Question on your won deal: {company}"),
+        N_("Your partner manager asks before confirming the won deal {company}: {question} Answer on the deal's "
+           "card."), PARTNER_ROLES, _default(Channel.email_now, PARTNER_ROLES)),
     "commission_reversed": Event(
         N_("Commission reversed: {company}"),
         N_("The commission on {company} was reversed (the customer was refunded in the first year)."),

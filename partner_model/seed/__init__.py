@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import Engine
 
+from partner_model import clock as business_day
 from partner_model import pipeline_figures
 from partner_model.errors import N_, Conflict, ValidationError
 from partner_model.seed import accounts, activity, commission, deals, firms, history, names, settled
@@ -62,7 +63,7 @@ def seed(
     if not is_empty(engine):
         raise Conflict(N_("The database already holds data; seeding writes only into an empty database. "
                           "Point DATABASE_URL at a new database (or delete the SQLite file) and seed again."))
-    clock = Clock.for_date(today or dt.date.today(), plan.history_days)
+    clock = Clock.for_date(today or business_day.today(), plan.history_days)  # the app's today, not UTC's
     rng = np.random.default_rng(random_seed)
     days = DayText(clock.today - plan.history_days - 1000, clock.today + 400)
     estimate = plan.partners * (2 + plan.users_per_partner) + plan.customers + plan.activities + 5 * plan.deals

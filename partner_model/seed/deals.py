@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from partner_model import rules
-from partner_model.models import DenialReason, ReviewStatus, Stage
+from partner_model.models import Confirmation, DenialReason, ReviewStatus, Stage
 from partner_model.seed import names
 from partner_model.seed.accounts import ACTIVE, TRIAL, Customers, _money
 from partner_model.seed.bulk import Columns
@@ -176,7 +176,26 @@ def deals(
     order = np.argsort(f["created"], kind="stable")
     f = {k: v[order] for k, v in f.items()}
     _reviews(rng, f, users, clock)
+    _confirmations(rng.spawn(1)[0], f, clock)  # its own stream: the draws after it stay as they were
     return _columns(rng, f), Deals(f)
+
+
+CONFIRMATIONS = (Confirmation.waiting, Confirmation.sent_back, Confirmation.confirmed)
+QUESTION = "Which plan and term did the customer sign? Please attach the order form."
+CONFIRMING_DAYS = 10  # deals won this recently may still wait for their manager's confirmation
+
+
+def _confirmations(rng: np.random.Generator, f: Frame, clock: Clock) -> None:
+    """A won deal's confirmation (won_confirmations): the ones won in the last days wait, some sent back with a
+    question; older ones were confirmed by the manager who reviewed them, within two days of the win."""
+    won = f["won_on"] > 0
+    recent = won & (f["won_on"] >= clock.today - CONFIRMING_DAYS)
+    coin = rng.random(len(won))
+    f["confirmation"] = np.select([recent & (coin < 0.15), recent, won], [1, 0, 2], default=-1)
+    at = np.minimum(f["entered"] + rng.integers(2 * HOUR, 48 * HOUR, size=len(won)), clock.now)
+    confirmed = f["confirmation"] == 2
+    f["confirmed_at"] = np.where(confirmed, at, -1)
+    f["confirmed_by"] = np.where(confirmed, f["reviewed_by"], -1)
 
 
 def _contacts(rng: np.random.Generator, f: Frame) -> tuple[list[str], list[str]]:
@@ -206,4 +225,7 @@ def _columns(rng: np.random.Generator, f: Frame) -> Columns:
         "protection_extended": f["protection_extended"],
         "version": 1 + (f["review"] != PENDING) + STEPS[f["path"]],
         "created_at": f["created"], "stage_entered_at": f["entered"], "won_on": f["won_on"], "lost_on": f["lost_on"],
+        "confirmation": [CONFIRMATIONS[k].value if k >= 0 else None for k in f["confirmation"].tolist()],
+        "confirmation_question": [QUESTION if k == 1 else None for k in f["confirmation"].tolist()],
+        "confirmed_by": f["confirmed_by"], "confirmed_at": f["confirmed_at"],
     }

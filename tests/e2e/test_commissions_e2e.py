@@ -21,13 +21,13 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from e2e_support import email, save_shot, settle
-from partner_model import commissions, db, deals, partners, rules, users
+from partner_model import clock, commissions, db, deals, partners, rules, users
 
 # As in tests/e2e/conftest.py (its users and folder); not imported: run with tests/pages, "conftest" may be theirs.
 PASSWORD = "correct horse battery"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
-WON_ON = dt.date.today() - dt.timedelta(days=21)
+WON_ON = clock.today() - dt.timedelta(days=21)
 WEEK = rules.iso_week(WON_ON)
 DEALS = (("Aurora Analytics Oy", "aurora-analytics.example", "12000", "credit_card"),
          ("Fjord Shipping AS", "fjord-shipping.example", "8000.50", "via_partner"))
@@ -184,7 +184,7 @@ def clawback(page: Page, week: str) -> None:
     settle(page)
     page.get_by_role("button", name="Reverse (refunded in first year)").click()
     # the next open week after the approved one, and never a week already past
-    after = max(rules.week_after(week), rules.iso_week(dt.date.today()))
+    after = max(rules.week_after(week), rules.iso_week(clock.today()))
     expect(page.get_by_text(f"cancels line 1 in week {after}")).to_be_visible()
     settle(page)
     expect(page.get_by_text(f"week {after} has not been approved yet")).to_be_visible()  # the page moved there
@@ -208,7 +208,7 @@ def test_partner_user_sees_only_their_own_lines_and_no_approval(server, page, wo
 
 
 LONG_NAME = "Nordic Industrial Automation and Logistics Holding Oyj"
-LONG_ON = dt.date.today() - dt.timedelta(days=42)  # a week no other e2e test shows
+LONG_ON = clock.today() - dt.timedelta(days=42)  # a week no other e2e test shows
 
 
 def test_a_partners_statement_shows_a_long_company_name_whole(server, page):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Page, expect
 
 from e2e_support import email, save_shot, settle
-from partner_model import customers, db, users
+from partner_model import clock, customers, db, users
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/pages, "conftest" may be that folder's module
     from conftest import Server
@@ -53,7 +53,7 @@ def give_nordic_retail_some_history(server: Server) -> None:
         nordic = int(customers.customer_overview(s, alice, search="nordic-retail")[0]["customer_id"][0])
         for days_ago in range(40):
             for _ in range(days_ago % 4):
-                customers.record_activity(s, nordic, occurred_on=dt.date.today() - dt.timedelta(days=days_ago))
+                customers.record_activity(s, nordic, occurred_on=clock.today() - dt.timedelta(days=days_ago))
         customers.add_attention_item(s, alice, nordic, kind="overdue_tasks", detail="Two tasks are overdue.")
     engine.dispose()
 

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from e2e_support import PASSWORD, Server, choose, open_page, save_shot, settle, sign_in
-from partner_model import db, deals, users
+from partner_model import clock, db, deals, users
 
 COMPANY = "Kestrel Analytics Oy"
 CONTACT_EMAIL = "Kaisa.Kestrel@Kestrel-Analytics.Example"
@@ -199,7 +199,7 @@ def seed_gamma(server: Server) -> None:
             user = users.create_user(s, email=GAMMA_EMAIL, name="Gina Gamma", role="partner_user",
                                      password=PASSWORD, partner_id=gamma.id)
             gina = users.get_user(s, user.id)
-            then = dt.date.today() - dt.timedelta(days=20)
+            then = clock.today() - dt.timedelta(days=20)
             made = []
             for n in range(14):
                 currency = GAMMA_CURRENCIES[n % len(GAMMA_CURRENCIES)]

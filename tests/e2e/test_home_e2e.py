@@ -14,9 +14,9 @@ from label_fit import cut_labels
 from playwright.sync_api import Page, expect
 
 from e2e_support import save_shot, settle, sign_in
-from partner_model import db, deals, partners, rules, users
+from partner_model import clock, db, deals, partners, rules, users
 
-OLD_DAY = dt.date.today() - dt.timedelta(days=14)
+OLD_DAY = clock.today() - dt.timedelta(days=14)
 OLD_WEEK = rules.iso_week(OLD_DAY)
 # What each role's home shows at least (the e2e world: Acme with a trial and a pending deal, see conftest.py).
 SHOWS = {

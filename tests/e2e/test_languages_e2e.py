@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e_support import save_shot, settle, sign_in
-from partner_model import db, deals, i18n, rules, users
+from partner_model import clock, db, deals, i18n, rules, users
 
-WON_ON = dt.date.today() - dt.timedelta(days=35)  # a week no other e2e test shows or approves
+WON_ON = clock.today() - dt.timedelta(days=35)  # a week no other e2e test shows or approves
 WEEK = rules.iso_week(WON_ON)
 
 

@@ -77,13 +77,13 @@ def review_deals(server: Server) -> None:
             deals.register_deal(s, alice, contact_name="Carl Contact", contact_email=contact, company_name=company,
                                 annual_value="18000", note=f"Met {company} at the fair.",
                                 customer_domain="dora-deny.example" if "gmail" in contact else None,
-                                today=dt.date.today() - dt.timedelta(days=days_ago))
+                                today=clock.today() - dt.timedelta(days=days_ago))
         manager = users.get_user(s, server.user_ids["partner_manager"])
         _beta_pipeline(s, manager)
         beta_id = next(pid for pid, name in partners.partner_names(s, manager).items() if name == "Beta Advisors")
         held = deals.register_deal(s, manager, contact_name="Carl Contact", partner_id=beta_id,
                                    contact_email="carl@samecorp-e2e.example", company_name=HELD, annual_value="7000",
-                                   today=dt.date.today() - dt.timedelta(days=3))
+                                   today=clock.today() - dt.timedelta(days=3))
         deals.review_deal(s, manager, held.id, accept=True)
         deals.register_deal(s, alice, contact_name="Anna Acme", contact_email="anna@samecorp-e2e.example",
                             company_name=CLAIMED, annual_value="6000")
@@ -94,7 +94,7 @@ def _beta_pipeline(s, manager) -> None:  # type: ignore[no-untyped-def]
     """Beta deals in more stages and in SEK, for the pipeline. No won deal and no trial: those would add
     commission lines and customer accounts that other end-to-end tests count."""
     beta_id = next(pid for pid, name in partners.partner_names(s, manager).items() if name == "Beta Advisors")
-    month_ago = dt.date.today() - dt.timedelta(days=30)
+    month_ago = clock.today() - dt.timedelta(days=30)
     for company, stage, value, currency in (("Bo Lost AB", "closed_lost", "9000", "SEK"),
                                             ("Berit Newsletter AB", "newsletter", "15000", "EUR"),
                                             ("Bjorn Stale AB", None, "40000", "SEK")):

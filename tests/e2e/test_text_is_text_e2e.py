@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e_support import PASSWORD, choose, open_page, save_shot, settle, sign_in
-from partner_model import customers, db, deals, partners, users
+from partner_model import clock, customers, db, deals, partners, users
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/pages, "conftest" may be that folder's module
     from conftest import Server
@@ -59,10 +59,10 @@ def hostile(server: Server) -> dict[str, int]:
         partners.update_billing_info(s, admin, partner.id, legal_name=LEGAL, vat_id="FI12345678",
                                      billing_email="someone@evil.example", address=ADDRESS)
         trial = customers.create_trial(s, user, company_name=COMPANY, domain="evil-co-trial.example",
-                                       framework=FRAMEWORK, today=dt.date.today() - dt.timedelta(days=10))
+                                       framework=FRAMEWORK, today=clock.today() - dt.timedelta(days=10))
         customers.add_attention_item(s, user, trial.id, kind=KIND, detail=DETAIL)
         for days_ago in (1, 2, 4):
-            customers.record_activity(s, trial.id, occurred_on=dt.date.today() - dt.timedelta(days=days_ago))
+            customers.record_activity(s, trial.id, occurred_on=clock.today() - dt.timedelta(days=days_ago))
         pending = deals.register_deal(s, user, contact_name=CONTACT, contact_email="someone@evil.example",
                                       company_name=COMPANY, annual_value="7000", framework=FRAMEWORK, note=NOTE)
         deals.add_note(s, manager, pending.id, NOTE)

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from partner_model import customers, db, deals, partners, users  # noqa: E402
+from partner_model import clock, customers, db, deals, partners, users  # noqa: E402
 
 PASSWORD = "correct horse battery"
 ROLES = ("partner_user", "partner_admin", "partner_manager", "finance", "admin")
@@ -71,7 +71,7 @@ def build_world(session, world: World) -> None:  # type: ignore[no-untyped-def]
     manager = users.get_user(session, world.user_ids["partner_manager"])
     # A trial ending in 4 days, a pending deal, and an accepted deal won this week (one commission line).
     customers.create_trial(session, alice, company_name="Nordic Retail", domain="nordic-retail.example",
-                           framework="ISO 27001", today=dt.date.today() - dt.timedelta(days=10))
+                           framework="ISO 27001", today=clock.today() - dt.timedelta(days=10))
     deals.register_deal(session, alice, contact_name="Pia Pending", contact_email="pia@pending-co.example",
                         company_name="Pending Co", annual_value="12000")
     won = deals.register_deal(session, alice, contact_name="Wim Winner", contact_email="wim@winner-co.example",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from factories import counts
-from partner_model import commission_queries, commission_reports, commissions, deals, i18n, rules
+from partner_model import clock, commission_queries, commission_reports, commissions, deals, i18n, rules
 from partner_model.errors import NotFound, PermissionDenied, ValidationError
 
 CONTRACT_COLUMNS = {"deal_id", "partner_id", "billing_option", "value", "rate", "commission", "direction"}
@@ -106,7 +105,7 @@ def test_deals_that_are_not_won_and_accepted_have_no_lines(session, cast, factor
     deals.move_deal(session, cast.acme_user, lost.id, stage="closed_lost", note="Not now")
     denied = factory.deal(cast.acme_user)
     deals.review_deal(session, cast.manager, denied.id, accept=False, reason="other")
-    frame = _lines(session, cast.finance, rules.iso_week(dt.date.today()))
+    frame = _lines(session, cast.finance, rules.iso_week(clock.today()))
     assert not set(frame["deal_id"]) & {pending.id, accepted.id, lost.id, denied.id}
 
 

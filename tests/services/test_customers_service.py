@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from factories import counts
-from partner_model import customers
+from partner_model import clock, customers
 from partner_model.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from partner_model.models import AccountState, Customer, CustomerRead
 
@@ -100,7 +100,7 @@ def test_create_trial_refuses_bad_input_naming_the_field(session, cast, field, k
 
 def test_create_trial_defaults_today_to_the_current_date(session, cast, make_trial):
     trial = make_trial(cast.acme_user)
-    assert trial.trial_ends_on == dt.date.today() + dt.timedelta(days=14)
+    assert trial.trial_ends_on == clock.today() + dt.timedelta(days=14)
 
 
 # --- extensions -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from factories import counts
-from partner_model import deals
+from partner_model import clock, deals
 from partner_model.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from partner_model.models import DenialReason, ReviewStatus
 
@@ -175,7 +175,7 @@ def test_a_partner_cannot_read_hints_about_another_partners_deal(session, cast, 
 
 
 def test_the_review_queue_lists_pending_deals_oldest_first(session, cast, make_deal):
-    today = dt.date.today()
+    today = clock.today()
     middle = make_deal(cast.acme_user, today=today - dt.timedelta(days=2))
     newest = make_deal(cast.beta_user, today=today)
     oldest = make_deal(cast.acme_user, today=today - dt.timedelta(days=5))
@@ -190,7 +190,7 @@ def test_the_review_queue_lists_pending_deals_oldest_first(session, cast, make_d
 
 
 def test_the_review_queue_pages_with_a_full_total(session, cast, make_deal):
-    today = dt.date.today()
+    today = clock.today()
     made = [make_deal(cast.acme_user, today=today - dt.timedelta(days=10 - i)) for i in range(5)]
     first, total = deals.review_queue(session, cast.admin, limit=2, offset=0)
     rest, total2 = deals.review_queue(session, cast.admin, limit=10, offset=2)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from factories import counts
-from partner_model import commission_queries, commissions, customers, db, deals, partners, rules, users
+from partner_model import clock, commission_queries, commissions, customers, db, deals, partners, rules, users
 from partner_model.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from partner_model.models import CommissionLine
 
@@ -105,7 +105,7 @@ def test_the_week_version_changes_when_a_line_is_withdrawn_and_when_the_week_is_
 
 def test_week_version_is_for_finance(session, cast):
     with pytest.raises(PermissionDenied):
-        commissions.week_version(session, cast.acme_user, rules.iso_week(dt.date.today()))
+        commissions.week_version(session, cast.acme_user, rules.iso_week(clock.today()))
 
 
 # --- 5. the actor is who they are now ------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_accept_all_re_checks_at_the_moment_it_accepts(session, cast, factory):
 
 
 def test_an_expired_protection_no_longer_holds_the_customer(session, cast, factory):
-    long_ago = dt.date.today() - dt.timedelta(days=rules.PROTECTION_DAYS + 5)
+    long_ago = clock.today() - dt.timedelta(days=rules.PROTECTION_DAYS + 5)
     old = factory.deal(cast.acme_user, contact_email="a@samecorp.fi", today=long_ago)
     deals.review_deal(session, cast.manager, old.id, accept=True, today=long_ago)
     second = factory.deal(cast.beta_user, contact_email="b@samecorp.fi")

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from partner_model import commissions, customers, daily, db, deals, mailer, notifications, rules, team, users
+from partner_model import clock, commissions, customers, daily, db, deals, mailer, notifications, rules, team, users
 from partner_model.errors import ValidationError
 from partner_model.models import MailState, Notification, User
 from tests.app_server import free_port
@@ -184,7 +184,7 @@ def test_each_user_chooses_the_channel_per_event(engine, session, cast, factory,
 
 
 def test_the_daily_job_twice_in_one_day_reminds_once(engine, session, cast, factory, smtp):
-    today = dt.date.today()
+    today = clock.today()
     factory.trial(cast.acme_user, today=today - dt.timedelta(days=10))  # ends in 4 days
     first = daily.run(engine)
     assert first.ran and first.events.get("trial_ending") == 2  # the partner's user and admin
@@ -199,7 +199,7 @@ def test_the_daily_job_twice_in_one_day_reminds_once(engine, session, cast, fact
 def test_the_daily_reminders_of_many_partners_are_written_in_one_batch_each_once(engine, session, cast, factory):
     """Issue 16's speed: the daily job raises thousands of reminders through notify_many (a few queries, one
     batch); each reaches the right partner's users once, and an event listed twice in one batch is written once."""
-    today = dt.date.today()
+    today = clock.today()
     acme = factory.trial(cast.acme_user, today=today - dt.timedelta(days=10))
     beta = factory.trial(cast.beta_user, today=today - dt.timedelta(days=11))
     result = daily.run(engine, send=False)
@@ -218,7 +218,7 @@ def test_the_daily_reminders_of_many_partners_are_written_in_one_batch_each_once
 
 
 def test_two_daily_jobs_at_once_do_the_work_once(engine, cast, factory, monkeypatch, smtp):
-    factory.trial(cast.acme_user, today=dt.date.today() - dt.timedelta(days=10))
+    factory.trial(cast.acme_user, today=clock.today() - dt.timedelta(days=10))
     slow = daily.raise_events
 
     def widened(session, today):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ numbers per year without gap or reuse, a credit note for a reversal, PDFs in the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import threading
 from decimal import Decimal
@@ -12,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from partner_model import commissions, deals, invoice_queries, invoice_reports, invoices, partners, rules, users
+from partner_model import clock, commissions, deals, invoice_queries, invoice_reports, invoices, partners, rules, users
 from partner_model.errors import NotFound, PermissionDenied
 
 
 def _approve(session, actor, week: str) -> None:  # type: ignore[no-untyped-def]
-    commissions.approve_week(session, actor, week, today=max(rules.week_monday(week), dt.date.today()))
+    commissions.approve_week(session, actor, week, today=max(rules.week_monday(week), clock.today()))
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def test_an_approved_week_invoices_each_partner_its_netted_lines_value_less_comm
     week = rules.iso_week(a.won_on)
     _approve(session, cast.finance, week)
     frame = invoice_queries.list_invoices(session, cast.finance)
-    year = dt.date.today().year
+    year = clock.today().year
     assert sorted(frame["number"]) == [f"{year}-00001", f"{year}-00002"]
     beta = frame[frame["partner_id"] == cast.beta.id].iloc[0]
     # 10 % commission on 15,000.00: the partner owes 13,500.00

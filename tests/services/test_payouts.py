@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from partner_model import commissions, deals, partners, payout_queries, payouts, rules
+from partner_model import clock, commissions, deals, partners, payout_queries, payouts, rules
 from partner_model.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 IBAN = "FI2112345600000785"
@@ -19,7 +19,7 @@ def _week_of(deal) -> str:  # type: ignore[no-untyped-def]
 
 
 def _approve(session, actor, week: str) -> None:  # type: ignore[no-untyped-def]
-    commissions.approve_week(session, actor, week, today=max(rules.week_monday(week), dt.date.today()))
+    commissions.approve_week(session, actor, week, today=max(rules.week_monday(week), clock.today()))
 
 
 def _payouts(session, actor, **filters):  # type: ignore[no-untyped-def]
@@ -89,25 +89,25 @@ def test_a_payout_goes_draft_ready_draft_ready_paid_with_who_and_when_and_then_n
     payouts.return_to_draft(session, cast.admin, pid, note="The bank refused the transfer.")
     ready = payouts.confirm_payout(session, cast.finance, pid)
     with pytest.raises(Conflict, match="changed payout"):
-        payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference="RF18 5390 0754 7034",
+        payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference="RF18 5390 0754 7034",
                           expected_version=ready.version - 1)
     with pytest.raises(ValidationError) as future:
-        payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today() + dt.timedelta(days=1),
+        payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today() + dt.timedelta(days=1),
                           bank_reference="x")
     assert future.value.field == "paid_on"
     with pytest.raises(ValidationError) as blank:
-        payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference=" \u200b ")
+        payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference=" \u200b ")
     assert blank.value.field == "bank_reference"
-    paid = payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference="RF18 5390 0754 7034",
+    paid = payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference="RF18 5390 0754 7034",
                              expected_version=ready.version)
-    assert (paid.state, paid.paid_on, paid.bank_reference) == ("paid", dt.date.today(), "RF18 5390 0754 7034")
+    assert (paid.state, paid.paid_on, paid.bank_reference) == ("paid", clock.today(), "RF18 5390 0754 7034")
     history = payout_queries.payout_history(session, cast.finance, pid)
     assert list(zip(history["from_state"].fillna(""), history["to_state"], strict=True)) == [
         ("", "draft"), ("draft", "ready"), ("ready", "draft"), ("draft", "ready"), ("ready", "paid")]
     assert history["actor"].tolist()[2] == cast.admin.name and history["note"].tolist()[2].startswith("The bank")
     for change in (lambda: payouts.confirm_payout(session, cast.finance, pid),
                    lambda: payouts.return_to_draft(session, cast.finance, pid),
-                   lambda: payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference="y")):
+                   lambda: payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference="y")):
         with pytest.raises(Conflict, match="never changes"):
             change()
     assert payout_queries.get_payout(session, cast.finance, pid).bank_reference == "RF18 5390 0754 7034"
@@ -120,7 +120,7 @@ def test_a_clawback_after_payment_lowers_the_next_payout(session, cast, factory)
     _bank(session, cast)
     pid = int(_payouts(session, cast.finance).iloc[0].id)
     payouts.confirm_payout(session, cast.finance, pid)
-    payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference="BANK-1")
+    payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference="BANK-1")
     commissions.reverse_deal(session, cast.finance, won.id)  # refunded: -2,000.00 in the next open week
     factory.won_deal(cast.acme_user, cast.manager, annual_value="15000")  # +3,000.00 in the same week
     _approve(session, cast.finance, rules.week_after(week))
@@ -202,7 +202,7 @@ def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines
 
     from partner_model.models import CommissionLine, CommissionWeek, Payout, PayoutState
     _bank(session, cast)
-    week = rules.iso_week(dt.date.today())
+    week = rules.iso_week(clock.today())
     while session.get(CommissionWeek, week) is not None:  # earlier examples approved weeks: start after them
         week = rules.week_after(week)
     won: list[int] = []
@@ -231,7 +231,7 @@ def test_payouts_and_carried_balance_always_add_up_to_the_approved_payable_lines
                 if action == "confirm":
                     payouts.confirm_payout(session, cast.finance, pid)
                 else:
-                    payouts.mark_paid(session, cast.finance, pid, paid_on=dt.date.today(), bank_reference=f"B{pid}")
+                    payouts.mark_paid(session, cast.finance, pid, paid_on=clock.today(), bank_reference=f"B{pid}")
         L, W, P = CommissionLine.__table__.c, CommissionWeek.__table__.c, Payout.__table__.c
         lines = session.execute(sa.select(sa.func.coalesce(sa.func.sum(L.commission_cents), 0))
                                 .join(CommissionWeek.__table__, W.week == L.week)

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from partner_model import daily, db, deals, partners, pipeline, pipeline_figures, rules, users
+from partner_model import clock, daily, db, deals, partners, pipeline, pipeline_figures, rules, users
 from partner_model.models import Deal, PartnerPipeline, PipelineFigure, PipelineWeek
 from tests.services.test_races import _in_threads, _session_call
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 TABLES = (PipelineFigure, PartnerPipeline, PipelineWeek)
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from partner_model import api_tokens, customers, feed
+from partner_model import api_tokens, clock, customers, feed
 from partner_model.errors import PermissionDenied, ValidationError
 from partner_model.models import ActivityEvent, ApiToken, Customer
 
@@ -165,7 +165,7 @@ def test_the_ingest_command_prints_the_counts_and_fails_on_refused_events(engine
 def test_activity_from_the_feed_shows_in_the_90_day_count_at_once(session):
     """The overview's 90-day count is kept on the account and refreshed daily; the feed's activity recounts the
     accounts it touched, so the Customers page shows it before the next daily run."""
-    today = dt.date.today()
+    today = clock.today()
     customers.refresh_day_caches(session, today)
     account = {"external_id": "act-1", "domain": "activity-one.example"}
     at = f"{today.isoformat()}T08:00:00Z"
@@ -219,7 +219,7 @@ def test_an_unlinked_account_is_hinted_in_review_and_staff_link_it_to_the_regist
 def test_a_days_activity_is_stored_as_one_row_with_its_count_and_charted_as_the_sum(session, cast):
     """A day's count arrives as one event: it is kept as one row (the backfill's speed depends on it), and the
     account's chart and 90-day count add the rows' counts up."""
-    today = dt.date.today()
+    today = clock.today()
     customers.refresh_day_caches(session, today)
     at = T0.replace(year=today.year, month=today.month, day=today.day)
     feed.apply_batch(session, [

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from partner_model import deals, sign_in_sessions, team, users
+from partner_model import clock, deals, sign_in_sessions, team, users
 from partner_model.errors import AlreadyExists, Conflict, NotFound, PermissionDenied, ValidationError
 
 STRONG = "violet kettle harbour mosaic"
@@ -92,7 +92,7 @@ def test_the_audit_log_filters_by_who_what_and_when_and_pages_in_sql(session, ca
     assert users.audit_count(session, cast.admin, kind="sign_in_failed") == 3
     mine = users.audit_log(session, cast.admin, subject=cast.acme_user.email.upper())
     assert len(mine) == 3
-    today = dt.date.today()
+    today = clock.today()
     assert len(users.audit_log(session, cast.admin, since=today + dt.timedelta(days=2))) == 0
     assert "sign_in_failed" in users.audit_kinds(session, cast.admin)
     with pytest.raises(PermissionDenied):

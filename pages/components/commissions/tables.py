@@ -27,7 +27,7 @@ COLUMNS = (N_("Week"), N_("Line"), N_("Partner"), N_("Deal"), N_("Company"), N_(
            N_("Commission"), N_("Billing option"), N_("Payable / Netted"), N_("To invoice the partner"),
            N_("Kind"), N_("Currency"), N_("Payable to the partner"), N_("Netted on the partner's invoice"),
            N_("To invoice the partner (via partner)"), N_("Lines"), N_("Payable to you"),
-           N_("Netted on your invoices"), N_("Invoiced to you (via partner)"))
+           N_("Netted on your invoices"), N_("Invoiced to you (via partner)"), N_("Confirmation"))
 WIDTHS = {"Line": 44, "Deal": 44, "Rate": 64, "Kind": 150, "Payable / Netted": 112}
 MONEY_COLUMNS = {"Value", "Commission", "To invoice the partner", "Rate", "Payable to the partner",
                  "Netted on the partner's invoice", "To invoice the partner (via partner)", "Payable to you",
@@ -108,6 +108,10 @@ def _kinds(lines: pd.DataFrame) -> list[str]:
     return [kind_of(k, a) for k, a in zip(lines["kind"].tolist(), lines["adjusts_line_id"].tolist(), strict=True)]
 
 
+def _unconfirmed(lines: pd.DataFrame) -> list[bool]:
+    return lines["unconfirmed"].tolist() if "unconfirmed" in lines else [False] * len(lines)
+
+
 def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bool = False) -> pd.DataFrame:
     """The lines of commissions.week_lines (or year_to_date) as display text, one row per line.
 
@@ -119,6 +123,7 @@ def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bo
     options = {option: label(BILLING_OPTION_LABELS, option) for option in lines["billing_option"].unique()}
     directions = {d: label(DIRECTION_LABELS, d) for d in lines["direction"].unique()}
     rates = {rate: percent(rate) for rate in set(lines["rate"].tolist())}
+    not_confirmed = _("Not confirmed")
     columns = {
         "Week": lines["week"].tolist(),
         "Line": lines["line_id"].astype(int).tolist(),
@@ -132,10 +137,12 @@ def lines_table(lines: pd.DataFrame, *, with_partner: bool = True, with_week: bo
         "Payable / Netted": [directions[d] for d in lines["direction"].tolist()],
         "To invoice the partner": _moneys(lines, "partner_invoice"),
         "Kind": _kinds(lines),
+        # A won deal its manager has not confirmed yet (won_confirmations); staff filter the week by it.
+        "Confirmation": [not_confirmed if u else "" for u in _unconfirmed(lines)],
     }
     # Staff tables need the partner; to stay readable without scrolling they leave the per-line invoice amount
     # to the totals (a partner's own table has room for it).
-    drop = {c for c, keep in (("Partner", with_partner), ("Week", with_week),
+    drop = {c for c, keep in (("Partner", with_partner), ("Week", with_week), ("Confirmation", with_partner),
                               ("To invoice the partner", not with_partner)) if not keep}
     return pd.DataFrame({c: v for c, v in columns.items() if c not in drop})
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.labels import BILLING_OPTION_LABELS, CONFIRMATION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.translate import N_, _, fmt, ngettext
 from partner_model.models import DenialReason, EventRead
 
@@ -117,8 +117,16 @@ def in_stage_text(days: int | None) -> str:
     return ngettext("{count} day in stage", "{count} days in stage", n).format(count=fmt().number(n))
 
 
+# A won deal not yet confirmed by its partner manager (partner_model.won_confirmations).
+CONFIRMATION_MARKERS = {
+    "waiting": (N_("Waiting for the manager's confirmation"), "orange", ":material/pending:"),
+    "sent_back": (N_("Sent back: the manager has a question"), "red", ":material/help:"),
+}
+
+
 def markers(card: Mapping[str, Any]) -> list[Marker]:
-    """What needs a look on a card: stale in its stage, protection expiring or expired, the denial reason."""
+    """What needs a look on a card: stale in its stage, protection expiring or expired, a won deal not yet
+    confirmed, the denial reason."""
     found = []
     if card.get("stale"):
         n = _days(card.get("days_in_stage"))
@@ -131,6 +139,9 @@ def markers(card: Mapping[str, Any]) -> list[Marker]:
                             ":material/shield:"))
     elif card.get("protection") == "expired":
         found.append(Marker(_("Protection expired"), "gray", ":material/gpp_bad:"))
+    if card.get("confirmation") in CONFIRMATION_MARKERS:
+        text, color, icon = CONFIRMATION_MARKERS[card["confirmation"]]
+        found.append(Marker(_(text), color, icon))
     if card.get("review_status") == "denied":
         found.append(Marker(_("Denied: {reason}").format(reason=denial_words(card.get("denial_reason"))), "red",
                             ":material/block:"))
@@ -208,6 +219,8 @@ EVENT_NAMES = {
     "note": N_("Note added"),
     "billing": N_("Billing option changed"),
     "protection": N_("Protection extended"),
+    # TRANSLATORS: a deal's history: a step of the won deal's confirmation by the partner manager.
+    "confirmation": N_("Won deal confirmation"),
 }
 
 # The history table's columns (also the keys of its column_config).
@@ -248,6 +261,8 @@ def event_values(kind: str, from_value: str | None, to_value: str | None) -> tup
         return label(BILLING_OPTION_LABELS, from_value, _("Not set")), label(BILLING_OPTION_LABELS, to_value)
     if kind == "protection":
         return _stored_date(from_value), _stored_date(to_value)
+    if kind == "confirmation":
+        return label(CONFIRMATION_LABELS, from_value, "—"), label(CONFIRMATION_LABELS, to_value)
     return from_value or "—", to_value or "—"
 
 

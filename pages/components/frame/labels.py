@@ -6,7 +6,7 @@ The words are marked for the catalogue here and translated when shown, by `label
 from __future__ import annotations
 
 from pages.components.frame.translate import N_, _
-from partner_model.models import BillingOption, PayoutState, ReviewStatus, Role, Stage, Tier
+from partner_model.models import BillingOption, Confirmation, PayoutState, ReviewStatus, Role, Stage, Tier
 
 ROLE_LABELS: dict[str, str] = {
     Role.partner_user: N_("Partner user"),
@@ -34,6 +34,14 @@ BILLING_OPTION_LABELS: dict[str, str] = {
     BillingOption.credit_card: N_("Credit card"),
     BillingOption.invoice: N_("Invoice"),
     BillingOption.via_partner: N_("Via partner"),
+}
+
+# A won deal's confirmation by the partner manager (partner_model.won_confirmations).
+CONFIRMATION_LABELS: dict[str, str] = {
+    Confirmation.waiting: N_("Waiting for confirmation"),
+    # TRANSLATORS: a won deal's confirmation: the manager sent it back to the partner with a question.
+    Confirmation.sent_back: N_("Sent back with a question"),
+    Confirmation.confirmed: N_("Confirmed"),
 }
 
 PAYOUT_STATE_LABELS: dict[str, str] = {

@@ -16,6 +16,7 @@ import streamlit as st
 from pages.components.frame.scope import my_partners
 from pages.components.frame.translate import _, fmt, ngettext
 from pages.components.inbox.tiles import amounts, grid, money, run, section, tile
+from pages.components.inbox.won_deals import won_deals
 from partner_model import inbox_queries
 from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS
 from partner_model.inbox_queries import WorkItem
@@ -90,12 +91,14 @@ MANAGER_TILES: dict[str, Callable[[WorkItem], None]] = {
 
 
 def manager_inbox(user: UserRead, today: dt.date, manager_id: int | None = None) -> None:
-    """Registrations waiting (overdue, the oldest), extension requests, protections ending, stale deals."""
+    """Registrations waiting (overdue, the oldest), extension requests, protections ending, stale deals; then the
+    won deals to confirm."""
     items = run(lambda s: inbox_queries.manager_work(s, user, manager_id=manager_id, today=today, refresh=False))
     if items is None:
         return
     known = [item for item in items if item.code in MANAGER_TILES]
     grid([lambda item=item: MANAGER_TILES[item.code](item) for item in known])
+    won_deals(user, manager_id)
 
 
 def partner_manager_home(user: UserRead, today: dt.date) -> None:

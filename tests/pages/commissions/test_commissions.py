@@ -7,21 +7,20 @@ billed by invoice (2,000.00 EUR payable). Most tests add Beta's via-partner deal
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
 import pytest
 from pages_helpers import main_text, shown, shows_no_data
 
-from partner_model import commissions, deals, i18n, rules, users
+from partner_model import clock, commissions, deals, i18n, rules, users
 from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # by name only: run together with tests/e2e or tests/services, "conftest" may be theirs
     from conftest import World
 
 PAGE = "pages/commissions.py"
-THIS_WEEK = rules.iso_week(dt.date.today())
+THIS_WEEK = rules.iso_week(clock.today())
 NEXT_WEEK = rules.week_after(THIS_WEEK)
 LAST_WEEK = rules.weeks_back(THIS_WEEK, 2)[0]
 

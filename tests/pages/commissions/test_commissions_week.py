@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from openpyxl import load_workbook
 
-from partner_model import commissions, deals, rules, users
+from partner_model import clock, commissions, deals, rules, users
 from partner_model.i18n import Formats
 
 if TYPE_CHECKING:
     from pages_world import World
 
 PAGE = "pages/commissions.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 THIS_WEEK = rules.iso_week(TODAY)
 OLD_DAY = TODAY - dt.timedelta(days=21)
 OLD_WEEK = rules.iso_week(OLD_DAY)

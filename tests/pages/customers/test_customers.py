@@ -21,7 +21,7 @@ from pages_helpers import all_text, main_text, shown
 from streamlit.testing.v1 import AppTest
 
 from pages.components.customers.table import SORT_COLUMNS
-from partner_model import customers, db, deals, i18n, partners, rules, users
+from partner_model import clock, customers, db, deals, i18n, partners, rules, users
 from partner_model.i18n import Formats
 
 if TYPE_CHECKING:  # not imported at run time: run with tests/e2e, "conftest" may be that folder's module
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # not imported at run time: run with tests/e2e, "conftest" ma
 
 ROOT = Path(__file__).resolve().parents[3]
 PAGE = "pages/customers.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 FILLERS = 52  # with the named accounts, Acme has more than one page of 50
 
 

@@ -19,10 +19,10 @@ from pages.components.deals import board_moves as moves
 from pages.components.deals import details
 from pages.components.frame.labels import STAGE_LABELS
 from pages_world import World
-from partner_model import deals, i18n, partners, users
+from partner_model import clock, deals, i18n, partners, users
 
 PAGE = "pages/deal_board.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 EN = i18n.Formats("en")
 
 

@@ -7,15 +7,13 @@ acme-consulting.example and the partner user is "Partner User".
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from pages_helpers import all_text, main_text, shown, shows_no_data
 from sqlmodel import func, select
 
 from pages.components.deals import form
 from pages_world import World
-from partner_model import deals, i18n, users
+from partner_model import clock, deals, i18n, users
 from partner_model.models import Deal
 
 PAGE = "pages/register_deal.py"
@@ -271,7 +269,7 @@ def test_registering_the_same_customer_again_warns_before_submitting_and_may_sti
     assert _deal_count(world) == before + 1
     at = _fill(at, **{**GOOD, form.EMAIL_KEY: "someone.else@fjord-logistics.example"})
     assert not at.exception
-    today = i18n.Formats("en").date(dt.date.today())
+    today = i18n.Formats("en").date(clock.today())
     assert _warnings(at) == [f"- You already registered this customer on {today} (review status: Pending).\n\n"
                              "You can still register the deal: vendor staff decide when they review it."]
     _submit(at)
@@ -288,7 +286,7 @@ def test_another_partners_protected_registration_warns_without_naming_the_partne
     at = _fill(_open(app), **GOOD)
     en = i18n.Formats("en")
     assert _warnings(at)[0].startswith(
-        f"- Another partner registered this customer on {en.date(dt.date.today())}; it is accepted and protected "
+        f"- Another partner registered this customer on {en.date(clock.today())}; it is accepted and protected "
         f"until {en.date(held.protected_until)}.")
     assert "Beta Advisors" not in all_text(at) and "Otto" not in all_text(at)
 
@@ -300,7 +298,7 @@ def test_another_partners_pending_registration_warns_that_it_waits_for_review(ap
                             company_name="Fjord Logistics", annual_value="1000")
     at = _fill(_open(app), **GOOD)
     assert _warnings(at)[0].startswith(
-        f"- Another partner registered this customer on {i18n.Formats('en').date(dt.date.today())}; it waits for "
+        f"- Another partner registered this customer on {i18n.Formats('en').date(clock.today())}; it waits for "
         "review.")
     assert "Beta Advisors" not in all_text(at)
 

@@ -15,14 +15,14 @@ import pytest
 from pages_helpers import main_text, shown, shows_no_data
 
 from pages.components.deals.review_labels import DENIAL_REASON_LABELS, HINTS
-from partner_model import deals, i18n, users
+from partner_model import clock, deals, i18n, users
 from partner_model.models import DenialReason
 
 if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
     from conftest import World
 
 PAGE = "pages/review_queue.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]

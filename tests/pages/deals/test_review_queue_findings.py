@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a c
     from conftest import World
 
 PAGE = "pages/review_queue.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 EN = i18n.Formats("en")
 
 

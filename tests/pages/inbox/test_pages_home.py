@@ -15,12 +15,12 @@ import pytest
 from pages_helpers import shown
 
 from pages_world import World
-from partner_model import commissions, customers, deals, inbox_queries, partners, rules, users
+from partner_model import clock, commissions, customers, deals, inbox_queries, partners, rules, users
 from partner_model.errors import AuthError
 from partner_model.i18n import Formats
 from partner_model.models import Deal
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 THIS_WEEK = rules.iso_week(TODAY)
 THREE_WEEKS_AGO = TODAY - dt.timedelta(days=21)
 OLD_WEEK = rules.iso_week(THREE_WEEKS_AGO)
@@ -313,7 +313,7 @@ def test_a_managers_protection_ending_link_opens_the_board_on_exactly_those_deal
                                        company_name=company, annual_value="1000")
             deals.review_deal(s, manager, deal.id, accept=True)
             stored = s.get(Deal, deal.id)
-            stored.protected_until = dt.date.today() + dt.timedelta(days=days_left)
+            stored.protected_until = clock.today() + dt.timedelta(days=days_left)
             s.commit()
         counted = next(i for i in inbox_queries.manager_work(s, manager) if i.code == "protection_ending").count
     at = _follow(app, "partner_manager", "deal_board", {"protection_ending": "1", "mine": "0"})

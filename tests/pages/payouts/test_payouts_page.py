@@ -3,14 +3,13 @@ file and the accounting export; a partner admin sees their own payouts paid."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from xml.etree import ElementTree
 
 import pytest
 from pages_helpers import all_text
 
-from partner_model import commissions, partners, payout_queries, rules, users
+from partner_model import clock, commissions, partners, payout_queries, rules, users
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def approved(world):  # type: ignore[no-untyped-def]
     """The world's won deal's week approved by finance: Acme has one draft payout of 2,000.00 EUR."""
     with world.session() as s:
         finance = users.get_user(s, world.user_ids["finance"])
-        commissions.approve_week(s, finance, rules.iso_week(dt.date.today()))
+        commissions.approve_week(s, finance, rules.iso_week(clock.today()))
         return int(payout_queries.list_payouts(s, finance).iloc[0].id)
 
 
@@ -122,7 +121,7 @@ def test_invoices_for_netted_lines_are_listed_and_download_as_pdf_for_finance_an
                                      company_name="Netted Co", annual_value="5000")
         deals.review_deal(s, manager, netted.id, accept=True)
         deals.move_deal(s, alice, netted.id, stage="closed_won", billing_option="via_partner")
-        commissions.approve_week(s, users.get_user(s, world.user_ids["finance"]), rules.iso_week(dt.date.today()))
+        commissions.approve_week(s, users.get_user(s, world.user_ids["finance"]), rules.iso_week(clock.today()))
     for role in ("finance", "partner_admin"):
         at = _open(app, role)
         listed = _table(at, "Number")

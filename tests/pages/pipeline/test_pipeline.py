@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 from pages_helpers import all_text, main_text, shows_no_data
 
-from partner_model import deals, i18n, users
+from partner_model import clock, deals, i18n, users
 
 if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
     from conftest import World
 
 PAGE = "pages/pipeline.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _actor(s, world: World, role: str):  # type: ignore[no-untyped-def]

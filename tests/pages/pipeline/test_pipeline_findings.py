@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pages_helpers import main_text
 
-from partner_model import deals, partners, users
+from partner_model import clock, deals, partners, users
 
 if TYPE_CHECKING:  # imported by name only when type checking: tests/e2e has a conftest module too
     from conftest import World
 
 PAGE = "pages/pipeline.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 FUNNEL = "Deals by the furthest stage they reached"
 
 
