@@ -1,6 +1,7 @@
 """Pipeline: per partner, a partner manager's own partners, or the whole program: deals by the furthest stage they
 reached with stage-to-stage conversion, value by stage one currency at a time, win rate, speed to won,
-registrations per week, the partners compared (staff), and the stale deals to chase, each opening its card.
+registrations per week, the Newsletter stage's deals by their contacts' consent (with the subscriptions' CSV for
+staff), the partners compared (staff), and the stale deals to chase, each opening its card.
 
 Partner managers and admins choose a partner or all (a manager's own partners by default); a partner's users see
 their own partner's deals. Every figure is an SQL aggregate from partner_model.pipeline; the charts are pure
@@ -14,8 +15,8 @@ from pages.components.frame.access import PAGES
 from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, ngettext
-from pages.components.pipeline import charts, comparison, panel
-from partner_model import pipeline
+from pages.components.pipeline import charts, comparison, newsletter, panel
+from partner_model import newsletter_queries, pipeline
 
 STALE_LIMIT = 50
 STALE_COUNT_CAP = 1000  # past it the page says "1,000+" rather than count a big program's every stale deal
@@ -36,6 +37,7 @@ def read(s):  # type: ignore[no-untyped-def]
         "weekly": pipeline.registrations_per_week(s, user, **scope),
         "stale": pipeline.stale_deals(s, user, **scope, limit=STALE_LIMIT),
         "stale_count": pipeline.stale_count(s, user, **scope, cap=STALE_COUNT_CAP),
+        "newsletter": newsletter_queries.stage_summary(s, user, **scope),
         "partners": pipeline.partner_comparison(s, user, manager_id=manager_id) if user.partner_id is None else None,
     }
 
@@ -78,6 +80,7 @@ with right:
                  "currencies are never added up)."))
 
 st.plotly_chart(charts.registrations_figure(figures["weekly"]), key="pipeline_weekly")
+newsletter.newsletter_section(user, figures["newsletter"])
 
 if figures["partners"] is not None:
     comparison.partner_comparison(figures["partners"])

@@ -116,7 +116,7 @@ def cmd_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_send_mail(_: argparse.Namespace) -> int:
-    from partner_model import mailer, webhook
+    from partner_model import contact_mail, mailer, webhook
 
     engine = db.make_engine()
     if not mailer.settings().enabled:
@@ -124,7 +124,9 @@ def cmd_send_mail(_: argparse.Namespace) -> int:
     else:
         result = mailer.send_due(engine)
         print(f"Emails: sent {result.sent}, retrying {result.retried}, given up {result.failed}.")
-        for error in result.errors[:5]:
+        contacts = contact_mail.send_due(engine)  # newsletter contacts' double opt-in
+        print(f"Emails to contacts: sent {contacts.sent}, retrying {contacts.retried}, given up {contacts.failed}.")
+        for error in result.errors[:5] + contacts.errors[:5]:
             print(f"  {error}", file=sys.stderr)
     if not webhook.settings().enabled:
         print("Calls to the product are off: set PRODUCT_WEBHOOK_URL and PRODUCT_WEBHOOK_SECRET.")

@@ -35,6 +35,7 @@ DENIED: dict[str, str] = {
     "confirm won deals": N_("You are not allowed to confirm won deals."),
     "create partners": N_("You are not allowed to create partners."),
     "create trials": N_("You are not allowed to create trials."),
+    "export newsletter subscriptions": N_("You are not allowed to export newsletter subscriptions."),
     "extend registration protection": N_("You are not allowed to extend registration protection."),
     "grant trial extensions": N_("You are not allowed to grant trial extensions."),
     "link accounts": N_("You are not allowed to link accounts."),

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from partner_model import (
     clock,
+    contact_mail,
     customers,
     db,
     inbox_queries,
@@ -108,7 +109,7 @@ def run(engine: Engine, *, today: dt.date | None = None, send: bool = True) -> D
             s.commit()
         if send:
             result.digests = mailer.send_digests(engine).sent
-            result.sent = mailer.send_due(engine).sent
+            result.sent = mailer.send_due(engine).sent + contact_mail.send_due(engine).sent
             result.product_calls = webhook.send_due(engine).confirmed
         logs.get("daily").info("daily job done", extra={
             "day": today.isoformat(), "events": result.events, "digests": result.digests, "emails": result.sent,

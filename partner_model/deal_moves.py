@@ -4,10 +4,20 @@ subscription a won deal starts, and the commission lines that follow."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from sqlmodel import Session, select
 
-from partner_model import commissions, customers, identity, notifications, rules, versioning, won_confirmations
+from partner_model import (
+    commissions,
+    customers,
+    identity,
+    newsletter,
+    notifications,
+    rules,
+    versioning,
+    won_confirmations,
+)
 from partner_model.access import Actor, is_staff, require_role, write_service
 from partner_model.deal_records import _deal_for, _event, _note, _now, _today, read
 from partner_model.errors import N_, ValidationError
@@ -82,19 +92,28 @@ def move_deal(
     note: str | None = None,
     expected_version: int | None = None,
     today: dt.date | None = None,
+    subscription: Mapping[str, object] | None = None,
 ) -> DealRead:
     """Move a deal to another stage; its partner's users and partner managers/admins may.
 
     Closed won needs an accepted deal and a billing option; Closed lost needs a note; Trial links the customer's
     trial account or creates one; denied deals do not move; only staff reopen closed deals, and reopening a won
-    deal that has commission lines needs a note the partner sees.
-    Raises PermissionDenied, NotFound, ValidationError (stage, billing_option, note, review_status), Conflict.
+    deal that has commission lines needs a note the partner sees. Entering Newsletter subscription may ask for
+    the contact's subscription in the same change (`subscription`: contact_name, contact_email, language,
+    contact_agreed; see newsletter.ask): the double opt-in email goes out with the move.
+    Raises PermissionDenied, NotFound, ValidationError (stage, billing_option, note, review_status, subscription
+    and its fields), Conflict.
     """
     require_role(actor, MOVE_ROLES, "move deals")
     target = rules.choice(Stage, stage, "stage", N_("Stage"))
     option = rules.choice(BillingOption, billing_option, "billing_option", N_("Billing option")) if billing_option \
         else None
     note_text = rules.clean_text(note, "note", N_("Note"), required=False, max_length=2000)
+    if subscription is not None:
+        if target != Stage.newsletter:
+            raise ValidationError("subscription", N_("A newsletter subscription is asked for when the deal enters "
+                                                     "the Newsletter subscription stage."))
+        newsletter.check(subscription)
     deal = _deal_for(session, actor, deal_id, expected_version)
     rules.check_move(current=deal.stage, target=target, review_status=deal.review_status,
                      billing_option=option or deal.billing_option, note=note_text, is_staff=is_staff(actor))
@@ -119,6 +138,8 @@ def move_deal(
         _note(session, deal, actor, note_text, now)
     if target == Stage.closed_won and previous != Stage.closed_won:  # its manager confirms it
         won_confirmations.opened(session, deal, actor, note_text, now)
+    if subscription is not None:
+        newsletter.ask(session, deal, actor, subscription, now)
     commissions.sync_deal(session, deal, day)
     session.commit()
     return read(deal)

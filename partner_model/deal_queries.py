@@ -11,16 +11,16 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import clock, identity, rules, text_search
+from partner_model import clock, identity, newsletter_queries, rules, text_search
 from partner_model.access import Actor, check_owns, managed_by, require_role, row_id, scope_partner
 from partner_model.errors import N_, NotFound
-from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage
+from partner_model.models import Customer, Deal, Partner, ReviewStatus, Stage, utcnow
 
 D, P = Deal.__table__.c, Partner.__table__.c
 CARD_COLUMNS = (
     "deal_id", "company_name", "customer_domain", "contact_name", "value", "currency", "partner_id", "partner_name",
     "stage", "review_status", "denial_reason", "billing_option", "days_in_stage", "stale", "version", "customer_id",
-    "protected_until", "protection", "created_at", "confirmation",
+    "protected_until", "protection", "created_at", "confirmation", "newsletter",
 )
 QUEUE_COLUMNS = (
     "deal_id", "partner_id", "partner_name", "company_name", "customer_domain", "contact_name", "contact_email",
@@ -128,6 +128,7 @@ def board(
         D.id.label("deal_id"), D.company_name, D.customer_domain, D.contact_name, D.value_cents, D.currency,
         D.partner_id, P.name.label("partner_name"), D.stage, D.review_status, D.denial_reason, D.billing_option,
         D.stage_entered_at, D.version, D.customer_id, D.protected_until, D.created_at, D.confirmation,
+        newsletter_queries.deal_state(utcnow()).label("newsletter"),
     ).join(Partner.__table__, P.id == D.partner_id)
     for stage in Stage:
         if columns[stage.value].count == 0:

@@ -105,12 +105,13 @@ def render(kind: str, params: dict[str, Any], language: str, config: Settings, *
     return subject, text, markup
 
 
-def _message(config: Settings, to: str, subject: str, text: str, markup: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = config.mail_from, to, subject
-    message.set_content(text)
-    message.add_alternative(f"<html><body>{markup}</body></html>", subtype="html")
-    return message
+def message(config: Settings, to: str, subject: str, text: str, markup: str) -> EmailMessage:
+    """An email with a text part and an HTML part."""
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = config.mail_from, to, subject
+    email.set_content(text)
+    email.add_alternative(f"<html><body>{markup}</body></html>", subtype="html")
+    return email
 
 
 def connect(config: Settings) -> smtplib.SMTP:
@@ -186,7 +187,7 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: Settings
             try:
                 subject, text, markup = render(row.kind, json.loads(row.params), _language(user), config,
                                                page=row.page, query=row.link)
-                client.send_message(_message(config, user.email, subject, text, markup))
+                client.send_message(message(config, user.email, subject, text, markup))
             except (OSError, smtplib.SMTPException) as error:
                 _failed(row, now, f"{type(error).__name__}: {error}", result)
             else:
@@ -276,7 +277,7 @@ def send_digests(engine: Engine, *, now: dt.datetime | None = None, config: Sett
                 why = gettext(WHY).format(link=link(config, "inbox", None))
                 markup = "".join(f"<h3>{html.escape(p[0])}</h3>{p[2].split('<hr>')[0]}" for p in parts)
                 try:
-                    client.send_message(_message(config, user.email, subject, f"{text}\n\n-- \n{why}\n",
+                    client.send_message(message(config, user.email, subject, f"{text}\n\n-- \n{why}\n",
                                                  f"{markup}<hr><p>{html.escape(why)}</p>"))
                 except (OSError, smtplib.SMTPException) as error:
                     for row in items:

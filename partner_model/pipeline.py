@@ -27,7 +27,7 @@ D = Deal.__table__.c
 F = PipelineFigure.__table__.c
 S = PartnerPipeline.__table__.c
 W = PipelineWeek.__table__.c
-PIPELINE_ROLES = {Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin}
+PIPELINE_ROLES = rules.PIPELINE_ROLES
 
 
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None, partner_column: Any) -> list[Any]:

@@ -27,6 +27,7 @@ TIER_RATES: dict[Tier, Decimal] = {
 STAFF_ROLES = frozenset({Role.partner_manager, Role.finance, Role.admin})
 PARTNER_ROLES = frozenset({Role.partner_user, Role.partner_admin})
 REVIEWER_ROLES = frozenset({Role.partner_manager, Role.admin})
+PIPELINE_ROLES = frozenset({Role.partner_user, Role.partner_admin, Role.partner_manager, Role.admin})
 FINANCE_ROLES = frozenset({Role.finance, Role.admin})
 
 TRIAL_DAYS = 14

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from factories import Factory
+from tests.smtp_inbox import Inbox, running_smtp
 
 
 @pytest.fixture
@@ -65,3 +67,9 @@ def cast(factory: Factory) -> Cast:
         finance=factory.user(role="finance"),
         admin=factory.user(role="admin"),
     )
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) the app's outboxes send to; its messages are kept."""
+    yield from running_smtp(monkeypatch)

@@ -5,53 +5,16 @@ date-driven reminders once a day and only one run works at a time (both database
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import threading
 import time
 from email.message import Message
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from partner_model import clock, commissions, customers, daily, db, deals, mailer, notifications, rules, team, users
 from partner_model.errors import ValidationError
 from partner_model.models import MailState, Notification, User
-from tests.app_server import free_port
-
-
-class Inbox:
-    """An SMTP handler that keeps every message; `refuse` answers 451 to that many deliveries first."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.refuse = 0
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 Try again later"
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message["X-Rcpt"] = ",".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if address in m["X-Rcpt"]]
-
-
-@pytest.fixture
-def smtp(monkeypatch):  # type: ignore[no-untyped-def]
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{port}")
-    monkeypatch.setenv("MAIL_FROM", "partners@vendor.example")
-    monkeypatch.setenv("APP_BASE_URL", "https://dashboard.vendor.example")
-    yield handler
-    controller.stop()
 
 
 def _body(message: Message) -> str:

@@ -13,7 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from pages.components.frame.labels import BILLING_OPTION_LABELS, CONFIRMATION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
+from pages.components.frame.labels import (
+    BILLING_OPTION_LABELS,
+    CONFIRMATION_LABELS,
+    CONSENT_LABELS,
+    REVIEW_LABELS,
+    STAGE_LABELS,
+    label,
+)
 from pages.components.frame.translate import N_, _, fmt, ngettext
 from partner_model.models import DenialReason, EventRead
 
@@ -124,6 +131,16 @@ CONFIRMATION_MARKERS = {
 }
 
 
+# A deal in the Newsletter stage: its contact's consent (partner_model.newsletter); none asked for: NO_CONSENT.
+CONSENT_MARKERS = {
+    "waiting": (N_("Newsletter: waiting for confirmation"), "orange", ":material/mark_email_unread:"),
+    "confirmed": (N_("Newsletter: confirmed"), "green", ":material/mark_email_read:"),
+    "expired": (N_("Newsletter: expired after 7 days"), "red", ":material/timer_off:"),
+    "unsubscribed": (N_("Newsletter: unsubscribed"), "gray", ":material/unsubscribe:"),
+}
+NO_CONSENT = (N_("Newsletter: no subscription asked for"), "gray", ":material/mail:")
+
+
 def markers(card: Mapping[str, Any]) -> list[Marker]:
     """What needs a look on a card: stale in its stage, protection expiring or expired, a won deal not yet
     confirmed, the denial reason."""
@@ -139,6 +156,9 @@ def markers(card: Mapping[str, Any]) -> list[Marker]:
                             ":material/shield:"))
     elif card.get("protection") == "expired":
         found.append(Marker(_("Protection expired"), "gray", ":material/gpp_bad:"))
+    if card.get("stage") == "newsletter":
+        text, color, icon = CONSENT_MARKERS.get(card.get("newsletter"), NO_CONSENT)  # type: ignore[arg-type]
+        found.append(Marker(_(text), color, icon))
     if card.get("confirmation") in CONFIRMATION_MARKERS:
         text, color, icon = CONFIRMATION_MARKERS[card["confirmation"]]
         found.append(Marker(_(text), color, icon))
@@ -221,6 +241,8 @@ EVENT_NAMES = {
     "protection": N_("Protection extended"),
     # TRANSLATORS: a deal's history: a step of the won deal's confirmation by the partner manager.
     "confirmation": N_("Won deal confirmation"),
+    # TRANSLATORS: a deal's history: a step of the contact's newsletter subscription (asked, confirmed, left).
+    "newsletter": N_("Newsletter subscription"),
 }
 
 # The history table's columns (also the keys of its column_config).
@@ -263,6 +285,8 @@ def event_values(kind: str, from_value: str | None, to_value: str | None) -> tup
         return _stored_date(from_value), _stored_date(to_value)
     if kind == "confirmation":
         return label(CONFIRMATION_LABELS, from_value, "—"), label(CONFIRMATION_LABELS, to_value)
+    if kind == "newsletter":
+        return label(CONSENT_LABELS, from_value, "—"), label(CONSENT_LABELS, to_value)
     return from_value or "—", to_value or "—"
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_sortables import sort_items
 
 from pages.components.deals.board_labels import card_label, drag_header, dropped
+from pages.components.deals.newsletter_form import entered, subscription_fields
 from pages.components.deals.review_labels import md
 from pages.components.frame.data import attempt
 from pages.components.frame.errors import show_error
@@ -29,7 +30,7 @@ FLASH_KEY = "board_flash"  # (kind, message) from the last action, shown once
 PENDING_KEY = "board_pending_move"  # a move to a closed stage waiting for its billing option or note
 GENERATION_KEY = "board_drag_generation"  # bumped after every drop, so the drag board is drawn afresh
 DRAG_KEY_KEY = "board_drag_key"  # the drag board's current widget key (tests set its value to simulate a drop)
-ASKING_STAGES = (Stage.closed_won.value, Stage.closed_lost.value)
+ASKING_STAGES = (Stage.newsletter.value, Stage.closed_won.value, Stage.closed_lost.value)
 CARD_FIELDS = ("deal_id", "version", "company_name", "stage", "billing_option", "review_status")
 DRAG_STYLE = """
 .sortable-component.vertical { flex-wrap: nowrap; gap: 0.5rem; }
@@ -84,11 +85,11 @@ def _report(card: dict[str, Any], target: str, error: DomainError | None) -> Non
 
 
 def move(user: UserRead, card: dict[str, Any], target: str, *, billing_option: str | None = None,
-         note: str | None = None) -> DomainError | None:
+         note: str | None = None, subscription: dict[str, Any] | None = None) -> DomainError | None:
     """Run the move and remember the outcome for the next run; returns the refusal, if any."""
     __, error = attempt(lambda s: deals.move_deal(s, user, card["deal_id"], stage=target,
                                                  billing_option=billing_option, note=note,
-                                                 expected_version=card["version"]))
+                                                 expected_version=card["version"], subscription=subscription))
     _redraw_drag_board()
     return error
 
@@ -98,11 +99,13 @@ def _reopens_won(card: dict[str, Any], target: str) -> bool:
 
 
 def request_move(user: UserRead, card: dict[str, Any], target: str) -> None:
-    """Move now, or ask first: Closed won needs a billing option, Closed lost a note, and reopening a won deal
-    a confirmation with a note the partner sees (the dialog). A deal that is not accepted cannot be won whatever
-    the billing option: the service says so at once instead of the dialog asking for an option first."""
-    if target == Stage.closed_won.value and card.get("review_status") != ReviewStatus.accepted.value:
-        _report(card, target, move(user, card, target))
+    """Move now, or ask first: Newsletter subscription asks for the contact's subscription, Closed won needs a
+    billing option, Closed lost a note, and reopening a won deal a confirmation with a note the partner sees (the
+    dialog). A deal that is not accepted cannot be won whatever
+    the billing option, nor a denied deal moved: the service says so at once instead of the dialog asking first."""
+    if card.get("review_status") == ReviewStatus.denied.value or (
+            target == Stage.closed_won.value and card.get("review_status") != ReviewStatus.accepted.value):
+        _report(card, target, move(user, card, target))  # refused whatever the dialog would ask: say so at once
         return
     if target in ASKING_STAGES or (_reopens_won(card, target) and user.is_staff):  # partners are refused at once
         st.session_state[PENDING_KEY] = {**card, "target": target}
@@ -133,11 +136,40 @@ def _cancel() -> None:
     st.session_state.pop(PENDING_KEY, None)
 
 
+def _finish(user: UserRead, pending: dict[str, Any], **details: Any) -> None:
+    """Make the asked-for move: done (or refused by a change meanwhile) closes the dialog; refused stays open."""
+    error = move(user, pending, pending["target"], **details)
+    if error is None or isinstance(error, Conflict):
+        _report(pending, pending["target"], error)
+        _cancel()
+        st.rerun()
+    show_error(error)  # the dialog stays open: the card has not moved
+
+
+def _ask_subscription(user: UserRead, pending: dict[str, Any]) -> None:
+    """Entering Newsletter subscription: the contact's subscription, sent as a double opt-in with the move; a
+    deal may also enter without it (its card then says no subscription was asked for)."""
+    deal, __ = attempt(lambda s: deals.get_deal(s, user, pending["deal_id"]))
+    prefix = f"board_move_newsletter_{pending['deal_id']}"
+    subscription_fields(prefix, deal.contact_name if deal else "", deal.contact_email if deal else "")
+    send, skip, cancel = st.columns(3)
+    if send.button(_("Move and send the confirmation email"), key="board_move_confirm", type="primary"):
+        _finish(user, pending, subscription=entered(prefix))
+    if skip.button(_("Move without asking now"), key="board_move_without_subscription"):
+        _finish(user, pending)
+    if cancel.button(_("Cancel"), key="board_move_cancel"):
+        _cancel()
+        st.rerun()
+
+
 def _ask(user: UserRead, pending: dict[str, Any]) -> None:
     target, deal_id = pending["target"], pending["deal_id"]
     st.markdown(_("Move **{company}** from {source} to **{target}**.").format(
         company=md(pending["company_name"]), source=label(STAGE_LABELS, pending["stage"]),
         target=label(STAGE_LABELS, target)))
+    if target == Stage.newsletter.value and not _reopens_won(pending, target):
+        _ask_subscription(user, pending)
+        return
     billing_option = note = None
     if _reopens_won(pending, target):
         st.warning(_("Reopening a won deal reverses its commission (an approved week gets a reversal in the next "
@@ -161,12 +193,7 @@ def _ask(user: UserRead, pending: dict[str, Any]) -> None:
     confirm, cancel = st.columns(2)
     confirm_label = _("Move to {stage}").format(stage=label(STAGE_LABELS, target))
     if confirm.button(confirm_label, key="board_move_confirm", type="primary"):
-        error = move(user, pending, target, billing_option=billing_option, note=note)
-        if error is None or isinstance(error, Conflict):
-            _report(pending, target, error)
-            _cancel()
-            st.rerun()
-        show_error(error)  # the dialog stays open: the card has not moved
+        _finish(user, pending, billing_option=billing_option, note=note)
     if cancel.button(_("Cancel"), key="board_move_cancel"):
         _cancel()
         st.rerun()
@@ -177,6 +204,8 @@ def move_dialog(user: UserRead) -> None:
     pending = st.session_state[PENDING_KEY]
     won = pending["target"] == Stage.closed_won.value
     title = _("Close the deal as won") if won else _("Close the deal as lost")
+    if pending["target"] == Stage.newsletter.value:
+        title = _("Ask for the newsletter subscription")
     if _reopens_won(pending, pending["target"]):
         title = _("Reopen the won deal")
     st.dialog(title, on_dismiss=_cancel)(_ask)(user, pending)

@@ -14,6 +14,7 @@ import streamlit as st
 from pages.components.deals.board_columns import CARD_KEY
 from pages.components.deals.board_labels import WHEN, denial_sentence, history_frame, review_note
 from pages.components.deals.board_moves import flash
+from pages.components.deals.newsletter_form import newsletter_panel
 from pages.components.deals.review_labels import md, md_line
 from pages.components.deals.won_confirmation import confirmation_panel
 from pages.components.frame.data import attempt
@@ -207,6 +208,7 @@ def _body(user: UserRead, deal: DealRead, partner: str) -> None:
     _flash()
     _summary(user, deal, partner)
     confirmation_panel(user, deal, _act)
+    newsletter_panel(user, deal, _act)
     notes_tab, history_tab, actions_tab = st.tabs([_("Notes"), _("History"), _("Billing, trial, protection")])
     with notes_tab:
         _notes(user, deal)

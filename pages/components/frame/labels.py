@@ -6,7 +6,7 @@ The words are marked for the catalogue here and translated when shown, by `label
 from __future__ import annotations
 
 from pages.components.frame.translate import N_, _
-from partner_model.models import BillingOption, Confirmation, PayoutState, ReviewStatus, Role, Stage, Tier
+from partner_model.models import BillingOption, Confirmation, ConsentState, PayoutState, ReviewStatus, Role, Stage, Tier
 
 ROLE_LABELS: dict[str, str] = {
     Role.partner_user: N_("Partner user"),
@@ -42,6 +42,16 @@ CONFIRMATION_LABELS: dict[str, str] = {
     # TRANSLATORS: a won deal's confirmation: the manager sent it back to the partner with a question.
     Confirmation.sent_back: N_("Sent back with a question"),
     Confirmation.confirmed: N_("Confirmed"),
+}
+
+# A newsletter subscription's consent (partner_model.newsletter).
+CONSENT_LABELS: dict[str, str] = {
+    ConsentState.waiting: N_("Waiting for confirmation"),
+    ConsentState.confirmed: N_("Confirmed"),
+    ConsentState.expired: N_("Expired after 7 days"),
+    ConsentState.unsubscribed: N_("Unsubscribed"),
+    # TRANSLATORS: a newsletter subscription request that a newer one for the same deal replaced.
+    ConsentState.replaced: N_("Replaced by a newer request"),
 }
 
 PAYOUT_STATE_LABELS: dict[str, str] = {

@@ -216,6 +216,8 @@ def test_a_card_moves_to_another_stage_with_the_plain_control(app, world):
     pending_id = _deal_id(world, "Pending Co")
     at = _open(app)
     _move(at, pending_id, "newsletter")
+    assert at.session_state[moves.PENDING_KEY]["target"] == "newsletter"  # asks for the subscription first
+    at.button(key="board_move_without_subscription").click().run()
     assert not at.exception
     assert "Moved Pending Co from New to Newsletter subscription." in _messages(at)
     assert _column_of(at, pending_id) == "newsletter"
@@ -332,6 +334,7 @@ def test_a_drop_moves_the_card_in_another_language_too(app, world):
     items[1]["items"].append(label)  # New -> Newsletter subscription
     at.session_state[key] = items
     at.run()
+    at.button(key="board_move_without_subscription").click().run()  # the dialog asks for the subscription
     assert not at.exception
     assert _deal(world, pending_id).stage == "newsletter"
 
