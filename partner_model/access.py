@@ -62,6 +62,7 @@ DENIED: dict[str, str] = {
 
 # What a row is called in check_owns, and the sentence for a row the actor may not know of.
 NOT_FOUND: dict[str, str] = {
+    "Application": N_("Application not found."),
     "Customer": N_("Customer not found."),
     "Deal": N_("Deal not found."),
     "Partner": N_("Partner not found."),

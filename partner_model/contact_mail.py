@@ -26,6 +26,10 @@ KINDS = {
         N_("Hello {name},\n\nYou agreed with {partner} to receive the {vendor} newsletter. Please confirm your "
            "subscription with this link within {days} days:\n\n{link}\n\nWithout your confirmation you are not "
            "subscribed: if you did not agree, ignore this email.")),
+    "application_declined": (
+        N_("Your application to the {vendor} partner program"),
+        N_("Hello {name},\n\nThank you for applying with {firm} to the {vendor} partner program. We cannot accept "
+           "the application now: {reason}")),
 }
 UNSUBSCRIBE = N_("To unsubscribe at any time, use this link: {unsubscribe}")
 ONE_TIME = ("link", "unsubscribe")  # dropped from the row once sent: they live only in the email

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import clock, partners, pipeline, rules, won_confirmations
+from partner_model import applications, clock, partners, pipeline, rules, won_confirmations
 from partner_model.access import Actor, managed_by, require_role
 from partner_model.customer_queries import extension_requests
 from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS, protection_ending
@@ -156,14 +156,17 @@ def _payouts_waiting(session: Session) -> list[WorkItem]:
 
 
 def admin_work(session: Session, actor: Actor, *, now: dt.datetime | None = None) -> list[WorkItem]:
-    """An admin's day: users locked after failed sign-ins, partners without a manager, partners whose billing
-    information is incomplete (legal name, VAT id or billing email missing). Raises PermissionDenied."""
+    """An admin's day: applications to become a partner waiting, users locked after failed sign-ins, partners
+    without a manager, partners whose billing information is incomplete (legal name, VAT id or billing email
+    missing). Raises PermissionDenied."""
     require_role(actor, {Role.admin}, "manage users")
     now = now or dt.datetime.now(dt.UTC)
     locked = session.execute(sa.select(sa.func.count()).where(U.locked_until > now)).scalar_one()
     unmanaged = session.execute(sa.select(sa.func.count()).where(P.manager_id.is_(None))).scalar_one()
     no_billing = session.execute(sa.select(sa.func.count()).where(partners.missing_billing())).scalar_one()
     return [
+        WorkItem("applications_waiting", applications.waiting_count(session, actor), "admin",
+                 {"tab": "applications"}),
         WorkItem("locked_users", int(locked), "admin", {"tab": "users", "locked": True}),
         WorkItem("partners_without_manager", int(unmanaged), "admin", {"tab": "partners", "unmanaged": True}),
         WorkItem("partners_without_billing", int(no_billing), "billing", {"without_billing": True}),

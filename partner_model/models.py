@@ -103,6 +103,14 @@ class ConsentState(StrEnum):
     replaced = "replaced"  # a newer request for the same deal took its place
 
 
+class ApplicationState(StrEnum):
+    """A consulting firm's application to become a partner (partner_model/applications.py)."""
+
+    submitted = "submitted"  # waits for an admin's review
+    accepted = "accepted"  # the partner and its first partner admin were created
+    declined = "declined"  # with a reason, emailed to the applicant
+
+
 class PayoutState(StrEnum):
     draft = "draft"  # made by a week's approval; finance has not confirmed it
     ready = "ready"  # confirmed by finance: goes into the next bank transfer
@@ -720,6 +728,35 @@ class ContactEmail(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
 
 
+class PartnerApplication(SQLModel, table=True):
+    """A firm's application from the public page, as it was sent, and its review (who, when, the reason of a
+    decline, the partner an acceptance created)."""
+
+    __tablename__ = "partner_application"
+    __table_args__ = (
+        sa.Index("ix_partner_application_state", "state", "submitted_at"),
+        sa.Index("ix_partner_application_email", "contact_email", "submitted_at"),
+        sa.Index("ix_partner_application_domain", "domain", "state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    firm_name: str = Field(max_length=200)
+    domain: str = Field(max_length=253)
+    country: str = Field(max_length=2)
+    contact_name: str = Field(max_length=200)
+    contact_email: str = Field(max_length=254)
+    description: str = Field(max_length=2000)  # what the firm does
+    frameworks: str = Field(max_length=400)  # the frameworks they work with, "; "-separated
+    consent_to_contact: bool = True
+    language: str = Field(max_length=5)
+    submitted_at: dt.datetime = Field(default_factory=utcnow)
+    state: ApplicationState = Field(default=ApplicationState.submitted, sa_type=_enum(ApplicationState))
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: dt.datetime | None = None
+    decline_reason: str | None = Field(default=None, max_length=1000)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    version: int = 1
+
+
 # --- read schemas --------------------------------------------------------------------
 
 
@@ -840,6 +877,26 @@ class ConsentRead(SQLModel):
     link_used_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     unsubscribed_at: dt.datetime | None
+
+
+class ApplicationRead(SQLModel):
+    id: int
+    firm_name: str
+    domain: str
+    country: str
+    contact_name: str
+    contact_email: str
+    description: str
+    frameworks: list[str]
+    consent_to_contact: bool
+    language: str
+    submitted_at: dt.datetime
+    state: ApplicationState
+    decided_by: int | None
+    decided_at: dt.datetime | None
+    decline_reason: str | None
+    partner_id: int | None
+    version: int
 
 
 class NoteRead(SQLModel):

@@ -120,6 +120,10 @@ EVENTS: dict[str, Event] = {
         N_("Your statement for week {week} is ready"),
         N_("Finance approved week {week}: your commission statement is ready on the Commissions page."),
         PARTNER_ADMINS, _default(Channel.email_now, PARTNER_ADMINS)),
+    "application_submitted": Event(
+        N_("Partner application: {firm}"),
+        N_("{firm} ({domain}) applied to become a partner. Review the application on the Admin page."),
+        frozenset({Role.admin}), _default(Channel.email_now, frozenset({Role.admin}))),
     "invitation": Event(
         N_("You are invited to the partner program"),
         N_("{inviter} invited you to {partner}'s users of the partner program. Set your password with this "

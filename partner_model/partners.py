@@ -59,16 +59,24 @@ def create_partner(
     tier_value = checks.run(rules.choice, Tier, tier, "tier", N_("Tier")) if tier is not None else Tier.registered
     rate = checks.run(rules.commission_rate, commission_rate) if commission_rate is not None else None
     checks.raise_any()
-    rate = rate if rate is not None else rules.TIER_RATES[tier_value]
-    if session.exec(select(Partner.id).where(Partner.domain == domain_text)).first() is not None:
-        raise AlreadyExists("domain", N_("A partner with the domain {domain} already exists."), domain=domain_text)
-    partner = Partner(name=name_text, domain=domain_text, tier=tier_value, commission_rate_bp=rules.rate_to_bp(rate))
-    session.add(partner)
-    if actor is not None:
-        session.flush()
-        audit(session, "partner_created", actor_id=actor.id, subject=domain_text, detail=f"{name_text}, {rate}")
+    partner = new_partner(session, name_text, domain_text, tier_value, rate, actor)
     session.commit()
     return read(partner)
+
+
+def new_partner(session: Session, name: str, domain: str, tier: Tier, rate: Decimal | None,
+                actor: Actor | None) -> Partner:
+    """A partner of checked fields added in the caller's transaction (create_partner, an accepted application);
+    without a rate the tier's applies; audited when an actor made it. Raises AlreadyExists (domain taken)."""
+    rate = rate if rate is not None else rules.TIER_RATES[tier]
+    if session.exec(select(Partner.id).where(Partner.domain == domain)).first() is not None:
+        raise AlreadyExists("domain", N_("A partner with the domain {domain} already exists."), domain=domain)
+    partner = Partner(name=name, domain=domain, tier=tier, commission_rate_bp=rules.rate_to_bp(rate))
+    session.add(partner)
+    session.flush()
+    if actor is not None:
+        audit(session, "partner_created", actor_id=actor.id, subject=domain, detail=f"{name}, {rate}")
+    return partner
 
 
 def get_partner(session: Session, actor: Actor, partner_id: int) -> PartnerRead:

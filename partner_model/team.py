@@ -59,21 +59,29 @@ def invite(session: Session, actor: Actor, *, email: str, name: str, role: Role 
     name_text = checks.run(rules.clean_text, name, "name", N_("Name"))
     chosen = checks.run(_team_role, role)
     checks.raise_any()
+    user, token = invited_user_row(session, actor, partner_id, address, name_text, chosen, now or utcnow())
+    audit(session, "team_invited", actor_id=actor.id, subject=address, detail=chosen.value)
+    session.commit()
+    return UserRead.model_validate(user, from_attributes=True), token
+
+
+def invited_user_row(session: Session, actor: Actor, partner_id: int, address: str, name: str, role: Role,
+                     now: dt.datetime) -> tuple[User, str]:
+    """A partner's new user of checked fields, in the caller's transaction, with a one-time set-password link
+    (valid 7 days, only its hash stored) emailed at once; returns the user and the link's token. Raises
+    AlreadyExists (the email has a user)."""
     if session.exec(select(User.id).where(User.email == address)).first() is not None:
         raise AlreadyExists("email", N_("A user with the email {email} already exists."), email=address)
     token, hashed = _token()
-    now = now or utcnow()
-    user = User(email=address, name=name_text, role=chosen, partner_id=partner_id,
+    user = User(email=address, name=name, role=role, partner_id=partner_id,
                 password_hash=users.hash_password(secrets.token_urlsafe(32)),  # unusable until the link sets one
                 invite_token_hash=hashed, invite_expires_at=now + dt.timedelta(days=INVITE_DAYS))
     session.add(user)
     session.flush()
-    audit(session, "team_invited", actor_id=actor.id, subject=address, detail=chosen.value)
     partner = session.get(Partner, partner_id)
     notifications.notify(session, "invitation", [user], page="home", link=f"invite={token}",
                          inviter=actor.name, partner=partner.name if partner else "")
-    session.commit()
-    return UserRead.model_validate(user, from_attributes=True), token
+    return user, token
 
 
 @write_service

@@ -1,6 +1,7 @@
 """Issue 15: the deal board is fully usable from the keyboard. In Chromium, with no mouse at all, a partner user
 signs in, opens the deal board from the sidebar, switches to the cards with controls, moves a deal to Newsletter
-with its card's "Move to…" box and Move button, and opens and closes the card's details. Every step is Tab, typing,
+with its card's "Move to…" box and Move button (asking for the contact's newsletter subscription in the dialog
+that opens), and opens and closes the card's details. Every step is Tab, typing,
 Enter, Space or Escape. Screenshots: tests/e2e/screenshots/keyboard_*.png.
 """
 
@@ -92,7 +93,18 @@ def test_a_partner_moves_a_deal_and_opens_its_card_with_the_keyboard_alone(serve
            "the card's Move button")
     save_shot(page, "keyboard_move_focused")
     page.keyboard.press("Enter")
-    expect(page.get_by_text(COMPANY).first).to_be_visible()
+    # Entering Newsletter asks for the contact's subscription (issue 20): the statement, then the button.
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name="Ask for the newsletter subscription")).to_be_visible()
+    settle(page)
+    tab_to(page, "el.tagName === 'INPUT' && el.type === 'checkbox' && el.closest('[role=dialog]') !== null",
+           "the contact's agreement")
+    page.keyboard.press("Space")
+    tab_to(page, "el.tagName === 'BUTTON' && el.closest('[role=dialog]') !== null && "
+                 "el.textContent.includes('Move and send')", "the dialog's Move and send button")
+    save_shot(page, "keyboard_newsletter_dialog")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Moved {COMPANY} from New to Newsletter subscription.")).to_be_visible()
     settle(page)
     assert _stage(server, deal_id) == "newsletter"
     save_shot(page, "keyboard_moved")

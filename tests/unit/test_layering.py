@@ -78,6 +78,7 @@ PAGE_AREAS = {
     "pages/deal_board.py": "deals", "pages/review_queue.py": "deals", "pages/pipeline.py": "pipeline",
     "pages/commissions.py": "commissions", "pages/admin.py": "admin", "pages/billing.py": "admin",
     "pages/inbox.py": "inbox", "pages/team.py": "team", "pages/payouts.py": "payouts",
+    "pages/apply.py": "applications",
 }
 
 

@@ -41,7 +41,10 @@ PAGES: dict[str, Page] = {
     "team": Page("pages/team.py", N_("Team"), ":material/group:", frozenset({Role.partner_admin})),
     "admin": Page("pages/admin.py", N_("Admin"), ":material/admin_panel_settings:", frozenset({Role.admin})),
     "inbox": Page("pages/inbox.py", N_("Inbox"), ":material/notifications:", ALL_ROLES),
+    # Public: a consulting firm applies without signing in (shown to signed-out visitors only).
+    "apply": Page("pages/apply.py", N_("Apply to become a partner"), ":material/handshake:", frozenset()),
 }
+PUBLIC_PAGES = ("home", "apply")
 
 # Who may change billing information on the billing page (everyone else there reads).
 BILLING_EDITORS = frozenset({Role.partner_admin, Role.admin})
@@ -53,7 +56,8 @@ def may_see(role: Role | str | None, page: str) -> bool:
 
 
 def visible_pages(role: Role | str | None) -> list[tuple[str, Page]]:
-    """The pages a role may open, in sidebar order; signed out, only the home page (the sign-in form)."""
+    """The pages a role may open, in sidebar order; signed out, the home page (the sign-in form) and the
+    application to become a partner."""
     if role is None:
-        return [("home", PAGES["home"])]
+        return [(key, PAGES[key]) for key in PUBLIC_PAGES]
     return [(key, page) for key, page in PAGES.items() if may_see(role, key)]

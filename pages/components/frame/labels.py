@@ -81,6 +81,9 @@ AUDIT_LABELS: dict[str, str] = {
     "sign_out": N_("Signed out"),
     "password_changed": N_("Password changed"),
     "sessions_ended": N_("Sessions ended"),
+    "application_submitted": N_("Partner application sent"),
+    "application_accepted": N_("Partner application accepted"),
+    "application_declined": N_("Partner application declined"),
 }
 
 

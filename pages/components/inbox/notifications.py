@@ -19,8 +19,9 @@ PAGE_SIZE = 25
 CHANNELS = list(Channel)
 
 
-def _query(link: str | None) -> dict[str, str]:
-    if not link or "=" not in link:
+def _query(link: object) -> dict[str, str]:
+    """A notification's link as query parameters; none (a missing link is NaN in the inbox's frame) -> {}."""
+    if not isinstance(link, str) or "=" not in link:
         return {}
     key, value = link.split("=", 1)
     return {key: value}

@@ -190,7 +190,15 @@ def _without_billing(item: WorkItem) -> None:
          filters=item.filters)
 
 
+def _applications(item: WorkItem) -> None:
+    detail = (_("Firms that applied to become partners: accept or decline them on the Admin page.") if item.count
+              else _("No application waits."))
+    tile(_("Partner applications waiting"), _number(item.count), item.page, _("Open the applications"), detail,
+         filters=item.filters)
+
+
 ADMIN_TILES: dict[str, Callable[[WorkItem], None]] = {
+    "applications_waiting": _applications,
     "locked_users": _locked,
     "partners_without_manager": _without_manager,
     "partners_without_billing": _without_billing,

@@ -26,7 +26,7 @@ def test_admin_page_lists_partners_users_and_the_audit_log(app, world):
         users.sign_in(s, email=World.email("partner_manager"), password=PASSWORD)
     at = open_admin(app)
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Partners", "Users", "Audit log", "API tokens"]
+    assert [t.label for t in at.tabs] == ["Partners", "Users", "Applications", "Audit log", "API tokens"]
     partner_frame, user_frame, audit = (d.value for d in at.dataframe)
     assert set(partner_frame["name"]) == {"Acme Consulting", "Beta Advisors"}
     assert set(partner_frame["commission_rate"]) == {"20%", "15%"}  # the reader's percent format

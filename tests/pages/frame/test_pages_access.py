@@ -37,7 +37,7 @@ def test_signed_out_page_asks_to_sign_in_and_shows_no_data(app, page):
     assert "Sign in" in main_text(at)  # the link to the sign-in form
     assert "not allowed" not in main_text(at)
     assert shows_no_data(at)
-    assert sidebar_links(at) == ["Sign in"]
+    assert sidebar_links(at) == ["Sign in", "Apply to become a partner"]  # the public pages
 
 
 @pytest.mark.parametrize(("page", "role"), DENIED)

@@ -223,7 +223,9 @@ def walk_deal_board(at: AppTest, h: Hostile, staff: bool = True) -> None:
     at = at.button(key=f"board_move_{h.open_id}").click().run()  # no stage chosen: refused, naming the company
     check(at, "deal board, refused move", OPEN_COMPANY)
     at.selectbox(key=f"board_to_{h.open_id}").select("newsletter").run()
-    at = at.button(key=f"board_move_{h.open_id}").click().run()
+    at = at.button(key=f"board_move_{h.open_id}").click().run()  # Newsletter asks for the subscription first
+    check(at, "deal board, newsletter dialog", OPEN_COMPANY)
+    at = at.button(key="board_move_without_subscription").click().run()
     check(at, "deal board, move flash", OPEN_COMPANY, WON_COMPANY)
     assert any(OPEN_COMPANY in shown(s.value) for s in at.success)
 

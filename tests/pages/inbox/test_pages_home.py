@@ -266,7 +266,8 @@ def test_admin_home_counts_locked_users_and_partners_without_a_manager_or_billin
     assert shown_metrics["Registrations waiting for review"] == "1"
     assert shown_metrics[f"Week {THIS_WEEK} to approve"] == "EUR\xa02,000.00"
     assert [params for __, target, params in links(at) if target == "admin"] == [
-        {"tab": "users", "locked": "1"}, {"tab": "partners", "unmanaged": "1"}]
+        {"tab": "applications"}, {"tab": "users", "locked": "1"}, {"tab": "partners", "unmanaged": "1"}]
+    assert shown_metrics["Partner applications waiting"] == "0"
     assert link_to(at, "billing") == {"without_billing": "1"}
     assert [h.value for h in at.main.header] == ["Users and partners", "Registrations and deals",
                                                      "Commission weeks"]

@@ -1,0 +1,1 @@
+"""The public application to become a partner."""
