@@ -152,12 +152,13 @@ def _ask_subscription(user: UserRead, pending: dict[str, Any]) -> None:
     deal, __ = attempt(lambda s: deals.get_deal(s, user, pending["deal_id"]))
     prefix = f"board_move_newsletter_{pending['deal_id']}"
     subscription_fields(prefix, deal.contact_name if deal else "", deal.contact_email if deal else "")
-    send, skip, cancel = st.columns(3)
-    if send.button(_("Move and send the confirmation email"), key="board_move_confirm", type="primary"):
+    # One under the other: side by side in the dialog's width the labels were cut ("Move and send t…").
+    if st.button(_("Move and send the confirmation email"), key="board_move_confirm", type="primary",
+                 width="stretch"):
         _finish(user, pending, subscription=entered(prefix))
-    if skip.button(_("Move without asking now"), key="board_move_without_subscription"):
+    if st.button(_("Move without asking now"), key="board_move_without_subscription", width="stretch"):
         _finish(user, pending)
-    if cancel.button(_("Cancel"), key="board_move_cancel"):
+    if st.button(_("Cancel"), key="board_move_cancel"):
         _cancel()
         st.rerun()
 

@@ -55,7 +55,7 @@ def _flash() -> None:
 
 
 def _card(user: UserRead, row: Any) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"home_won_{row.deal_id}"):
         # TRANSLATORS: a won deal waiting for confirmation: the customer company, its partner, value, billing option.
         st.markdown(_("**{company}** · {partner} · {value} · billing option {billing}").format(
             company=md(row.company_name), partner=md(row.partner_name), value=fmt().money(row.value, row.currency),
