@@ -116,3 +116,19 @@ def test_admin_adds_a_partner_user_with_the_keyboard_alone_and_the_form_empties(
         expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value("")
     expect(page.get_by_role("combobox", name="Partner", exact=True)).not_to_have_value(re.compile("Acme"))
     save_shot(page, "a11y_admin_keyboard_user")
+
+
+def test_the_public_application_page_has_no_serious_violation(server, page):
+    """The page a signed-out consulting firm applies on (issue 20), with its form's errors shown."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server.url}/apply")
+    expect(page.get_by_role("heading", name="Apply to become a partner")).to_be_visible()
+    settle(page)
+    found = describe("apply", axe_violations(page))
+    page.get_by_role("button", name="Send the application").click()
+    expect(page.get_by_text("Firm name is required.")).to_be_visible()
+    settle(page)
+    found += [line for line in describe("apply / errors", axe_violations(page)) if line not in found]
+    save_shot(page, "a11y_signed_out_apply")
+    assert found == [], "\n".join(found)
