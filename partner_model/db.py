@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from partner_model import clock
 
 DEFAULT_URL = "sqlite:///data/partners.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -63,10 +66,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
     # SQLite's own lower() folds ASCII only; searches fold Ä/ä, Ö/ö, Å/å, Ü/ü as PostgreSQL's lower() does.
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    # The business-zone date of a stored UTC time (SQLite has no time zones): a won deal's days to won count it.
+    dbapi_connection.create_function("business_date", 1, _business_date, deterministic=True)
 
 
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+def _business_date(value: object) -> str | None:
+    """'2026-11-30 22:30:00' (UTC, as SQLite stores it) -> '2026-12-01' in Europe/Helsinki; None stays None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return clock.local_date(moment).isoformat()
 
 
 def serialize(session: Session, name: str) -> None:

@@ -163,8 +163,9 @@ def registrations_per_week(
     session: Session, actor: Actor, *, partner_id: int | None = None, manager_id: int | None = None, weeks: int = 26,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Deals registered per ISO week (by the UTC registration day) over the last `weeks` weeks, zero-filled, denied
-    deals left out; added up from the stored weekly figures. Columns: week ("2026-W49"), registrations."""
+    """Deals registered per ISO week (by the registration day in the business time zone) over the last `weeks`
+    weeks, zero-filled, denied deals left out; added up from the stored weekly figures. Columns: week
+    ("2026-W49"), registrations."""
     today = today or clock.today()
     labels = rules.weeks_back(rules.iso_week(today), weeks)
     query = sa.select(W.monday, sa.func.sum(W.deals)).where(

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from partner_model import clock
 from partner_model.models import Deal, PartnerPipeline, PipelineFigure, PipelineWeek, ReviewStatus, Stage
 
 D = Deal.__table__.c
@@ -31,16 +32,19 @@ _TOUCHED = "pipeline_figures_partners"  # session.info key: partners whose figur
 
 
 def won_days(won_on: dt.date | None, created_at: dt.datetime | None) -> int | None:
-    """Whole days from the registration day (UTC) to the won day; None when the deal is not won."""
+    """Whole days from the registration day to the won day, both days in the business time zone (a deal
+    registered and won on one working day took 0 days, whatever the UTC date); None when the deal is not won."""
     if won_on is None or created_at is None:
         return None
-    return (won_on - created_at.date()).days
+    return (won_on - clock.local_date(created_at)).days
 
 
 def _won_days_sql(dialect: str) -> Any:
+    """won_days in SQL: SQLite through the connection's business_date() (db.py), PostgreSQL with AT TIME ZONE."""
     if dialect == "sqlite":
-        return sa.cast(sa.func.julianday(D.won_on) - sa.func.julianday(sa.func.date(D.created_at)), sa.Integer)
-    return D.won_on - sa.cast(D.created_at, sa.Date)
+        return sa.cast(sa.func.julianday(D.won_on) - sa.func.julianday(sa.func.business_date(D.created_at)),
+                       sa.Integer)
+    return D.won_on - sa.cast(sa.func.timezone(clock.zone().key, D.created_at), sa.Date)
 
 
 def _of(column: Any, partner_ids: list[int] | None) -> list[Any]:
@@ -58,10 +62,11 @@ def _figures(partner_ids: list[int] | None) -> sa.Insert:
 
 
 def monday_sql(dialect: str) -> Any:
-    """The Monday of the ISO week of a deal's registration day (UTC), in the dialect's date arithmetic."""
+    """The Monday of the ISO week of a deal's registration day in the business time zone (as won_days counts it),
+    in the dialect's date arithmetic."""
     if dialect == "sqlite":  # the next Sunday (or the day itself), less six days
-        return sa.func.date(D.created_at, "weekday 0", "-6 days")
-    return sa.cast(sa.func.date_trunc("week", D.created_at), sa.Date)
+        return sa.func.date(sa.func.business_date(D.created_at), "weekday 0", "-6 days")
+    return sa.cast(sa.func.date_trunc("week", sa.func.timezone(clock.zone().key, D.created_at)), sa.Date)
 
 
 def _weeks(partner_ids: list[int] | None, dialect: str) -> sa.Insert:

@@ -78,7 +78,9 @@ def test_the_pipelines_figures_match_the_deals_counted_the_naive_way(session, ca
         into[1] += d["value_cents"]
     assert {(r.stage, r.currency): [r.deals, rules.to_cents(r.value)] for r in funnel.itertuples()} == expected
     stats = pipeline.stats(session, cast.admin)
-    won_days = sorted((d["won_on"] - d["created_at"].date()).days for d in rows if d["stage"] == "closed_won")
+    # days to won count business days (registered and won on one local day: 0), not UTC dates
+    won_days = sorted((d["won_on"] - clock.local_date(d["created_at"])).days for d in rows
+                      if d["stage"] == "closed_won")
     assert (stats["deals"], stats["won"], stats["lost"]) == (
         len(rows), sum(d["stage"] == "closed_won" for d in rows), sum(d["stage"] == "closed_lost" for d in rows))
     assert stats["median_days_to_won"] == statistics.median(won_days) and 9 in won_days
@@ -141,3 +143,22 @@ def test_two_transactions_writing_one_partners_deals_at_once_both_land_in_the_fi
     with db.session(engine) as s:
         assert pipeline.stats(s, users.get_user(s, cast.admin.id))["won"] == 2
         assert _stored(s) == _rebuilt(engine)
+
+
+def test_days_to_won_and_the_registration_week_count_business_days_not_utc_dates(engine, session, cast, factory):
+    """Registered on Monday 30 November at 00:30 in Helsinki (Sunday 29 November, 22:30 UTC: ISO week 48 in UTC)
+    and won that Monday: 0 days to won, registered in week 49. Before, UTC's date made it 1 day and week 48, and
+    the pipeline's tests failed every evening between 22:00 and 24:00 UTC."""
+    deal = factory.accepted_deal(cast.acme_user, cast.manager, annual_value="5000")
+    monday = dt.date(2026, 11, 30)
+    deals.move_deal(session, cast.acme_user, deal.id, stage="closed_won", billing_option="invoice", today=monday)
+    registered = dt.datetime(2026, 11, 29, 22, 30, tzinfo=dt.UTC)
+    assert clock.local_date(registered) == monday  # Europe/Helsinki, the default business zone
+    session.execute(sa.update(Deal).where(Deal.id == deal.id).values(created_at=registered, won_days=None))
+    session.commit()
+    assert pipeline_figures.won_days(monday, registered) == 0
+    pipeline_figures.rebuild(session)  # the SQL way, as after a bulk load and in the daily check
+    session.commit()
+    assert session.get(Deal, deal.id, populate_existing=True).won_days == 0
+    weeks = pipeline.registrations_per_week(session, cast.admin, today=monday, weeks=2)
+    assert dict(zip(weeks["week"], weeks["registrations"], strict=True)) == {"2026-W48": 0, "2026-W49": 1}
