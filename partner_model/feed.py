@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import customers, db, identity, rules
+from partner_model import clock, customers, db, identity, rules
 from partner_model.feed_schema import (
     EVENT,
     MAX_ACTIVITY_COUNT,
@@ -217,7 +217,7 @@ def _apply(event: Any, batch: _Batch) -> tuple[str, str] | None:
         if row["last_activity_on"] is None or event.day > row["last_activity_on"]:
             account.set("last_activity_on", event.day)
     elif event.type == "attention.opened":
-        item = {"kind": event.kind, "detail": event.detail, "opened_on": at.date(), "resolved_on": None,
+        item = {"kind": event.kind, "detail": event.detail, "opened_on": clock.local_date(at), "resolved_on": None,
                 "external_id": event.item_id}
         batch.items.append((account, item))
         batch.opened[(id(account), event.item_id)] = item
@@ -231,12 +231,12 @@ def _resolve(event: Any, account: _Account, batch: _Batch) -> None:
     """Resolve the account's open item of that id: one opened in this batch, else one stored (unknown: nothing)."""
     pending = batch.opened.get((id(account), event.item_id))
     if pending is not None and pending["resolved_on"] is None:
-        pending["resolved_on"] = event.occurred_at.date()
+        pending["resolved_on"] = clock.local_date(event.occurred_at)
     else:
         item_id = batch.open_items.pop((account.row.get("id"), event.item_id), None)  # type: ignore[arg-type]
         if item_id is None:
             return
-        batch.resolved.append({"item": item_id, "day": event.occurred_at.date()})
+        batch.resolved.append({"item": item_id, "day": clock.local_date(event.occurred_at)})
     account.set("open_attention_items", max(0, account.row["open_attention_items"] - 1))
 
 
@@ -246,7 +246,7 @@ def _create(event: Any, batch: _Batch) -> _Account | tuple[str, str]:
         return "account.domain", "another account of the product already has this domain"
     if event.partner_id is not None and event.partner_id not in batch.partners:
         return "partner_id", "no partner has this id"
-    started = event.occurred_at.date()
+    started = clock.local_date(event.occurred_at)
     account = _Account({
         "id": None, "name": event.name, "domain": domain, "external_id": event.account.external_id,
         "partner_id": event.partner_id, "framework": event.framework,

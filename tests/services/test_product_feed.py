@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from partner_model import api_tokens, clock, customers, feed
 from partner_model.errors import PermissionDenied, ValidationError
-from partner_model.models import ActivityEvent, ApiToken, Customer
+from partner_model.models import ActivityEvent, ApiToken, AttentionItem, Customer
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -40,6 +40,20 @@ def test_a_batch_creates_an_account_and_sets_its_facts(session, cast):
     assert account.last_activity_on == dt.date(2026, 11, 20) and account.open_attention_items == 1
     feed.apply_batch(session, [_event("e6", "attention.resolved", item_id="t-1")])
     assert _customer(session).open_attention_items == 0
+
+
+def test_a_facts_day_is_the_business_day_of_its_moment(session, cast):
+    """A trial started at 23:30 UTC on 30 November started on 1 December in Helsinki, as every other day the
+    product shows; an attention item opened then too."""
+    late = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    feed.apply_batch(session, [
+        _event("d1", "account.created", external="acc-late", domain="latecorp.fi", at=late, name="Latecorp Oy"),
+        _event("d2", "attention.opened", external="acc-late", domain="latecorp.fi", at=late, item_id="t-9",
+               kind="overdue_tasks", detail="late")])
+    account = _customer(session, "acc-late")
+    assert account.trial_started_on == dt.date(2026, 12, 1) == clock.local_date(late)
+    opened = session.exec(select(AttentionItem.opened_on).where(AttentionItem.customer_id == account.id)).all()
+    assert opened == [dt.date(2026, 12, 1)]
 
 
 def test_a_repeated_event_is_acknowledged_and_changes_nothing(session, cast):

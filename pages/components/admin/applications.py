@@ -16,7 +16,7 @@ from pages.components.frame.errors import show_error
 from pages.components.frame.labels import TIER_LABELS, label
 from pages.components.frame.text import md, md_line
 from pages.components.frame.translate import N_, _, fmt
-from partner_model import applications, mailer
+from partner_model import applications, clock, mailer
 from partner_model.models import ApplicationRead, Tier, UserRead
 
 LINK_KEY = "admin_application_link"  # (email, invitation link) of the last acceptance, shown once
@@ -26,7 +26,7 @@ STATE_LABELS = {"submitted": N_("Waiting for review"), "accepted": N_("Accepted"
 def _label(row: Any) -> str:
     # TRANSLATORS: an application in the picker: its number, the firm, its domain and when it was sent.
     return _("#{id} {firm} ({domain}), {date}").format(id=row.id, firm=md_line(row.firm_name), domain=row.domain,
-                                                       date=fmt().date(pd.Timestamp(row.submitted_at).date()))
+                                                       date=fmt().date(clock.local_date(pd.Timestamp(row.submitted_at).to_pydatetime())))
 
 
 def _details(found: ApplicationRead) -> None:
@@ -95,7 +95,7 @@ def applications_section(user: UserRead) -> None:
     with st.container(border=True):
         _details(found)
         if found.state != "submitted":
-            st.caption(_("Decided on {date}.").format(date=fmt().date(found.decided_at.date()))
+            st.caption(_("Decided on {date}.").format(date=fmt().date(clock.local_date(found.decided_at)))
                        if found.decided_at else "")
             if found.decline_reason:
                 st.text(found.decline_reason)

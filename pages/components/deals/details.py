@@ -22,7 +22,7 @@ from pages.components.frame.errors import show_error
 from pages.components.frame.labels import BILLING_OPTION_LABELS, REVIEW_LABELS, STAGE_LABELS, label
 from pages.components.frame.partner_picker import partner_name
 from pages.components.frame.translate import N_, _, date_column_format, fmt, ngettext
-from partner_model import customers, deals, rules
+from partner_model import clock, customers, deals, rules
 from partner_model.errors import DomainError
 from partner_model.models import AccountState, BillingOption, DealRead, ReviewStatus, Role, UserRead
 
@@ -104,8 +104,8 @@ def _summary(user: UserRead, deal: DealRead, partner: str) -> None:
             value=fmt().money(deal.value, deal.currency), framework=md(deal.framework or "—")),
         # TRANSLATORS: {billing} is a billing option such as "Invoice", or "not set".
         _("Stage **{stage}** since {date} · review status **{status}** · billing option {billing}").format(
-            stage=label(STAGE_LABELS, deal.stage), date=fmt().date(deal.stage_entered_at.date()), status=status,
-            billing=label(BILLING_OPTION_LABELS, deal.billing_option, _("not set"))),
+            stage=label(STAGE_LABELS, deal.stage), date=fmt().date(clock.local_date(deal.stage_entered_at)),
+            status=status, billing=label(BILLING_OPTION_LABELS, deal.billing_option, _("not set"))),
     ]
     st.markdown("  \n".join(lines))
     if deal.review_status == ReviewStatus.denied:

@@ -14,7 +14,7 @@ from pages.components.frame.data import attempt
 from pages.components.frame.labels import CONSENT_LABELS, label
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt, language
-from partner_model import i18n, newsletter
+from partner_model import clock, i18n, newsletter
 from partner_model.models import ConsentState, DealRead, Stage, UserRead
 
 STATE_ICONS = {ConsentState.waiting: ":material/mark_email_unread:", ConsentState.confirmed: ":material/verified:",
@@ -55,13 +55,13 @@ def newsletter_panel(user: UserRead, deal: DealRead, act: Callable[[Callable[[An
         state = label(CONSENT_LABELS, consent.state)
         detail = _("**Newsletter subscription: {state}** · {name} ({email}) · asked on {asked}").format(
             state=state, name=md(consent.contact_name), email=md(consent.contact_email),
-            asked=fmt().date(consent.requested_at.date()))
+            asked=fmt().date(clock.local_date(consent.requested_at)))
         if consent.confirmed_at is not None:
             detail += "  \n" + _("Confirmed by the contact on {date}.").format(
-                date=fmt().date(consent.confirmed_at.date()))
+                date=fmt().date(clock.local_date(consent.confirmed_at)))
         elif consent.state == ConsentState.waiting:
             detail += "  \n" + _("The confirmation link works until {date}.").format(
-                date=fmt().date(consent.expires_at.date()))
+                date=fmt().date(clock.local_date(consent.expires_at)))
         box = st.success if consent.state == ConsentState.confirmed else st.info
         box(detail, icon=STATE_ICONS.get(consent.state, ":material/mail:"))
     if consent is not None and consent.state == ConsentState.confirmed:

@@ -12,7 +12,7 @@ import streamlit as st
 from pages.components.frame.labels import CONFIRMATION_LABELS, label
 from pages.components.frame.text import md
 from pages.components.frame.translate import _, fmt
-from partner_model import deals, rules
+from partner_model import clock, deals, rules
 from partner_model.models import Confirmation, DealRead, Stage, UserRead
 
 ANSWER_KEY, QUESTION_KEY = "board_won_answer", "board_won_question"
@@ -25,7 +25,7 @@ def confirmation_panel(user: UserRead, deal: DealRead, act: Callable[[Callable[[
         return
     state = label(CONFIRMATION_LABELS, deal.confirmation)
     if deal.confirmation == Confirmation.confirmed:
-        when = fmt().date(deal.confirmed_at.date()) if deal.confirmed_at else "—"
+        when = fmt().date(clock.local_date(deal.confirmed_at)) if deal.confirmed_at else "—"
         st.success(_("Won deal confirmed by the partner manager on {date}.").format(date=when),
                    icon=":material/verified:")
         return
