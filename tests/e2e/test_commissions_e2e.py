@@ -84,7 +84,9 @@ def cell(page: Page, text: str):  # type: ignore[no-untyped-def]
 
 def choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by the start of its text."""
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.evaluate("element => element.scrollIntoView({block: 'center'})")  # room below for its dropdown
+    box.click()
     page.get_by_role("option", name=re.compile("^" + re.escape(option))).click()
     settle(page)
 
