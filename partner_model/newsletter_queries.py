@@ -14,11 +14,22 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from partner_model import exports, i18n, rules
-from partner_model.access import Actor, is_staff, managed_by, require_role
+from partner_model.access import Actor, is_staff, managed_by, require_role, scope_partner
 from partner_model.errors import N_
-from partner_model.models import ConsentState, Deal, NewsletterConsent, Partner, Role, Stage, utcnow
+from partner_model.models import (
+    ConsentState,
+    Deal,
+    NewsletterConsent,
+    Partner,
+    PipelineFigure,
+    ReviewStatus,
+    Role,
+    Stage,
+    utcnow,
+)
 
 C, D, P = NewsletterConsent.__table__.c, Deal.__table__.c, Partner.__table__.c
+F = PipelineFigure.__table__.c
 NO_REQUEST = "none"  # a deal in the Newsletter stage whose contact was never asked
 SUMMARY_STATES = (ConsentState.confirmed.value, ConsentState.waiting.value, ConsentState.expired.value,
                   ConsentState.unsubscribed.value, NO_REQUEST)
@@ -48,19 +59,30 @@ def stage_summary(session: Session, actor: Actor, *, partner_id: int | None = No
                   now: dt.datetime | None = None) -> dict[str, int]:
     """The deals in the Newsletter stage (not denied) by their consent: confirmed, waiting, expired, unsubscribed
     and none (never asked). A partner's users count their own; staff may name a partner or a manager's partners.
+    Two short reads whatever the program's size: the stage's deals from the stored pipeline figures, and the
+    consents (only deals whose contact was asked have one) by their current request; the rest were never asked.
     Raises PermissionDenied."""
     require_role(actor, rules.PIPELINE_ROLES, "see the pipeline")
-    state = sa.func.coalesce(deal_state(now or utcnow()), NO_REQUEST)
-    query = sa.select(state, sa.func.count()).where(D.stage == Stage.newsletter.value, D.review_status != "denied")
-    if not is_staff(actor):
-        query = query.where(D.partner_id == actor.partner_id)
-    elif partner_id is not None:
-        query = query.where(D.partner_id == partner_id)
-    if is_staff(actor) and (mine := managed_by(D.partner_id, manager_id)) is not None:
-        query = query.where(mine)
+    scoped = scope_partner(actor, partner_id)
+
+    def scope(column: Any) -> list[Any]:
+        where = [column == scoped] if scoped is not None else []
+        mine = managed_by(column, manager_id) if is_staff(actor) else None
+        return where + ([mine] if mine is not None else [])
+
+    total = int(session.execute(sa.select(sa.func.coalesce(sa.func.sum(F.deals), 0)).where(
+        F.stage == Stage.newsletter.value, *scope(F.partner_id))).scalar_one())
+    current = sa.select(sa.func.max(C.id)).where(C.replaced_at.is_(None)).group_by(C.deal_id)
+    state = state_case(now or utcnow())
+    rows = session.execute(sa.select(state, sa.func.count()).select_from(NewsletterConsent.__table__)
+                           .join(Deal.__table__, D.id == C.deal_id)
+                           .where(C.id.in_(current), D.stage == Stage.newsletter.value,
+                                  D.review_status != ReviewStatus.denied.value, *scope(C.partner_id))
+                           .group_by(state)).all()
     counts = dict.fromkeys(SUMMARY_STATES, 0)
-    for name, count in session.execute(query.group_by(state)).all():
+    for name, count in rows:
         counts[name] = counts.get(name, 0) + int(count)
+    counts[NO_REQUEST] = max(0, total - sum(counts[s] for s in SUMMARY_STATES if s != NO_REQUEST))
     return counts
 
 

@@ -144,3 +144,21 @@ def test_the_confirmed_subscriptions_export_as_csv_safe_for_a_spreadsheet(engine
         "Kestrel Oy", cast.acme.name]
     with pytest.raises(PermissionDenied):
         newsletter_queries.subscriptions_csv(session, cast.acme_user)
+
+
+def test_the_stage_summary_counts_each_partners_own_and_a_managers_partners(session, cast, factory):
+    partners.set_manager(session, cast.admin, cast.acme.id, cast.manager.id)
+    _to_newsletter(session, cast, factory)  # Acme: asked, waiting
+    beta = factory.accepted_deal(cast.beta_user, cast.manager)
+    deals.move_deal(session, cast.beta_user, beta.id, stage="newsletter")  # Beta: never asked
+    denied = factory.deal(cast.beta_user)
+    deals.review_deal(session, cast.manager, denied.id, accept=False, reason="duplicate")
+    assert newsletter_queries.stage_summary(session, cast.acme_user) == {
+        "confirmed": 0, "waiting": 1, "expired": 0, "unsubscribed": 0, "none": 0}
+    assert newsletter_queries.stage_summary(session, cast.beta_user)["none"] == 1
+    everyone = newsletter_queries.stage_summary(session, cast.admin)
+    assert (everyone["waiting"], everyone["none"]) == (1, 1)
+    mine = newsletter_queries.stage_summary(session, cast.manager, manager_id=cast.manager.id)
+    assert (mine["waiting"], mine["none"]) == (1, 0)
+    with pytest.raises(PermissionDenied):
+        newsletter_queries.stage_summary(session, cast.acme_user, partner_id=cast.beta.id)
