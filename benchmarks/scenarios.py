@@ -15,12 +15,14 @@ from typing import Any
 from benchmarks import naive, pages
 from benchmarks.context import Context
 from partner_model import (
+    applications,
     commissions,
     customers,
     db,
     deals,
     inbox_queries,
     invoice_queries,
+    newsletter_queries,
     notifications,
     payout_queries,
     pipeline,
@@ -121,6 +123,22 @@ def _payouts(ctx: Context, what: str) -> Answer:
                 tuple(invoice_queries.list_invoices(session, ctx.finance, limit=50)["id"]))
 
 
+def _program_steps(ctx: Context, what: str) -> Answer:
+    """Issue 20's reads: the manager's won deals to confirm, the Newsletter stage by consent, the week's
+    unconfirmed lines, the applications waiting."""
+    with db.session(ctx.engine) as session:
+        if what == "won":
+            frame, total = deals.won_deals_to_confirm(session, ctx.manager, manager_id=ctx.manager.id,
+                                                      include_sent_back=True, limit=10)
+            return total, tuple(frame["deal_id"])
+        if what == "newsletter":
+            return tuple(sorted(newsletter_queries.stage_summary(session, ctx.staff).items()))
+        if what == "unconfirmed":
+            return len(commissions.week_lines(session, ctx.staff, ctx.recent_week, unconfirmed_only=True))
+        frame, total = applications.list_applications(session, ctx.staff)
+        return total, tuple(frame["id"])
+
+
 def _partner(ctx: Context) -> int:
     return ctx.big_partner
 
@@ -154,6 +172,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("pipeline: funnel by the furthest stage", lambda ctx: _call(ctx, pipeline.reached)),
     Scenario("pipeline: partner comparison", lambda ctx: _call(ctx, pipeline.partner_comparison)),
     Scenario("notifications: writing the outbox (3 recipients, goal 5 ms)", outbox_write, goal_ms=5.0),
+    Scenario("deals: won deals to confirm (a manager's partners)", lambda ctx: _program_steps(ctx, "won")),
+    Scenario("pipeline: the Newsletter stage by consent", lambda ctx: _program_steps(ctx, "newsletter")),
+    Scenario("commissions: the week's unconfirmed lines", lambda ctx: _program_steps(ctx, "unconfirmed")),
+    Scenario("admin: applications waiting", lambda ctx: _program_steps(ctx, "applications")),
     Scenario("payouts: a page of payouts (finance)", lambda ctx: _payouts(ctx, "list")),
     Scenario("payouts: totals per state and currency", lambda ctx: _payouts(ctx, "totals")),
     Scenario("payouts: a page of invoices and their count", lambda ctx: _payouts(ctx, "invoices")),
