@@ -80,7 +80,7 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: mailer.S
     except (OSError, smtplib.SMTPException) as error:
         with db.session(engine) as s:
             for row_id in claimed:
-                _failed(s.get(ContactEmail, row_id), now, f"{type(error).__name__}: {error}", result)
+                mailer.failed(s.get(ContactEmail, row_id), now, f"{type(error).__name__}: {error}", result)
             s.commit()
         return result
     with client, db.session(engine) as s:
@@ -91,7 +91,7 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: mailer.S
                 subject, text, markup = render(row.kind, params, row.language)
                 client.send_message(mailer.message(config, row.to_address, subject, text, markup))
             except (OSError, smtplib.SMTPException) as error:
-                _failed(row, now, f"{type(error).__name__}: {error}", result)
+                mailer.failed(row, now, f"{type(error).__name__}: {error}", result)
             else:
                 row.mail_state, row.sent_at, row.claimed_at = MailState.sent, now, None
                 row.params = json.dumps({k: v for k, v in params.items() if k not in ONE_TIME})
@@ -99,11 +99,3 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: mailer.S
             s.commit()
     return result
 
-
-def _failed(row: ContactEmail, now: dt.datetime, reason: str, result: mailer.SendResult) -> None:
-    if mailer.record_failure(row, now, reason):
-        result.retried += 1
-    else:
-        row.mail_state = MailState.failed
-        result.failed += 1
-    result.errors.append(reason)

@@ -189,7 +189,7 @@ def send_due(engine: Engine, *, now: dt.datetime | None = None, config: Settings
                                                page=row.page, query=row.link)
                 client.send_message(message(config, user.email, subject, text, markup))
             except (OSError, smtplib.SMTPException) as error:
-                _failed(row, now, f"{type(error).__name__}: {error}", result)
+                failed(row, now, f"{type(error).__name__}: {error}", result)
             else:
                 row.mail_state, row.sent_at, row.claimed_at = MailState.sent, now, None
                 if row.kind in ("invitation", "password_reset"):
@@ -224,7 +224,9 @@ def record_failure(row: Any, now: dt.datetime, reason: str) -> bool:
     return retry is not None
 
 
-def _failed(row: Notification, now: dt.datetime, reason: str, result: SendResult) -> None:
+def failed(row: Any, now: dt.datetime, reason: str, result: SendResult) -> None:
+    """A send that failed on an email outbox row (a notification or a contact email): retried later, or given up
+    (its mail state failed); counted in `result`."""
     if record_failure(row, now, reason):
         result.retried += 1
     else:
@@ -236,7 +238,7 @@ def _failed(row: Notification, now: dt.datetime, reason: str, result: SendResult
 def _release(engine: Engine, ids: list[int], now: dt.datetime, reason: str, result: SendResult) -> None:
     with db.session(engine) as s:
         for row_id in ids:
-            _failed(s.get(Notification, row_id), now, reason, result)
+            failed(s.get(Notification, row_id), now, reason, result)
         s.commit()
 
 

@@ -162,3 +162,17 @@ def test_the_stage_summary_counts_each_partners_own_and_a_managers_partners(sess
     assert (mine["waiting"], mine["none"]) == (1, 0)
     with pytest.raises(PermissionDenied):
         newsletter_queries.stage_summary(session, cast.acme_user, partner_id=cast.beta.id)
+
+
+def test_a_refused_contact_email_is_retried_later_and_sent_once(engine, session, cast, factory, smtp):
+    _to_newsletter(session, cast, factory)
+    smtp.refuse = 1  # the server answers 451 once
+    first = contact_mail.send_due(engine)
+    assert (first.sent, first.retried) == (0, 1)
+    row = session.execute(sa.select(ContactEmail)).scalar_one()
+    session.refresh(row)
+    assert row.mail_state == MailState.pending and row.attempts == 1 and "451" in row.last_error
+    assert contact_mail.send_due(engine).sent == 0  # not due yet: it waits a minute
+    later = contact_mail.send_due(engine, now=utcnow() + dt.timedelta(minutes=2))
+    assert later.sent == 1 and len(smtp.to("kaisa@kestrel.fi")) == 1
+    assert contact_mail.send_due(engine, now=utcnow() + dt.timedelta(minutes=5)).sent == 0  # never twice
