@@ -80,9 +80,13 @@ def sign_in(page: Page, base: str, address: str, password: str = DEMO_PASSWORD) 
     settle(page)
 
 
-def cards_view(page: Page) -> None:
+def cards_view(page: Page, search: str) -> None:
+    """The deal board's cards with controls, searched for `search` (one card)."""
     open_page(page, "Deal board", "deal_board")
     page.get_by_role("radio", name="Cards with controls").click()
+    settle(page)
+    page.get_by_role("textbox", name="Search").fill(search)
+    page.get_by_role("textbox", name="Search").press("Enter")
     settle(page)
 
 
@@ -98,10 +102,7 @@ def move(page: Page, company: str, stage: str) -> None:
 
 def test_newsletter_consent_by_double_opt_in(demo, page):  # type: ignore[no-untyped-def]
     sign_in(page, demo["url"], demo["people"]["partner_user"]["email"])
-    cards_view(page)
-    page.get_by_role("textbox", name="Search").fill("Newsletter Test")
-    page.get_by_role("textbox", name="Search").press("Enter")
-    settle(page)
+    cards_view(page, "Newsletter Test")
     move(page, "Newsletter Test Oy", "Newsletter subscription")
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name="Ask for the newsletter subscription")).to_be_visible()
@@ -127,20 +128,14 @@ def test_newsletter_consent_by_double_opt_in(demo, page):  # type: ignore[no-unt
 
     page.reload()
     settle(page)
-    cards_view(page)
-    page.get_by_role("textbox", name="Search").fill("Newsletter Test")
-    page.get_by_role("textbox", name="Search").press("Enter")
-    settle(page)
+    cards_view(page, "Newsletter Test")
     expect(page.get_by_text("Newsletter: confirmed")).to_be_visible()
     save_shot(page, "steps_newsletter_card_confirmed")
 
 
 def test_a_won_deal_is_confirmed_by_its_manager_from_the_home_inbox(demo, page, browser):  # type: ignore[no-untyped-def]
     sign_in(page, demo["url"], demo["people"]["partner_user"]["email"])
-    cards_view(page)
-    page.get_by_role("textbox", name="Search").fill("Winner Test")
-    page.get_by_role("textbox", name="Search").press("Enter")
-    settle(page)
+    cards_view(page, "Winner Test")
     move(page, "Winner Test Oy", "Closed won")
     choose(page, "Billing option", "Invoice")
     page.get_by_role("button", name="Move to Closed won").click()
