@@ -194,9 +194,10 @@ async def _warm(browser, ports: list[int], people: list[tuple[str, str, str]]) -
 
 
 async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, think: float,
-                 steps: dict[str, list[float]], ports: list[int]) -> tuple[list[float], list[str], dict[float, float]]:
+                 steps: dict[str, list[float]], ports: list[int],
+                 ) -> tuple[list[float], list[str], dict[str, dict[float, float]]]:
     """The timed sessions after warming each server; returns their timings, errors and the servers' page-run
-    duration buckets counted during the timed part only."""
+    duration buckets by page ("all": every page) counted during the timed part only."""
     from playwright.async_api import async_playwright
 
     timings: list[float] = []
@@ -211,24 +212,29 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, thi
             after = _per_server(ports)[1]
         finally:
             await browser.close()
-    return timings, errors, {bound: count - before.get(bound, 0.0) for bound, count in after.items()}
+    return timings, errors, {page: {bound: count - before.get(page, {}).get(bound, 0.0)
+                                    for bound, count in counts.items()} for page, counts in after.items()}
 
 
-def _per_server(ports: list[int]) -> tuple[list[float], dict[float, float]]:
+def _per_server(ports: list[int]) -> tuple[list[float], dict[str, dict[float, float]]]:
     """Page runs each app server did (both must have served sessions), and the cumulative bucket counts of their
-    page-run durations (partner_page_run_seconds, every page and server together), from each one's /metrics."""
+    page-run durations (partner_page_run_seconds, both servers together) by page and for "all" pages, from each
+    one's /metrics."""
     import re
     import urllib.request
 
-    runs, buckets = [], {}
+    runs: list[float] = []
+    buckets: dict[str, dict[float, float]] = {}
     for port in ports:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
             text = answer.read().decode()
         runs.append(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                         if line.startswith("partner_page_runs_total{")))
-        for bound, count in re.findall(r'^partner_page_run_seconds_bucket\{le="([^"]+)",page="[^"]+"\} (\S+)$', text,
-                                       re.M):
-            buckets[float(bound)] = buckets.get(float(bound), 0.0) + float(count)
+        for bound, page, count in re.findall(
+                r'^partner_page_run_seconds_bucket\{le="([^"]+)",page="([^"]+)"\} (\S+)$', text, re.M):
+            for name in (page, "all"):
+                into = buckets.setdefault(name, {})
+                into[float(bound)] = into.get(float(bound), 0.0) + float(count)
     return runs, buckets
 
 
@@ -284,9 +290,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p50, p95 = statistics.median(timings), cuts[94]
     print(f"{len(timings)} clicks in {elapsed:.0f} s: p50 {p50:.2f} s, p95 {p95:.2f} s, max {max(timings):.2f} s; "
           f"errors {len(errors)}; page runs per app server {runs[0]:.0f} / {runs[1]:.0f}")
-    if buckets:
-        print(f"Page runs on the servers (their /metrics): p50 {_server_quantile(buckets, 0.5):.2f} s, "
-              f"p95 {_server_quantile(buckets, 0.95):.2f} s of {buckets[float('inf')]:.0f} runs; the rest of a "
+    for page, counts in sorted(buckets.items()):
+        if page != "all" and counts.get(float("inf")):
+            print(f"  server runs, {page}: p50 {_server_quantile(counts, 0.5):.2f} s, "
+                  f"p95 {_server_quantile(counts, 0.95):.2f} s ({counts[float('inf')]:.0f} runs)")
+    if (every := buckets.get("all")) and every.get(float("inf")):
+        print(f"Page runs on the servers (their /metrics): p50 {_server_quantile(every, 0.5):.2f} s, "
+              f"p95 {_server_quantile(every, 0.95):.2f} s of {every[float('inf')]:.0f} runs; the rest of a "
               f"click's time is the browser drawing the page and waiting for a CPU.")
     met = p95 <= GOAL_P95_S and not errors
     print(f"Goal (p95 <= {GOAL_P95_S} s, 0 errors): {'met' if met else 'missed'}.")

@@ -278,6 +278,8 @@ def test_metrics_count_accounts_by_state_attention_trials_ending_and_renewals(pa
 
 def test_chart_stacks_accounts_by_state_for_each_framework(page):
     at = page("partner_user")
+    at.session_state["customers_chart_open"] = True  # the chart's fold opened
+    at.run()
     chart = at.get("plotly_chart")[0]
     spec = json.loads(chart.proto.spec)
     assert {trace["name"] for trace in spec["data"]} == {"Trial", "Active", "Closed"}
