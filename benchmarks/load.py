@@ -2,7 +2,8 @@
 
 Starts two app servers on one PostgreSQL database (a fresh one beside --database-url, seeded with the demo
 program) behind Debian's nginx (deploy/render_nginx.py), all on loopback ports; then N browser sessions in Debian's
-Chromium (Playwright), each signed in as its own user, do a partner's or a partner manager's round of clicks at
+Chromium (Playwright), each signed in as its own user (all of them before the timed rounds start), do a partner's
+or a partner manager's round of clicks at
 once (--think: a person's pause before each click), after one untimed round per kind of user on each server (a
 server's first run of a page imports its modules once per process). Prints p50/p95 from click to settled page
 (the run the click started has ended, read from the app's WebSocket, and the page shows it: script state "not
@@ -139,49 +140,73 @@ async def _settle(page, watch: RunWatch, mark: int, heading: str | None) -> None
         await page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
 
 
-async def _session(browser, base: str, person: tuple[str, str, str], rounds: int,  # type: ignore[no-untyped-def]
-                   think: float, timings: list[float], errors: list[str], steps: dict[str, list[float]]) -> None:
-    from partner_model import i18n
-    from partner_model.seed import DEMO_PASSWORD
+class Person:
+    """One signed-in browser session: its page, the runs it has seen finish and its own think times."""
 
-    email, kind, language = person
-    words = i18n.translations(language).gettext  # the app speaks each user's own language
+    def __init__(self, who: tuple[str, str, str], page, watch: RunWatch) -> None:  # type: ignore[no-untyped-def]
+        from partner_model import i18n
+
+        self.email, self.kind, language = who
+        self.page, self.watch = page, watch
+        self.words = i18n.translations(language).gettext  # the app speaks each user's own language
+        self.pause = random.Random(self.email)  # each person's own, repeatable think times
+
+
+async def _sign_in(browser, base: str, who: tuple[str, str, str], errors: list[str]) -> Person | None:  # type: ignore[no-untyped-def]
+    from partner_model.seed import DEMO_PASSWORD
 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     watch = RunWatch()
     watch.attach(page)
-    pause = random.Random(email)  # each person's own, repeatable think times
+    person = Person(who, page, watch)
     try:
         await page.goto(base)
-        await page.get_by_role("textbox", name="Email").fill(email)
+        await page.get_by_role("textbox", name="Email").fill(person.email)
         await page.get_by_role("textbox", name="Email").press("Enter")
         await page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
         await page.get_by_role("button", name="Sign in", exact=True).click()
-        await page.get_by_test_id("stSidebar").get_by_role("button", name=words("Sign out")).wait_for(timeout=60_000)
+        await page.get_by_test_id("stSidebar").get_by_role("button", name=person.words("Sign out")).wait_for(
+            timeout=60_000)
         await page.wait_for_selector(SETTLED, state="attached", timeout=60_000)
+    except Exception as problem:  # noqa: BLE001  (counted and reported: the run goes on for the others)
+        await _failed(person, problem, errors)
+        await context.close()
+        return None
+    return person
+
+
+async def _failed(person: Person, problem: Exception, errors: list[str]) -> None:
+    with contextlib.suppress(Exception):
+        await person.page.screenshot(path=str(Path(tempfile.gettempdir()) / f"load-error-{person.email}.png"))
+    errors.append(f"{person.email}: {type(problem).__name__}: {' '.join(str(problem).splitlines()[:3])[:300]}")
+
+
+async def _rounds(person: Person, rounds: int, think: float, timings: list[float], errors: list[str],
+                  steps: dict[str, list[float]]) -> None:
+    """The person's rounds of clicks, each timed from the click to the settled page; closes the session."""
+    page, words = person.page, person.words
+    try:
         for __ in range(rounds):
-            for target, how, heading in PARTNER_ROUND if kind == "partner" else MANAGER_ROUND:
+            for target, how, heading in PARTNER_ROUND if person.kind == "partner" else MANAGER_ROUND:
                 if think:  # a person reads the page before the next click
-                    await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
-                mark = watch.finished
+                    await asyncio.sleep(person.pause.uniform(0.5 * think, 1.5 * think))
+                mark = person.watch.finished
                 started = time.perf_counter()
                 if how == "link":
                     await page.get_by_test_id("stSidebar").get_by_role("link", name=words(target), exact=True).click()
                 else:
                     await page.get_by_role("radiogroup", name=words("State")).get_by_text(words(target),
                                                                                           exact=True).click()
-                await _settle(page, watch, mark, heading and words(heading))
+                await _settle(page, person.watch, mark, heading and words(heading))
                 timings.append(time.perf_counter() - started)
-                steps.setdefault(f"{kind}: {target}", []).append(timings[-1])
+                steps.setdefault(f"{person.kind}: {target}", []).append(timings[-1])
                 if await page.get_by_test_id("stException").count():
-                    errors.append(f"{email}: an exception on {page.url}")
+                    errors.append(f"{person.email}: an exception on {page.url}")
     except Exception as problem:  # noqa: BLE001  (counted and reported: the run goes on for the others)
-        with contextlib.suppress(Exception):
-            await page.screenshot(path=str(Path(tempfile.gettempdir()) / f"load-error-{email}.png"))
-        errors.append(f"{email}: {type(problem).__name__}: {' '.join(str(problem).splitlines()[:3])[:300]}")
+        await _failed(person, problem, errors)
     finally:
-        await context.close()
+        await page.context.close()
 
 
 async def _warm(browser, ports: list[int], people: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
@@ -189,15 +214,19 @@ async def _warm(browser, ports: list[int], people: list[tuple[str, str, str]]) -
     imports its modules (Plotly, pandas parts) and fills its caches once per process, not per click."""
     one_of_each = {who[1]: who for who in people}.values()
     for port in ports:
-        for person in one_of_each:
-            await _session(browser, f"http://127.0.0.1:{port}", person, 1, 0.0, [], [], {})
+        for who in one_of_each:
+            if (person := await _sign_in(browser, f"http://127.0.0.1:{port}", who, [])) is not None:
+                await _rounds(person, 1, 0.0, [], [], {})
 
 
 async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, think: float,
                  steps: dict[str, list[float]], ports: list[int],
                  ) -> tuple[list[float], list[str], dict[str, dict[float, float]]]:
     """The timed sessions after warming each server; returns their timings, errors and the servers' page-run
-    duration buckets by page ("all": every page) counted during the timed part only."""
+    duration buckets by page ("all": every page) counted during the timed part only.
+
+    Every session signs in first; the rounds start together once all are in, so the timed clicks share the
+    machine with each other, not with nine password checks (argon2 is slow on purpose)."""
     from playwright.async_api import async_playwright
 
     timings: list[float] = []
@@ -206,9 +235,10 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, thi
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             await _warm(browser, ports, people)
+            signed_in = await asyncio.gather(*(_sign_in(browser, base, who, errors) for who in people))
             before = _per_server(ports)[1]
-            await asyncio.gather(*(_session(browser, base, person, rounds, think, timings, errors, steps)
-                                   for person in people))
+            await asyncio.gather(*(_rounds(person, rounds, think, timings, errors, steps)
+                                   for person in signed_in if person is not None))
             after = _per_server(ports)[1]
         finally:
             await browser.close()
