@@ -6,7 +6,6 @@ Sums run in SQL, in cents.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from fpdf import FPDF
 from sqlmodel import Session
 
-from partner_model import clock, exports, i18n, pdf_fonts, rules
+from partner_model import clock, exports, i18n, pdf_fonts, pdf_tables, rules
 from partner_model.access import Actor, require_role, scope_partner
 from partner_model.commission_queries import currency_totals, week_partner_totals
 from partner_model.commissions import LINE_COLUMNS, READER_ROLES, lines_frame, lines_query
@@ -240,7 +239,7 @@ def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: 
     total_rows = [(total.currency, formats.money(total.payable, total.currency),
                    formats.money(total.netted, total.currency), formats.money(total.partner_invoice, total.currency))
                   for total in totals.itertuples()]
-    texts = [_pdf_text(text) for text in (title, *details, *headers, nothing, *total_headers,
+    texts = [pdf_tables.pdf_text(text) for text in (title, *details, *headers, nothing, *total_headers,
                                           *(cell for row in (*rows, *total_rows) for cell in row))]
 
     pdf = FPDF(orientation="landscape")
@@ -248,63 +247,25 @@ def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: 
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font(font, "B", 16)
-    pdf.cell(0, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf_tables.pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=10)
     for text in details:
-        pdf.cell(0, 6, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_tables.pdf_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    _header_row(pdf, font, headers, STATEMENT_WIDTHS)
+    pdf_tables.header_row(pdf, font, headers, STATEMENT_WIDTHS)
     for cells in rows:
         for cell, width, align in zip(cells, STATEMENT_WIDTHS, STATEMENT_ALIGN, strict=True):
-            pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
+            pdf.cell(width, 6, pdf_tables.fit(pdf, pdf_tables.pdf_text(cell), width), border=1, align=align)
         pdf.ln()
     pdf.ln(4)
     if lines.empty:
         pdf.set_font(font, "B", 10)
-        pdf.cell(0, 6, _pdf_text(nothing), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_tables.pdf_text(nothing), new_x="LMARGIN", new_y="NEXT")
     if total_rows:
-        _header_row(pdf, font, total_headers, TOTALS_WIDTHS)
+        pdf_tables.header_row(pdf, font, total_headers, TOTALS_WIDTHS)
         pdf.set_font(font, "B", 9)
         for cells in total_rows:
             for cell, width, align in zip(cells, TOTALS_WIDTHS, TOTALS_ALIGN, strict=True):
-                pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
+                pdf.cell(width, 6, pdf_tables.fit(pdf, pdf_tables.pdf_text(cell), width), border=1, align=align)
             pdf.ln()
     return bytes(pdf.output())
-
-
-def _header_row(pdf: FPDF, font: str, headers: list[str], widths: tuple[int, ...]) -> None:
-    """Bold headings, each made smaller where a language's word is wider than its column."""
-    for header, width in zip(headers, widths, strict=True):
-        text, size = _pdf_text(header), 9.0
-        pdf.set_font(font, "B", size)
-        while size > 6 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
-            size -= 0.5
-            pdf.set_font(font, "B", size)
-        pdf.cell(width, 7, _fit(pdf, text, width), border=1)
-    pdf.ln()
-    pdf.set_font(font, size=9)
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """`text` cut with an ellipsis where it is wider than a cell of `width` (the cell would spill over)."""
-    room = width - 2 * pdf.c_margin
-    if pdf.get_string_width(text) <= room:
-        return text
-    while text and pdf.get_string_width(text + "\u2026") > room:
-        text = text[:-1]
-    return text + "\u2026"
-
-
-# Spaces and dashes Babel writes in numbers and dates, made their plain kin so the PDF's text reads, searches
-# and copies as typed: the narrow no-break space (grouping in some locales) and the figure space become a
-# no-break space, thin spaces around an en dash in date ranges a space, the minus sign and the non-breaking
-# hyphen a hyphen-minus (a spreadsheet reads "-800" pasted from the PDF as a number); soft hyphens go.
-_PDF_REPLACEMENTS = str.maketrans({"\u202f": "\u00a0", "\u2009": " ", "\u200a": " ", "\u2007": "\u00a0",
-                                   "\u2212": "-", "\u2011": "-", "\u00ad": ""})
-
-
-def _pdf_text(text: str) -> str:
-    """`text` as the PDF shows it: composed (NFC: a letter typed with a separate accent is one character) and
-    with Babel's special spaces and minus signs made plain. Every other character is kept: the embedded fonts
-    have it."""
-    return unicodedata.normalize("NFC", text).translate(_PDF_REPLACEMENTS)

@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from fpdf import FPDF
 from sqlmodel import Session
 
-from partner_model import i18n, rules
+from partner_model import i18n, pdf_tables, rules
 from partner_model.access import Actor, require_role
-from partner_model.commission_reports import _fit, _header_row, _pdf_text
 from partner_model.errors import N_
 from partner_model.invoice_queries import get_invoice
 from partner_model.models import InvoiceKind, PartnerInvoice
@@ -61,7 +60,7 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: object) -> bytes:
               (gettext("Commission"), money(-invoice.commission_cents)),
               (gettext("Amount due (net of VAT)"), money(invoice.amount_cents))]
     notes = [gettext(REVERSE_CHARGE)] if invoice.reverse_charge else []
-    texts = [_pdf_text(t) for t in (title, *facts, *party_lines, *headers, *(c for r in rows for c in r),
+    texts = [pdf_tables.pdf_text(t) for t in (title, *facts, *party_lines, *headers, *(c for r in rows for c in r),
                                      *(c for r in totals for c in r), *notes)]
 
     pdf = FPDF()
@@ -69,25 +68,25 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: object) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font(font, "B", 16)
-    pdf.cell(0, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf_tables.pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=10)
     for text in (*facts, "", *party_lines):
-        pdf.cell(0, 6, _fit(pdf, _pdf_text(text), 190), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_tables.fit(pdf, pdf_tables.pdf_text(text), 190), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    _header_row(pdf, font, headers, LINE_WIDTHS)
+    pdf_tables.header_row(pdf, font, headers, LINE_WIDTHS)
     for cells in rows:
         for cell, width, align in zip(cells, LINE_WIDTHS, LINE_ALIGN, strict=True):
-            pdf.cell(width, 6, _fit(pdf, _pdf_text(cell), width), border=1, align=align)
+            pdf.cell(width, 6, pdf_tables.fit(pdf, pdf_tables.pdf_text(cell), width), border=1, align=align)
         pdf.ln()
     pdf.ln(4)
     pdf.set_font(font, "B", 10)
     for label, amount in totals:
-        pdf.cell(120, 6, _pdf_text(label))
-        pdf.cell(70, 6, _pdf_text(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(120, 6, pdf_tables.pdf_text(label))
+        pdf.cell(70, 6, pdf_tables.pdf_text(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=9)
     for note in notes:
         pdf.ln(2)
-        pdf.multi_cell(0, 5, _pdf_text(note))
+        pdf.multi_cell(0, 5, pdf_tables.pdf_text(note))
     return bytes(pdf.output())
 
 
