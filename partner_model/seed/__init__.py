@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from partner_model import clock as business_day
 from partner_model import pipeline_figures
 from partner_model.errors import N_, Conflict, ValidationError
-from partner_model.seed import accounts, activity, commission, deals, firms, history, names, settled
+from partner_model.seed import accounts, activity, commission, consents, deals, firms, history, names, settled
 from partner_model.seed.bulk import DayText, Loader, is_empty, loading
 from partner_model.seed.clock import Clock
 from partner_model.users import hash_password
@@ -37,11 +37,12 @@ class Scale:
     note_share: float  # share of open deals with a note
     history_days: int = 450
     settle: bool = True  # make the approved weeks' payouts and invoices (seed.settled) after the bulk load
+    applicants: bool = False  # newsletter consents and firms' applications waiting (seed.consents)
 
 
 SCALES = {
     "demo": Scale(partners=12, customers=400, deals=1_500, activities=40_000, users_per_partner=2, managers=2,
-                  note_share=0.5),
+                  note_share=0.5, applicants=True),
     "large": Scale(partners=2_000, customers=200_000, deals=500_000, activities=5_000_000, users_per_partner=1,
                    managers=10, note_share=0.1),
     # Ten times larger, for PostgreSQL (issue 19): a vendor with thousands of partners.
@@ -102,6 +103,9 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
     load.write("commission_line", line_rows)
     load.write("app_state", commission.app_state(clock))
+    if plan.applicants:  # its own random stream: the program drawn above stays as it was
+        load.write("newsletter_consent", consents.consents(rng.spawn(1)[0], deal_rows, drawn.f["country"], clock))
+        load.write("partner_application", consents.applications(clock))
     return users.demo, int(users.finance)
 
 

@@ -215,3 +215,27 @@ def test_the_seeded_past_has_the_payouts_and_invoices_approving_its_weeks_makes(
                                     "HAVING count(*) != max(sequence)) AS g").scalar_one()
     assert paid == lines and states.get("paid", 0) > 0
     assert netted == invoiced > 0 and gaps == 0
+
+
+def test_the_demo_has_newsletter_consents_in_every_state_and_applications_waiting(tmp_path: Path) -> None:
+    """The Pipeline's consent figures, the cards' subscription states and the admins' Applications tab show what a
+    live program has: every consent state occurs, on Newsletter-stage deals only, and an admin can accept a seeded
+    application through the service."""
+    from partner_model import applications, newsletter_queries, users
+
+    now = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
+    demo = _seeded(tmp_path / "demo.db")  # its own: accepting an application writes
+    with demo.connect() as conn:
+        stages = set(conn.exec_driver_sql(
+            "SELECT DISTINCT d.stage FROM newsletter_consent c JOIN deal d ON d.id = c.deal_id").scalars())
+        admin_id = conn.exec_driver_sql("SELECT id FROM \"user\" WHERE role = 'admin' ORDER BY id").scalar_one()
+    assert stages == {"newsletter"}
+    with db.session(demo) as session:
+        admin = users.get_user(session, admin_id)
+        summary = newsletter_queries.stage_summary(session, admin, now=now)
+        assert all(summary[state] > 0 for state in ("confirmed", "waiting", "expired", "unsubscribed", "none"))
+        waiting, total = applications.list_applications(session, admin)
+        assert total == 3 and set(waiting["firm_name"]) == {"Revontuli Data Oy", "Kanalstad Analys AB",
+                                                            "Grachtwerk BV"}
+        partner, first_admin, _token = applications.accept(session, admin, int(waiting["id"].iloc[0]), now=now)
+        assert partner.domain == waiting["domain"].iloc[0] and first_admin.email == waiting["contact_email"].iloc[0]
