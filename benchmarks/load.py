@@ -2,7 +2,8 @@
 
 Starts two app servers on one PostgreSQL database (a fresh one beside --database-url, seeded with the demo
 program) behind Debian's nginx (deploy/render_nginx.py), all on loopback ports; then N browser sessions in Debian's
-Chromium (Playwright), each signed in as its own user (all of them before the timed rounds start), do a partner's
+Chromium (Playwright), each signed in as a partner user or a partner manager (all of them before the timed rounds
+start; the demo's two managers are shared by the manager sessions), do a partner's
 or a partner manager's round of clicks at
 once (--think: a person's pause before each click), after one untimed round per kind of user on each server (a
 server's first run of a page imports its modules once per process). Prints p50/p95 from click to settled page
@@ -143,23 +144,26 @@ async def _settle(page, watch: RunWatch, mark: int, heading: str | None) -> None
 class Person:
     """One signed-in browser session: its page, the runs it has seen finish and its own think times."""
 
-    def __init__(self, who: tuple[str, str, str], page, watch: RunWatch) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, index: int, who: tuple[str, str, str], page, watch: RunWatch  # type: ignore[no-untyped-def]
+                 ) -> None:
         from partner_model import i18n
 
         self.email, self.kind, language = who
         self.page, self.watch = page, watch
         self.words = i18n.translations(language).gettext  # the app speaks each user's own language
-        self.pause = random.Random(self.email)  # each person's own, repeatable think times
+        self.name = f"#{index} {self.email}"  # sessions may share a user (the demo has two managers)
+        self.pause = random.Random(self.name)  # each session's own, repeatable think times
 
 
-async def _sign_in(browser, base: str, who: tuple[str, str, str], errors: list[str]) -> Person | None:  # type: ignore[no-untyped-def]
+async def _sign_in(browser, base: str, who: tuple[str, str, str], errors: list[str],  # type: ignore[no-untyped-def]
+                   index: int = 0) -> Person | None:
     from partner_model.seed import DEMO_PASSWORD
 
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     watch = RunWatch()
     watch.attach(page)
-    person = Person(who, page, watch)
+    person = Person(index, who, page, watch)
     try:
         await page.goto(base)
         await page.get_by_role("textbox", name="Email").fill(person.email)
@@ -178,8 +182,9 @@ async def _sign_in(browser, base: str, who: tuple[str, str, str], errors: list[s
 
 async def _failed(person: Person, problem: Exception, errors: list[str]) -> None:
     with contextlib.suppress(Exception):
-        await person.page.screenshot(path=str(Path(tempfile.gettempdir()) / f"load-error-{person.email}.png"))
-    errors.append(f"{person.email}: {type(problem).__name__}: {' '.join(str(problem).splitlines()[:3])[:300]}")
+        shot = Path(tempfile.gettempdir()) / f"load-error-{person.name.replace(' ', '-')}.png"
+        await person.page.screenshot(path=str(shot))
+    errors.append(f"{person.name}: {type(problem).__name__}: {' '.join(str(problem).splitlines()[:3])[:300]}")
 
 
 async def _rounds(person: Person, rounds: int, think: float, timings: list[float], errors: list[str],
@@ -202,7 +207,7 @@ async def _rounds(person: Person, rounds: int, think: float, timings: list[float
                 timings.append(time.perf_counter() - started)
                 steps.setdefault(f"{person.kind}: {target}", []).append(timings[-1])
                 if await page.get_by_test_id("stException").count():
-                    errors.append(f"{person.email}: an exception on {page.url}")
+                    errors.append(f"{person.name}: an exception on {page.url}")
     except Exception as problem:  # noqa: BLE001  (counted and reported: the run goes on for the others)
         await _failed(person, problem, errors)
     finally:
@@ -226,7 +231,7 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, thi
     duration buckets by page ("all": every page) counted during the timed part only.
 
     Every session signs in first; the rounds start together once all are in, so the timed clicks share the
-    machine with each other, not with nine password checks (argon2 is slow on purpose)."""
+    machine with each other, not with ten password checks (argon2 is slow on purpose)."""
     from playwright.async_api import async_playwright
 
     timings: list[float] = []
@@ -235,7 +240,8 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, thi
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             await _warm(browser, ports, people)
-            signed_in = await asyncio.gather(*(_sign_in(browser, base, who, errors) for who in people))
+            signed_in = await asyncio.gather(*(_sign_in(browser, base, who, errors, index)
+                                               for index, who in enumerate(people)))
             before = _per_server(ports)[1]
             await asyncio.gather(*(_rounds(person, rounds, think, timings, errors, steps)
                                    for person in signed_in if person is not None))
@@ -318,8 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {step}: p50 {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s ({len(seconds)} clicks)")
     cuts = statistics.quantiles(timings, n=100, method="inclusive")
     p50, p95 = statistics.median(timings), cuts[94]
-    print(f"{len(timings)} clicks in {elapsed:.0f} s: p50 {p50:.2f} s, p95 {p95:.2f} s, max {max(timings):.2f} s; "
-          f"errors {len(errors)}; page runs per app server {runs[0]:.0f} / {runs[1]:.0f}")
+    print(f"{len(timings)} clicks ({elapsed:.0f} s with the warm-up and sign-ins): p50 {p50:.2f} s, "
+          f"p95 {p95:.2f} s, max {max(timings):.2f} s; "
+          f"errors {len(errors)}; page runs per app server (warm-up included) {runs[0]:.0f} / {runs[1]:.0f}")
     for page, counts in sorted(buckets.items()):
         if page != "all" and counts.get(float("inf")):
             print(f"  server runs, {page}: p50 {_server_quantile(counts, 0.5):.2f} s, "

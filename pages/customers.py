@@ -56,6 +56,12 @@ def summary(scope: Scope) -> None:
             show_error(error)
         return
     metrics_row(result)
+    chart_fold(scope)
+
+
+@st.fragment
+def chart_fold(scope: Scope) -> None:
+    """Opening or folding the chart reruns only this part, not the list and the metrics."""
     fold = st.expander(_("Accounts by state and framework"), icon=":material/bar_chart:", key=CHART_FOLD_KEY,
                        on_change="rerun")
     if fold.open:

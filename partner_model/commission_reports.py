@@ -240,7 +240,7 @@ def statement_pdf(partner: PartnerRead, week: str, lines: pd.DataFrame, totals: 
                    formats.money(total.netted, total.currency), formats.money(total.partner_invoice, total.currency))
                   for total in totals.itertuples()]
     texts = [pdf_tables.pdf_text(text) for text in (title, *details, *headers, nothing, *total_headers,
-                                          *(cell for row in (*rows, *total_rows) for cell in row))]
+                                                    *(cell for row in (*rows, *total_rows) for cell in row))]
 
     pdf = FPDF(orientation="landscape")
     font = pdf_fonts.embed_fonts(pdf, texts)

@@ -61,7 +61,7 @@ def invoice_pdf(session: Session, actor: Actor, invoice_id: object) -> bytes:
               (gettext("Amount due (net of VAT)"), money(invoice.amount_cents))]
     notes = [gettext(REVERSE_CHARGE)] if invoice.reverse_charge else []
     texts = [pdf_tables.pdf_text(t) for t in (title, *facts, *party_lines, *headers, *(c for r in rows for c in r),
-                                     *(c for r in totals for c in r), *notes)]
+                                              *(c for r in totals for c in r), *notes)]
 
     pdf = FPDF()
     font = embed_fonts(pdf, texts)

@@ -37,7 +37,7 @@ class Scale:
     note_share: float  # share of open deals with a note
     history_days: int = 450
     settle: bool = True  # make the approved weeks' payouts and invoices (seed.settled) after the bulk load
-    applicants: bool = False  # newsletter consents and firms' applications waiting (seed.consents)
+    applicants: bool = False  # newsletter consents (with their history) and firms' applications (seed.consents)
 
 
 SCALES = {
@@ -103,8 +103,10 @@ def _load(load: Loader, rng: np.random.Generator, plan: Scale, clock: Clock) -> 
     load.write("commission_week", commission.weeks(line_rows["week"], users, clock))
     load.write("commission_line", line_rows)
     load.write("app_state", commission.app_state(clock))
-    if plan.applicants:  # its own random stream: the program drawn above stays as it was
-        load.write("newsletter_consent", consents.consents(rng.spawn(1)[0], deal_rows, drawn.f["country"], clock))
+    if plan.applicants:  # drawn from a stream of its own, so adding them changed none of the draws above
+        consent_rows = consents.consents(rng.spawn(1)[0], deal_rows, drawn.f["country"], clock)
+        load.write("newsletter_consent", consent_rows)
+        load.write("deal_event", consents.consent_events(consent_rows))
         load.write("partner_application", consents.applications(clock))
     return users.demo, int(users.finance)
 

@@ -34,6 +34,8 @@ def consents(rng: np.random.Generator, deal_rows: Columns, countries: np.ndarray
     state = rng.choice(len(SHARES), size=len(picked), p=SHARES)
     picked, state = picked[state != NOT_ASKED], state[state != NOT_ASKED]
     entered = np.asarray(deal_rows["stage_entered_at"])[picked]
+    # A deal that entered the stage within the last 7 days cannot have an expired request yet: it waits.
+    state = np.where((state == EXPIRED) & (entered + CONFIRM_DAYS * DAY + 2 * HOUR > clock.now), WAITING, state)
     # Waiting: asked within the last 7 days (its link still works); the others when the deal entered the stage.
     recent = clock.now - rng.integers(HOUR, (CONFIRM_DAYS - 1) * DAY, size=len(picked))
     requested = np.where(state == WAITING, np.maximum(entered, recent), entered + rng.integers(60, 2 * HOUR,
@@ -58,6 +60,30 @@ def consents(rng: np.random.Generator, deal_rows: Columns, countries: np.ndarray
         "confirm_hash": [_hash(rng) for _ in pick], "unsubscribe_hash": [_hash(rng) for _ in pick],
         "link_used_at": confirmed, "confirmed_at": confirmed, "unsubscribed_at": unsubscribed,
     }
+
+
+def consent_events(rows: Columns) -> Columns:
+    """The deals' history of their consents (kind "newsletter", from and to a ConsentState, as newsletter.py writes
+    it): asked by the partner's user, confirmed and unsubscribed by the contact (no actor)."""
+    n = len(rows["deal_id"])
+    confirmed, unsubscribed = np.asarray(rows["confirmed_at"]), np.asarray(rows["unsubscribed_at"])
+    parts = [
+        (np.arange(n), np.asarray(rows["requested_by"]), np.asarray(rows["requested_at"]), None, "waiting"),
+        (np.flatnonzero(confirmed >= 0), None, confirmed, "waiting", "confirmed"),
+        (np.flatnonzero(unsubscribed >= 0), None, unsubscribed, "confirmed", "unsubscribed"),
+    ]
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("deal_id", "actor_id", "at", "kind", "from_value",
+                                                              "to_value")}
+    for which, actors, at, before, after in parts:
+        columns["deal_id"].append(np.asarray(rows["deal_id"])[which])
+        columns["actor_id"].append(actors[which] if actors is not None else np.full(len(which), -1))
+        columns["at"].append(at[which])
+        columns["kind"].append(np.full(len(which), "newsletter", dtype=object))
+        columns["from_value"].append(np.full(len(which), before, dtype=object))
+        columns["to_value"].append(np.full(len(which), after, dtype=object))
+    merged = {k: np.concatenate(v) for k, v in columns.items()}
+    order = np.argsort(merged["at"], kind="stable")
+    return {k: v[order] for k, v in merged.items()}
 
 
 # Firms that applied on the public page in the last days and wait for an admin (name, domain, country, contact,

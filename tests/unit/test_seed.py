@@ -230,6 +230,12 @@ def test_the_demo_has_newsletter_consents_in_every_state_and_applications_waitin
             "SELECT DISTINCT d.stage FROM newsletter_consent c JOIN deal d ON d.id = c.deal_id").scalars())
         admin_id = conn.exec_driver_sql("SELECT id FROM \"user\" WHERE role = 'admin' ORDER BY id").scalar_one()
     assert stages == {"newsletter"}
+    with demo.connect() as conn:  # every step of every consent is in its deal's history
+        steps = dict(conn.exec_driver_sql(
+            "SELECT to_value, count(*) FROM deal_event WHERE kind = 'newsletter' GROUP BY 1").all())
+        rows = conn.exec_driver_sql("SELECT count(*), count(confirmed_at), count(unsubscribed_at) "
+                                    "FROM newsletter_consent").one()
+    assert steps == {"waiting": rows[0], "confirmed": rows[1], "unsubscribed": rows[2]}
     with db.session(demo) as session:
         admin = users.get_user(session, admin_id)
         summary = newsletter_queries.stage_summary(session, admin, now=now)
