@@ -17,6 +17,7 @@ from partner_model.models import ApplicationState, Stage
 from partner_model.newsletter import CONFIRM_DAYS
 from partner_model.seed.bulk import Columns
 from partner_model.seed.clock import DAY, HOUR, Clock
+from partner_model.seed.history import event_part
 
 CONFIRMED, WAITING, EXPIRED, UNSUBSCRIBED, NOT_ASKED = range(5)
 SHARES = (0.5, 0.15, 0.1, 0.1, 0.15)
@@ -65,23 +66,17 @@ def consents(rng: np.random.Generator, deal_rows: Columns, countries: np.ndarray
 def consent_events(rows: Columns) -> Columns:
     """The deals' history of their consents (kind "newsletter", from and to a ConsentState, as newsletter.py writes
     it): asked by the partner's user, confirmed and unsubscribed by the contact (no actor)."""
-    n = len(rows["deal_id"])
+    deal = np.asarray(rows["deal_id"]) - 1  # event_part takes deal indexes
     confirmed, unsubscribed = np.asarray(rows["confirmed_at"]), np.asarray(rows["unsubscribed_at"])
+    nobody = np.full(len(deal), -1)
+    yes, left = np.flatnonzero(confirmed >= 0), np.flatnonzero(unsubscribed >= 0)
     parts = [
-        (np.arange(n), np.asarray(rows["requested_by"]), np.asarray(rows["requested_at"]), None, "waiting"),
-        (np.flatnonzero(confirmed >= 0), None, confirmed, "waiting", "confirmed"),
-        (np.flatnonzero(unsubscribed >= 0), None, unsubscribed, "confirmed", "unsubscribed"),
+        event_part(deal, np.asarray(rows["requested_by"]), np.asarray(rows["requested_at"]), "newsletter", None,
+                   "waiting"),
+        event_part(deal[yes], nobody[yes], confirmed[yes], "newsletter", "waiting", "confirmed"),
+        event_part(deal[left], nobody[left], unsubscribed[left], "newsletter", "confirmed", "unsubscribed"),
     ]
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("deal_id", "actor_id", "at", "kind", "from_value",
-                                                              "to_value")}
-    for which, actors, at, before, after in parts:
-        columns["deal_id"].append(np.asarray(rows["deal_id"])[which])
-        columns["actor_id"].append(actors[which] if actors is not None else np.full(len(which), -1))
-        columns["at"].append(at[which])
-        columns["kind"].append(np.full(len(which), "newsletter", dtype=object))
-        columns["from_value"].append(np.full(len(which), before, dtype=object))
-        columns["to_value"].append(np.full(len(which), after, dtype=object))
-    merged = {k: np.concatenate(v) for k, v in columns.items()}
+    merged = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
     order = np.argsort(merged["at"], kind="stable")
     return {k: v[order] for k, v in merged.items()}
 

@@ -46,8 +46,8 @@ NOTES = (
 )
 
 
-def _part(deal: np.ndarray, actor: np.ndarray, at: np.ndarray, kind: str, from_value: object,
-          to_value: object) -> dict[str, np.ndarray]:
+def event_part(deal: np.ndarray, actor: np.ndarray, at: np.ndarray, kind: str, from_value: object,
+               to_value: object) -> dict[str, np.ndarray]:
     n = len(deal)
 
     def as_column(value: object) -> np.ndarray:
@@ -70,10 +70,10 @@ def _moves(d: Deals) -> list[dict[str, np.ndarray]]:
     won = np.flatnonzero(FINAL_STAGE[f["path"]] == WON)
     billing = np.array([b.value for b in BILLING], dtype=object)[f["billing"][won]]
     return [
-        _part(one, f["registered_by"][one], at_first[one], "moved", "new", _stage_text(first[one])),
+        event_part(one, f["registered_by"][one], at_first[one], "moved", "new", _stage_text(first[one])),
         # The billing option is chosen in the same step that closes the deal as won, just before the move.
-        _part(won, f["registered_by"][won], f["entered"][won], "billing", None, billing),
-        _part(two, f["registered_by"][two], f["entered"][two], "moved", _stage_text(first[two]),
+        event_part(won, f["registered_by"][won], f["entered"][won], "billing", None, billing),
+        event_part(two, f["registered_by"][two], f["entered"][two], "moved", _stage_text(first[two]),
               _stage_text(second[two])),
     ]
 
@@ -106,7 +106,7 @@ def notes(rng: np.random.Generator, d: Deals, share: float, clock: Clock) -> tup
     order = np.argsort(at, kind="stable")
     columns: Columns = {"deal_id": deal[order] + 1, "author_id": author[order], "at": at[order],
                         "body": body[order]}
-    return columns, _part(deal[order], author[order], at[order], "note", None, body[order])
+    return columns, event_part(deal[order], author[order], at[order], "note", None, body[order])
 
 
 def events(d: Deals, note_events: dict[str, np.ndarray]) -> Columns:
@@ -119,8 +119,8 @@ def events(d: Deals, note_events: dict[str, np.ndarray]) -> Columns:
                                                                                   strict=True)], dtype=object)
     every = np.arange(len(d))
     parts = [
-        _part(every, f["registered_by"], f["created"], "registered", None, "new / pending"),
-        _part(reviewed, f["reviewed_by"][reviewed], f["reviewed_at"][reviewed], "reviewed", "pending", outcome),
+        event_part(every, f["registered_by"], f["created"], "registered", None, "new / pending"),
+        event_part(reviewed, f["reviewed_by"][reviewed], f["reviewed_at"][reviewed], "reviewed", "pending", outcome),
         *_moves(d),
         note_events,
     ]
