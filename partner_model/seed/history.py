@@ -74,7 +74,7 @@ def _moves(d: Deals) -> list[dict[str, np.ndarray]]:
         # The billing option is chosen in the same step that closes the deal as won, just before the move.
         event_part(won, f["registered_by"][won], f["entered"][won], "billing", None, billing),
         event_part(two, f["registered_by"][two], f["entered"][two], "moved", _stage_text(first[two]),
-              _stage_text(second[two])),
+                   _stage_text(second[two])),
     ]
 
 
