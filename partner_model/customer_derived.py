@@ -33,8 +33,19 @@ def _subscribed(today: dt.date) -> sa.ColumnElement[bool]:
     return sa.and_(C.subscription_started_on.is_not(None), C.subscription_started_on <= today)
 
 
-def _month_day(column: Any, dialect: str) -> sa.ColumnElement[str]:
-    return sa.func.strftime("%m-%d", column) if dialect == "sqlite" else sa.func.to_char(column, "MM-DD")
+def month_day(column: Any, dialect: str) -> sa.ColumnElement[int]:
+    """The date's month and day as one whole number, MMDD (1231 for 31 December; None for no date).
+
+    Spelt exactly as the expression index ix_customer_renewal_day (migration 0025) with literal constants, so the
+    planner matches that index: the renewals count reads only the month's active accounts, not all of them.
+    """
+    if dialect == "sqlite":
+        return sa.cast(sa.func.strftime(sa.literal_column("'%m%d'"), column), sa.Integer)
+    return sa.cast(sa.extract("month", column) * sa.literal_column("100") + sa.extract("day", column), sa.Integer)
+
+
+def _mmdd(day: dt.date) -> int:
+    return day.month * 100 + day.day
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -44,19 +55,18 @@ def _year_before(day: dt.date) -> dt.date:
 def renewal_due_expr(today: dt.date, dialect: str) -> sa.ColumnElement[bool]:
     """An active subscription whose next yearly renewal (rules.renewal_after) falls within 30 days."""
     end = today + dt.timedelta(days=rules.RENEWAL_DUE_DAYS)
-    month_day = _month_day(C.subscription_started_on, dialect)
-    first, last = f"{today:%m-%d}", f"{end:%m-%d}"
-    in_window = month_day.between(first, last) if first <= last else sa.or_(month_day >= first, month_day <= last)
+    day = month_day(C.subscription_started_on, dialect)
+    first, last = _mmdd(today), _mmdd(end)
+    in_window = day.between(first, last) if first <= last else sa.or_(day >= first, day <= last)
     # the first renewal is a full year after the start
     return sa.and_(_subscribed(today), in_window, C.subscription_started_on <= _year_before(end))
 
 
 def _renewal_sort(today: dt.date, dialect: str) -> list[sa.ColumnElement[Any]]:
     """Order by the next renewal: anniversaries still ahead this year first, then the ones of next year."""
-    month_day = _month_day(C.subscription_started_on, dialect)
+    day = month_day(C.subscription_started_on, dialect)
     active = _subscribed(today)
-    return [sa.case((active, sa.case((month_day >= f"{today:%m-%d}", 0), else_=1))),
-            sa.case((active, month_day))]
+    return [sa.case((active, sa.case((day >= _mmdd(today), 0), else_=1))), sa.case((active, day))]
 
 
 def attention_expr(today: dt.date, dialect: str) -> sa.ColumnElement[int]:

@@ -94,7 +94,13 @@ def _order(sort: str | None, columns: dict[str, sa.ColumnElement[Any]], today: d
                               choices=", ".join(OVERVIEW_COLUMNS))
     keys = _renewal_sort(today, dialect) if name == "renewal_on" else [columns[name]]
     descending = sort.startswith("-")
-    return [(key.desc() if descending else key.asc()).nulls_last() for key in keys] + [C.id.asc()]
+    return [_nulls_last(key.desc() if descending else key.asc(), key) for key in keys] + [C.id.asc()]
+
+
+def _nulls_last(ordered: sa.ColumnElement[Any], key: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """Empty values sort last. Not said for a NOT NULL column, where it changes nothing: PostgreSQL walks an index
+    backwards only for DESC NULLS FIRST, so "-activities_90d" on 2,000,000 accounts sorted them all (318 ms)."""
+    return ordered if isinstance(key, sa.Column) and not key.nullable else ordered.nulls_last()
 
 
 def _trials_first(session: Session, filters: list[Any], descending: bool, offset: int, limit: int) -> list[int]:

@@ -14,7 +14,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from partner_model import clock
+from partner_model import clock, text_search
+from partner_model.models import DIALECT_INDEXES
 
 DEFAULT_URL = "sqlite:///data/partners.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -134,3 +135,11 @@ def at_head(engine: Engine) -> bool:
     heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's include_object hook: what the models declare, not the indexes migrations write per dialect
+    (the text search's, models.DIALECT_INDEXES)."""
+    if type_ == "index" and name in DIALECT_INDEXES:
+        return False
+    return text_search.include_object(obj, name, type_, reflected, compare_to)

@@ -3,8 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from partner_model import models, text_search  # noqa: F401  (models registers the tables on SQLModel.metadata)
-from partner_model.db import make_engine
+from partner_model import db, models  # noqa: F401  (models registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -15,7 +14,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = db.make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.begin() as conn:
         _run(conn)
 
@@ -26,7 +25,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_object=text_search.include_object,
+        include_object=db.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

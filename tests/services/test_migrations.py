@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from partner_model import db, models, text_search  # noqa: F401  (models registers the tables)
+from partner_model import db, models  # noqa: F401  (models registers the tables)
 
 
 def _head(engine) -> str:  # type: ignore[no-untyped-def]
@@ -35,7 +35,7 @@ def test_models_and_migrations_agree(empty_engine):
     db.migrate(empty_engine)
     with empty_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
-                                                         "include_object": text_search.include_object})
+                                                         "include_object": db.include_object})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 
