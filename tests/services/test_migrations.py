@@ -49,3 +49,26 @@ def test_the_migrated_schema_accepts_the_service_data(engine, session):
     p = partners.create_partner(session, name="Schema Oy", domain="schema.fi", commission_rate=Decimal("0.2"))
     with engine.connect() as conn:
         assert conn.execute(sa.text("select name from partner where id = :id"), {"id": p.id}).scalar() == "Schema Oy"
+
+
+def test_the_renewals_count_is_spelt_as_its_expression_index(engine):
+    """Issue 19: the renewals count (overview_metrics' "renewals_30d") reads ix_customer_renewal_day, an index a
+    migration writes in each dialect's spelling; if customer_derived.month_day and the migration drift apart, the
+    count silently falls back to computing the day of every active subscription."""
+    import datetime as dt
+
+    from partner_model.customer_derived import C, renewal_due_expr
+    from partner_model.models import Customer
+
+    dialect = engine.dialect.name
+    query = sa.select(sa.func.count()).select_from(Customer.__table__).where(
+        C.derived_state == "active", renewal_due_expr(dt.date(2026, 6, 1), dialect))
+    with engine.connect() as conn:
+        if dialect == "sqlite":
+            sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        else:  # as the app sends it: bound parameters
+            conn.exec_driver_sql("SET enable_seqscan = off")  # an empty table: a scan would be cheapest
+            compiled = query.compile(engine)
+            plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+    assert "ix_customer_renewal_day" in plan

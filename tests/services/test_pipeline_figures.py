@@ -162,3 +162,32 @@ def test_days_to_won_and_the_registration_week_count_business_days_not_utc_dates
     assert session.get(Deal, deal.id, populate_existing=True).won_days == 0
     weeks = pipeline.registrations_per_week(session, cast.admin, today=monday, weeks=2)
     assert dict(zip(weeks["week"], weeks["registrations"], strict=True)) == {"2026-W48": 0, "2026-W49": 1}
+
+
+def test_the_boards_counts_and_sums_from_the_stored_figures_match_the_deals_counted_the_naive_way(
+        session, cast, factory):
+    """Issue 19: the board's default columns add up pipeline_figure; for every scope (all, one partner, a
+    manager's partners, a partner's own) they equal the deals not denied, counted one by one."""
+    _mixed_writes(session, cast, factory)
+    partners.set_manager(session, cast.admin, cast.beta.id, cast.manager.id)
+    rows = [d for d in _deals(session) if d["review_status"] != "denied"]
+
+    def naive(keep) -> dict:  # type: ignore[no-untyped-def]
+        expected: dict[str, list] = {}
+        for d in rows:
+            if keep(d):
+                into = expected.setdefault(d["stage"], [0, {}])
+                into[0] += 1
+                into[1][d["currency"]] = into[1].get(d["currency"], Decimal("0.00")) + rules.from_cents(
+                    d["value_cents"])
+        return {stage: (count, totals) for stage, (count, totals) in expected.items()}
+
+    def board(actor, **scope) -> dict:  # type: ignore[no-untyped-def]
+        return {stage: (c.count, c.totals) for stage, c in deals.board(session, actor, **scope).items() if c.count}
+
+    assert board(cast.admin) == naive(lambda d: True)
+    assert board(cast.admin, partner_id=cast.acme.id) == naive(lambda d: d["partner_id"] == cast.acme.id)
+    assert board(cast.manager, manager_id=cast.manager.id) == naive(lambda d: d["partner_id"] == cast.beta.id)
+    assert board(cast.acme_user) == naive(lambda d: d["partner_id"] == cast.acme.id)
+    # asked for, the denied deal is counted from the deals themselves
+    assert board(cast.admin, review_status="denied") == {"new": (1, {"EUR": Decimal("5000.00")})}
