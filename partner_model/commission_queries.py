@@ -5,6 +5,7 @@ lines across weeks.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
@@ -29,6 +30,26 @@ from partner_model.models import (
 L, D, P = CommissionLine.__table__.c, Deal.__table__.c, Partner.__table__.c
 CLAWBACK_ROLES = {Role.finance, Role.admin}
 TOTAL_COLUMNS = ["partner_id", "partner_name", "currency", "payable", "netted", "partner_invoice", "lines"]
+
+
+def weeks_not_approved(session: Session, *, until: str | None = None) -> list[str]:
+    """Every ISO week ("2026-W47") from the first commission line's week to the last line's (or to `until`, when
+    earlier) that finance has not approved, oldest first; [] when there are no lines.
+
+    Lines "in a week not approved" are then read as `week IN (these)`, a range of the week index: a NOT IN over the
+    approved weeks read every line of the program (1,067,969 on the ten-times-larger one, 130 ms a count)."""
+    first, last = session.execute(sa.select(sa.func.min(L.week), sa.func.max(L.week))).one()
+    if first is None:
+        return []
+    last = min(last, until) if until is not None else last
+    approved = set(session.execute(sa.select(CommissionWeek.__table__.c.week).where(
+        CommissionWeek.__table__.c.state == WeekState.approved.value)).scalars())
+    weeks, monday = [], rules.week_monday(first)
+    while (week := rules.iso_week(monday)) <= last:
+        if week not in approved:
+            weeks.append(week)
+        monday += dt.timedelta(days=7)
+    return weeks
 
 
 def _scoped(query: sa.Select, actor: Actor) -> sa.Select:

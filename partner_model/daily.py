@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from partner_model import (
     clock,
+    commission_queries,
     contact_mail,
     customers,
     db,
@@ -30,7 +31,7 @@ from partner_model import (
     rules,
     webhook,
 )
-from partner_model.models import AppState, CommissionLine, CommissionWeek, Customer, Deal, ReviewStatus, User, utcnow
+from partner_model.models import AppState, CommissionLine, Customer, Deal, ReviewStatus, User, utcnow
 
 DONE_KEY = "daily_on"
 LOCK_KEY = "daily_lock"
@@ -183,10 +184,10 @@ def _trials(session: Session, today: dt.date, *, ending: bool) -> int:
 
 def _weeks(session: Session, today: dt.date) -> int:
     """A week with lines that finance has not approved by its Monday + 7 + 2 days: finance hears once."""
-    w, line = CommissionWeek.__table__.c, CommissionLine.__table__.c
-    approved = sa.select(w.week).where(w.state == "approved")
+    line = CommissionLine.__table__.c
+    last_week = rules.iso_week(today - dt.timedelta(days=7))  # weeks before this one
     rows = session.execute(sa.select(line.week, sa.func.count()).where(
-        line.week.not_in(approved), line.week < rules.iso_week(today)).group_by(line.week)).all()
+        line.week.in_(commission_queries.weeks_not_approved(session, until=last_week))).group_by(line.week)).all()
     finance = list(session.exec(select(User).where(User.role == "finance", User.active)))
     added = 0
     for week, count in rows:

@@ -15,13 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from partner_model import applications, clock, partners, pipeline, rules, won_confirmations
+from partner_model import applications, clock, commission_queries, partners, pipeline, rules, won_confirmations
 from partner_model.access import Actor, managed_by, require_role
 from partner_model.customer_queries import extension_requests
 from partner_model.deal_queries import REVIEW_OVERDUE_BUSINESS_DAYS, protection_ending
 from partner_model.models import (
     CommissionLine,
-    CommissionWeek,
     Deal,
     Direction,
     LineKind,
@@ -31,7 +30,6 @@ from partner_model.models import (
     ReviewStatus,
     Role,
     User,
-    WeekState,
 )
 
 D, L, P, U = Deal.__table__.c, CommissionLine.__table__.c, Partner.__table__.c, User.__table__.c
@@ -104,15 +102,14 @@ def unapproved_weeks(session: Session, actor: Actor, *, today: dt.date | None = 
     and netted (Decimal). Raises PermissionDenied (not finance or admin)."""
     require_role(actor, rules.FINANCE_ROLES, "approve commission weeks")
     today = today or clock.today()
-    approved = sa.select(CommissionWeek.__table__.c.week).where(
-        CommissionWeek.__table__.c.state == WeekState.approved.value)
+    not_approved = commission_queries.weeks_not_approved(session, until=rules.iso_week(today))
 
     def total(direction: Direction) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((L.direction == direction.value, L.commission_cents), else_=0)), 0)
 
     rows = session.execute(sa.select(L.week, L.currency, sa.func.count(), total(Direction.payable),
                                      total(Direction.netted))
-                           .where(L.week.not_in(approved), L.week <= rules.iso_week(today))
+                           .where(L.week.in_(not_approved))
                            .group_by(L.week, L.currency).order_by(L.week, L.currency)).all()
     weeks: dict[str, dict[str, Any]] = {}
     for week, currency, count, payable, netted in rows:
@@ -128,10 +125,8 @@ def finance_work(session: Session, actor: Actor, *, today: dt.date | None = None
     reversals (clawbacks and corrections) waiting in open weeks, payouts to confirm and ready for the bank.
     Raises PermissionDenied (not finance or admin)."""
     weeks = unapproved_weeks(session, actor, today=today)
-    approved = sa.select(CommissionWeek.__table__.c.week).where(
-        CommissionWeek.__table__.c.state == WeekState.approved.value)
     reversals = session.execute(sa.select(sa.func.count()).where(
-        L.kind == LineKind.reversal.value, L.week.not_in(approved))).scalar_one()
+        L.kind == LineKind.reversal.value, L.week.in_(commission_queries.weeks_not_approved(session)))).scalar_one()
     items = [WorkItem("week_to_approve", entry["lines"], "commissions", {"week": entry["week"]}, entry)
              for entry in weeks]
     items.append(WorkItem("reversals_waiting", int(reversals), "commissions", {}))

@@ -249,7 +249,7 @@ class Customer(SQLModel, table=True):
         sa.Index("ix_customer_partner_state", "partner_id", "derived_state"),
         sa.Index("ix_customer_activities_90d", "activities_90d"),
         # The overview sorts 200,000 accounts by any column: each sortable column has an index to walk.
-        sa.Index("ix_customer_state_trial_ends", "derived_state", "trial_ends_on"),
+        sa.Index("ix_customer_state_trial_ends", "derived_state", "trial_ends_on", "id"),
         sa.Index("ix_customer_framework_progress", "framework_progress"),
         sa.Index("ix_customer_users", "users"),
         sa.Index("ix_customer_last_activity_on", "last_activity_on"),

@@ -124,6 +124,27 @@ def test_finance_sees_every_unapproved_week_with_lines_oldest_first_with_totals(
     assert left == [rules.iso_week(TODAY)]
 
 
+def test_the_weeks_not_approved_span_the_lines_weeks_across_a_new_year_leaving_the_approved_out(
+        session, cast, factory):
+    """Issue 19: finance's open weeks are read as `week IN (...)` from the first to the last line's week (ISO weeks
+    across a new year, 53-week years included) minus the approved ones, so no approved week's lines are read."""
+    from partner_model import commission_queries
+
+    assert commission_queries.weeks_not_approved(session) == []
+    first_day, last_day = dt.date(2026, 12, 21), dt.date(2027, 1, 13)  # 2026-W52 .. 2027-W02 (2026 has 53 weeks)
+    for day in (first_day, last_day):
+        deal = factory.deal(cast.acme_user, annual_value="1000", today=day)
+        deals.review_deal(session, cast.manager, deal.id, accept=True, today=day)
+        deals.move_deal(session, cast.acme_user, deal.id, stage="closed_won", billing_option="invoice", today=day)
+    assert commission_queries.weeks_not_approved(session) == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+    commissions.approve_week(session, cast.finance, "2026-W52", today=last_day)
+    assert commission_queries.weeks_not_approved(session) == ["2026-W53", "2027-W01", "2027-W02"]
+    assert commission_queries.weeks_not_approved(session, until="2027-W01") == ["2026-W53", "2027-W01"]
+    weeks = [i.filters["week"] for i in inbox_queries.finance_work(session, cast.finance, today=last_day)
+             if i.code == "week_to_approve"]
+    assert weeks == ["2027-W02"]
+
+
 def test_an_admins_inbox_counts_locked_users_and_partners_missing_a_manager_or_billing(session, cast, factory):
     for _ in range(5):
         with pytest.raises(Exception):  # noqa: B017  (AuthError: a wrong password)
