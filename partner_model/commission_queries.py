@@ -146,9 +146,14 @@ def week_overview(session: Session, actor: Actor, weeks: list[str]) -> dict[str,
     require_role(actor, READER_ROLES, "see commissions")
     labels = [rules.week_label(week) for week in weeks]
     w = CommissionWeek.__table__.c
-    approved = set(session.execute(sa.select(w.week).where(w.week.in_(labels), w.state == WeekState.approved.value))
-                   .scalars())
-    counts = dict(session.execute(_scoped(sa.select(L.week, sa.func.count()).where(L.week.in_(labels)), actor)
-                                  .group_by(L.week)).all())
+    stored = dict(session.execute(sa.select(w.week, w.lines).where(w.week.in_(labels),
+                                                                    w.state == WeekState.approved.value)).all())
+    approved = set(stored)
+    # Staff read an approved week's stored count; the other weeks (and a partner's own lines) are counted.
+    counts = {week: lines for week, lines in stored.items() if lines is not None} if is_staff(actor) else {}
+    counted = [week for week in labels if week not in counts]
+    if counted:
+        counts.update(session.execute(_scoped(sa.select(L.week, sa.func.count()).where(L.week.in_(counted)), actor)
+                                      .group_by(L.week)).all())
     return {week: {"state": WeekState.approved.value if week in approved else WeekState.open.value,
                    "lines": int(counts.get(week, 0))} for week in labels}

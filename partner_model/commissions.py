@@ -241,6 +241,7 @@ def approve_week(
         row = CommissionWeek(week=week)
         session.add(row)
     row.state, row.approved_by, row.approved_at = WeekState.approved, actor.id, utcnow()
+    row.lines = int(session.execute(sa.select(sa.func.count()).where(L.week == week)).scalar_one())
     payouts.create_for_week(session, actor, week)  # under the weeks' lock: no line can join the week now
     invoices.create_for_week(session, actor, week, today)  # netted lines: invoices and credit notes
     with_lines = session.execute(sa.select(L.partner_id).where(L.week == week).distinct()).scalars().all()

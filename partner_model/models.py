@@ -454,7 +454,7 @@ class Deal(SQLModel, table=True):
         # Median days to won: OFFSET into these (the whole program; one partner's or a manager's partners').
         sa.Index("ix_deal_stage_won_days", "stage", "won_days", "review_status"),
         sa.Index("ix_deal_partner_won_days", "partner_id", "stage", "won_days"),
-        sa.Index("ix_deal_confirmation", "confirmation", "partner_id"),  # won deals waiting for their manager
+        sa.Index("ix_deal_confirmation", "confirmation", "won_on", "id", "partner_id"),  # won deals to confirm
     )
     id: int | None = Field(default=None, primary_key=True)
     partner_id: int = Field(foreign_key="partner.id")
@@ -562,6 +562,9 @@ class CommissionWeek(SQLModel, table=True):
     state: WeekState = Field(default=WeekState.open, sa_type=_enum(WeekState))
     approved_by: int | None = Field(default=None, foreign_key="user.id")
     approved_at: dt.datetime | None = None
+    # How many lines the week has, stored when it is approved (an approved week's lines never change): the week
+    # picker reads it instead of counting a whole program's lines week by week.
+    lines: int | None = None
 
 
 class CommissionLine(SQLModel, table=True):

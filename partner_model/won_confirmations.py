@@ -143,15 +143,20 @@ def won_deals_to_confirm(session: Session, actor: Actor, *, manager_id: int | No
     require_role(actor, rules.REVIEWER_ROLES, "confirm won deals")
     where = _waiting(manager_id, sent_back=include_sent_back)
     total = int(session.execute(sa.select(sa.func.count()).select_from(Deal.__table__).where(*where)).scalar_one())
+    # The page's ids first, from ix_deal_confirmation alone, then their rows: asked for wide rows in one query,
+    # PostgreSQL walked every won deal by its won day to reach the waiting ones (640 ms on 5,000,000 deals).
+    ids = list(session.execute(
+        sa.select(D.id).where(*where).order_by(D.won_on, D.id)
+        .limit(rules.count_bound(limit, "limit", N_("Page size")))
+        .offset(rules.count_bound(offset, "offset", N_("Offset")))).scalars())
     latest = (sa.select(N.body).where(N.deal_id == D.id).order_by(N.at.desc(), N.id.desc()).limit(1)
               .scalar_subquery())
-    rows = session.execute(
+    found = session.execute(
         sa.select(D.id, D.version, D.partner_id, P.name, D.company_name, D.customer_domain, D.value_cents,
                   D.currency, D.billing_option, D.won_on, D.confirmation, D.confirmation_question, latest)
-        .join(Partner.__table__, P.id == D.partner_id).where(*where)
-        .order_by(D.won_on, D.id)
-        .limit(rules.count_bound(limit, "limit", N_("Page size")))
-        .offset(rules.count_bound(offset, "offset", N_("Offset")))).all()
+        .join(Partner.__table__, P.id == D.partner_id).where(D.id.in_(ids))).all() if ids else []
+    position = {deal_id: i for i, deal_id in enumerate(ids)}
+    rows = sorted(found, key=lambda row: position[row[0]])
     records = [(*r[:6], rules.from_cents(r[6]), r[7], getattr(r[8], "value", r[8]), r[9],
                 getattr(r[10], "value", r[10]), r[11], r[12]) for r in rows]
     return pd.DataFrame(records, columns=CONFIRM_COLUMNS), total

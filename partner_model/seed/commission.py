@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
 
@@ -52,11 +53,13 @@ def weeks(line_weeks: np.ndarray, users: Users, clock: Clock) -> Columns:
     approved = sundays < clock.today - APPROVAL_LAG_DAYS
     # Approved on the Wednesday after the week, mid-morning.
     approved_at = Clock.start_of(sundays + 3) + 10 * HOUR
+    lines = Counter(line_weeks.tolist())
     return {
         "week": names,
         "state": [(WeekState.approved if a else WeekState.open).value for a in approved.tolist()],
         "approved_by": np.where(approved, users.finance, -1),
         "approved_at": np.where(approved, np.minimum(approved_at, clock.now), -1),
+        "lines": np.where(approved, np.array([lines[w] for w in names], dtype=np.int64), -1),
     }
 
 

@@ -25,6 +25,7 @@ from partner_model import (
     users,
 )
 from partner_model.errors import Conflict, PermissionDenied, ValidationError
+from partner_model.models import CommissionWeek
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
@@ -194,8 +195,17 @@ def test_the_week_picker_knows_each_weeks_state_and_lines(session, cast, factory
     empty = rules.week_after(week)
     assert commission_queries.week_overview(session, cast.finance, [week, empty]) == {
         week: {"state": "open", "lines": 1}, empty: {"state": "open", "lines": 0}}
+    factory.won_deal(cast.beta_user, cast.manager, billing_option="invoice", today=won.won_on)
     commissions.approve_week(session, cast.finance, week)
-    assert commission_queries.week_overview(session, cast.finance, [week])[week]["state"] == "approved"
+    assert commission_queries.week_overview(session, cast.finance, [week]) == {week: {"state": "approved",
+                                                                                      "lines": 2}}
+    # Issue 19: the approved week's count is stored with the approval and read from there by staff; a partner's
+    # users still count their own lines
+    assert session.get(CommissionWeek, week).lines == 2
+    session.get(CommissionWeek, week).lines = 7  # were it counted again, the picker would still say 2
+    session.commit()
+    assert commission_queries.week_overview(session, cast.finance, [week])[week]["lines"] == 7
+    assert commission_queries.week_overview(session, cast.acme_user, [week])[week]["lines"] == 1
 
 
 @pytest.mark.parametrize("language", ["en", "fi"])
