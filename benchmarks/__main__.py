@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = [s for s in SCENARIOS if args.only.lower() in s.name.lower()]
     if args.scale == "xlarge":  # issue 19's goals for the ten-times-larger program: pages 500 ms, calls 200 ms
         chosen = [dataclasses.replace(s, goal_ms=XLARGE_PAGE_MS, name=s.name.replace(
-            f"goal {s.goal_ms:.0f} ms", f"goal {XLARGE_PAGE_MS:.0f} ms")) if s.goal_ms else s for s in chosen]
+            f"goal {s.goal_ms:.0f} ms", f"goal {XLARGE_PAGE_MS:.0f} ms")) if s.goal_ms and s.name.startswith("page run")
+            else s for s in chosen]  # the outbox write keeps its own 5 ms
     print(f"{len(chosen)} scenarios on {args.database} (data of {ctx.today}; week {ctx.recent_week}; "
           f"{args.repeat} calls each, naive {args.naive_repeat})", flush=True)
     results = []

@@ -1,15 +1,14 @@
-"""python -m benchmarks.load [--sessions 10] [--rounds 3] [--database-url URL]: a bounded load test.
+"""python -m benchmarks.load [--sessions 10] [--rounds 3] [--think 5] [--database-url URL]: a bounded load test.
 
 Starts two app servers on one PostgreSQL database (a fresh one beside --database-url, seeded with the demo
 program) behind Debian's nginx (deploy/render_nginx.py), all on loopback ports; then N browser sessions in Debian's
 Chromium (Playwright), each signed in as a partner user or a partner manager (all of them before the timed rounds
-start; the demo's two managers are shared by the manager sessions), do a partner's
-or a partner manager's round of clicks at
-once (--think: a person's pause before each click), after one untimed round per kind of user on each server (a
-server's first run of a page imports its modules once per process). Prints p50/p95 from click to settled page
-(the run the click started has ended, read from the app's WebSocket, and the page shows it: script state "not
-running" and the page's heading), the servers' own page-run p50/p95 (their /metrics) and the error count; the
-goal with 10 sessions on a 2-core machine: p95 at most 1.5 s, no error.
+start; the demo's two managers are shared by the manager sessions), do a partner's or a partner manager's round of
+clicks at once (--think: a person's pause before each click, 5 s on average by default), after one untimed round
+per kind of user on each server (a server's first run of a page imports its modules once per process). Prints
+p50/p95 from click to settled page (the run the click started has ended, read from the app's WebSocket, and the
+page shows it: script state "not running" and the page's heading), the servers' own page-run p50/p95 (their
+/metrics) and the error count; the goal with 10 sessions on a 2-core machine: p95 at most 1.5 s, no error.
 It stops by itself: every server, nginx and the browser are stopped and the database dropped at the end.
 """
 
@@ -49,9 +48,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (default 10)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of clicks per session (default 3)")
-    parser.add_argument("--think", type=float, default=0.0,
+    parser.add_argument("--think", type=float, default=5.0,
                         help="mean seconds a person reads a page before the next click, drawn from 0.5x to 1.5x "
-                             "(default 0: every session clicks again as soon as the page settles)")
+                             "(default 5, as people using the app; 0: every session clicks again as soon as the "
+                             "page settles, a stress test)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL server's URL: the test makes its own database there and drops it")
     return parser.parse_args(argv)
