@@ -148,11 +148,22 @@ def board(
         D.stage_entered_at, D.version, D.customer_id, D.protected_until, D.created_at, D.confirmation,
         newsletter_queries.deal_state(utcnow()).label("newsletter"),
     ).join(Partner.__table__, P.id == D.partner_id)
+    recent = (D.stage_entered_at.desc(), D.id.desc())
+    if search:  # the text match once for every stage's cards (it is the costly part), not once per stage
+        rank = sa.func.row_number().over(partition_by=D.stage, order_by=recent).label("rank")
+        ranked = sa.select(D.id, rank).where(*filters).subquery()
+        rows = session.execute(card_query.where(D.id.in_(sa.select(ranked.c.id).where(ranked.c.rank <= per_stage)))
+                               .order_by(*recent)).mappings().all()
+        for stage in Stage:
+            if columns[stage.value].count:
+                columns[stage.value].cards = cards_frame(
+                    [r for r in rows if getattr(r["stage"], "value", r["stage"]) == stage.value], today)
+        return columns
     for stage in Stage:
         if columns[stage.value].count == 0:
             continue
         query = card_query.where(D.stage == stage.value, *filters)
-        rows = session.execute(query.order_by(D.stage_entered_at.desc(), D.id.desc()).limit(per_stage))
+        rows = session.execute(query.order_by(*recent).limit(per_stage))
         columns[stage.value].cards = cards_frame(rows.mappings().all(), today)
     return columns
 

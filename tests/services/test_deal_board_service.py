@@ -121,6 +121,23 @@ def test_the_board_search_follows_renamed_deals_and_matches_contacts(session, ca
         assert deal.id in _card_ids(board["closed_won"]), text
 
 
+def test_a_searched_board_shows_each_stages_most_recently_moved_cards_up_to_its_limit(session, cast, factory):
+    """Issue 19: with a search the cards of every stage come from one query over the matches; each stage still
+    shows its own most recently moved cards, up to `per_stage`, newest first, and only matching ones."""
+    made = {"new": [], "trial": []}
+    for i in range(3):
+        made["new"].append(factory.deal(cast.acme_user, company_name=f"Kilo Analytics {i} Oy"))
+        trial = factory.deal(cast.acme_user, company_name=f"Kilo Systems {i} AB")
+        deals.move_deal(session, cast.acme_user, trial.id, stage="trial")
+        made["trial"].append(trial)
+    factory.deal(cast.acme_user, company_name="Lima Robotics Oy")  # does not match
+    board = deals.board(session, cast.manager, search="kilo", per_stage=2)
+    assert (board["new"].count, board["trial"].count) == (3, 3)
+    for stage, rows in made.items():  # registered, then moved, in this order: the last two are the most recent
+        assert list(board[stage].cards["deal_id"]) == [rows[2].id, rows[1].id], stage
+    assert all(len(board[s].cards) == 0 for s in ("newsletter", "closed_won", "closed_lost"))
+
+
 def test_a_partner_sees_only_its_own_deals_on_the_board(session, cast, pipeline):
     board = deals.board(session, cast.acme_user)
     ids = set().union(*(_card_ids(c) for c in board.values()))
