@@ -44,42 +44,64 @@ def _grouped(session: Session, actor: Actor, keys: list[Any], labels: list[str],
     return pd.DataFrame(records, columns=[*labels, "currency", "commission"])
 
 
+def weekly_sums(
+    session: Session, actor: Actor, *, weeks: int = 26, partner_id: int | None = None, today: dt.date | None = None
+) -> pd.DataFrame:
+    """Commission per ISO week, billing option, direction and currency over the last `weeks` weeks, in one pass
+    over the lines (weeks without commission have no rows). Both weekly charts are added up from it (`summed_by`).
+    Columns: week, billing_option, direction, currency, commission (Decimal). Raises PermissionDenied."""
+    return _grouped(session, actor, [L.week, L.billing_option, L.direction], ["week", "billing_option", "direction"],
+                    partner_id, _weeks(weeks, today))
+
+
+def summed_by(sums: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`weekly_sums` added up per week, `key` ("billing_option" or "direction") and currency, oldest week first.
+    Columns: week, `key`, currency, commission (Decimal)."""
+    columns = ["week", key, "currency", "commission"]
+    if sums.empty:
+        return pd.DataFrame(columns=columns)
+    added = sums.groupby(["week", key, "currency"], as_index=False, sort=True)["commission"].sum()
+    return added[columns].reset_index(drop=True)
+
+
 def weekly_by_billing_option(
     session: Session, actor: Actor, *, weeks: int = 26, partner_id: int | None = None, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Commission per ISO week and billing option over the last `weeks` weeks, oldest first (weeks without
     commission have no rows: charts fill them in)."""
-    labels = _weeks(weeks, today)
-    frame = _grouped(session, actor, [L.week, L.billing_option], ["week", "billing_option"], partner_id, labels)
-    return frame.sort_values(["week", "billing_option"], ignore_index=True)
+    return summed_by(weekly_sums(session, actor, weeks=weeks, partner_id=partner_id, today=today), "billing_option")
 
 
 def payable_and_netted(
     session: Session, actor: Actor, *, weeks: int = 26, partner_id: int | None = None, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Commission paid to partners against commission netted on their invoices, per week."""
-    labels = _weeks(weeks, today)
-    frame = _grouped(session, actor, [L.week, L.direction], ["week", "direction"], partner_id, labels)
-    return frame.sort_values(["week", "direction"], ignore_index=True)
+    return summed_by(weekly_sums(session, actor, weeks=weeks, partner_id=partner_id, today=today), "direction")
 
 
 def top_partners(
     session: Session, actor: Actor, *, weeks: int = 26, limit: int = 10, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """The `limit` partners earning the most commission over the period, in each currency (never mixed): ranked
-    in SQL (a window over the per-partner sums), so only the top rows leave the database.
-    Columns: partner_id, partner_name, currency, commission (Decimal); by currency, then commission, largest first.
+    """The `limit` partners earning the most commission over the period, in each currency (never mixed), ties by
+    partner id. Columns: partner_id, partner_name, currency, commission (Decimal); by currency, then commission,
+    largest first.
+
+    One query per currency of rules.CURRENCIES (every line's, as deals are checked on the way in), each a range of
+    the report index summed per partner with only its top rows kept: ranking every partner of every currency at
+    once sorted all of them (74,616 sums on the ten-times-larger program).
     """
     require_role(actor, READER_ROLES, "see commission reports")
     limit = rules.count_bound(limit, "limit", "limit")
+    labels = _weeks(weeks, today)
     cents = sa.func.sum(L.commission_cents)
-    ranked = sa.select(L.partner_id, L.currency, cents.label("cents"), sa.func.row_number().over(
-        partition_by=L.currency, order_by=(cents.desc(), L.partner_id)).label("rank")).where(
-        L.week.in_(_weeks(weeks, today))).group_by(L.partner_id, L.currency).subquery()
-    rows = session.execute(sa.select(ranked.c.partner_id, P.name, ranked.c.currency, ranked.c.cents).join(
-        Partner.__table__, P.id == ranked.c.partner_id).where(ranked.c.rank <= limit).order_by(
-        ranked.c.currency, ranked.c.cents.desc(), ranked.c.partner_id)).all()
-    return pd.DataFrame([(p, name, currency, rules.from_cents(int(c or 0))) for p, name, currency, c in rows],
+    records = []
+    for currency in sorted(rules.CURRENCIES):
+        top = sa.select(L.partner_id, cents.label("cents")).where(L.week.in_(labels), L.currency == currency).group_by(
+            L.partner_id).order_by(cents.desc(), L.partner_id).limit(limit).subquery()
+        named = sa.select(top.c.partner_id, P.name, top.c.cents).join(Partner.__table__, P.id == top.c.partner_id)
+        records += [(partner, name, currency, rules.from_cents(int(c or 0))) for partner, name, c in session.execute(
+            named.order_by(top.c.cents.desc(), top.c.partner_id))]
+    return pd.DataFrame(records,
                         columns=["partner_id", "partner_name", "currency", "commission"])
 
 

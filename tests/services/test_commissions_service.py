@@ -357,3 +357,34 @@ def test_statement_pdf_keeps_every_letter_and_makes_babels_spaces_plain(session,
     nothing = i18n.translations("fi").gettext("No commission lines this week.")
     assert nothing != "No commission lines this week."  # the Finnish catalogue has it: the PDF must say it in Finnish
     assert nothing in _pdf_text(empty)
+
+
+def test_the_reports_sums_equal_the_lines_added_up_one_by_one(session, cast, factory):
+    """Issue 19: both weekly charts come from one pass (weekly_sums, summed_by) and the top partners are ranked one
+    currency at a time; each still equals the lines of the period added up in Python, currencies never mixed."""
+    from collections import defaultdict
+
+    made = [(cast.acme_user, "10000", "EUR", "invoice"), (cast.acme_user, "2500", "EUR", "via_partner"),
+            (cast.beta_user, "40000", "EUR", "credit_card"), (cast.beta_user, "70000", "SEK", "invoice"),
+            (cast.acme_user, "30000", "SEK", "via_partner")]
+    for actor, value, currency, option in made:
+        factory.won_deal(actor, cast.manager, annual_value=value, currency=currency, billing_option=option)
+    week = rules.iso_week(clock.today())
+    lines = commissions.week_lines(session, cast.finance, week)
+    assert len(lines) == len(made)
+    for key, function in (("billing_option", commission_reports.weekly_by_billing_option),
+                          ("direction", commission_reports.payable_and_netted)):
+        expected: dict = defaultdict(Decimal)
+        for line in lines.itertuples():
+            expected[(line.week, getattr(line, key), line.currency)] += line.commission
+        got = function(session, cast.finance)
+        assert {(r.week, getattr(r, key), r.currency): r.commission for r in got.itertuples()} == dict(expected)
+    per_partner: dict = defaultdict(Decimal)
+    for line in lines.itertuples():
+        per_partner[(line.currency, line.partner_id)] += line.commission
+    top = commission_reports.top_partners(session, cast.finance, limit=1)
+    assert list(top["currency"]) == ["EUR", "SEK"]  # one partner per currency, in currency order
+    for row in top.itertuples():
+        best = max(v for (c, _p), v in per_partner.items() if c == row.currency)
+        assert row.commission == best and per_partner[(row.currency, row.partner_id)] == best
+    assert len(commission_reports.top_partners(session, cast.finance, limit=10)) == 4

@@ -21,9 +21,10 @@ TOP_PARTNERS = 10
 
 def _read(user: UserRead, staff: bool):  # type: ignore[no-untyped-def]
     def read(s):  # type: ignore[no-untyped-def]
+        sums = commission_reports.weekly_sums(s, user, weeks=REPORT_WEEKS)  # both weekly charts, one pass
         frames = {
-            "weekly": commission_reports.weekly_by_billing_option(s, user, weeks=REPORT_WEEKS),
-            "directions": commission_reports.payable_and_netted(s, user, weeks=REPORT_WEEKS),
+            "weekly": commission_reports.summed_by(sums, "billing_option"),
+            "directions": commission_reports.summed_by(sums, "direction"),
         }
         if staff:
             frames["top"] = commission_reports.top_partners(s, user, weeks=REPORT_WEEKS, limit=TOP_PARTNERS)
