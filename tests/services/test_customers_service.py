@@ -359,6 +359,21 @@ def test_overview_sorts_by_name_and_by_descending_activity(session, cast, accoun
     assert frame.iloc[0]["customer_id"] == accounts["closed"].id
 
 
+def test_staff_sorting_by_partner_keeps_the_accounts_no_partner_holds_last_both_ways(
+        session, cast, accounts, make_trial):
+    """Issue 19's review: the partner's name is NOT NULL in its table but empty for an account no partner holds
+    (an outer join), so that sort keeps NULLS LAST in both directions on both databases."""
+    make_trial(cast.beta_user, company_name="Beta Account Oy", domain="beta-account.fi", today=TODAY)
+    orphan = session.get(Customer, accounts["closed"].id)
+    orphan.partner_id = None
+    session.commit()
+    for sort in ("partner_name", "-partner_name"):
+        frame, total = _overview(session, cast.admin, sort=sort)
+        assert total == 5 and frame.iloc[-1]["customer_id"] == orphan.id, sort
+        names = list(frame["partner_name"].iloc[:-1])
+        assert names == sorted(names, reverse=sort.startswith("-")) and len(set(names)) == 2, sort
+
+
 def test_overview_refuses_an_unknown_sort_column(session, cast, accounts):
     with pytest.raises(ValidationError):
         customers.customer_overview(session, cast.acme_user, sort="password_hash", today=TODAY)
