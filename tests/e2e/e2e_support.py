@@ -84,8 +84,20 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
     the dropdown draws only the options in view, and other modules' partners can push this one out of it."""
     import re
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    settle(page)  # a run still drawing the page can close a list opened meanwhile
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.locator("input").click()
-    box.locator("input").fill(option)
-    page.get_by_role("option", name=re.compile(re.escape(option))).click()
+    for attempt in range(3):
+        box.locator("input").click()
+        box.locator("input").fill(option)
+        try:
+            page.get_by_role("option", name=re.compile(re.escape(option))).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:  # the list closed under a rerun (seen after a reconnect): open it again
+            if attempt == 2:
+                save_shot(page, f"choose-{label}-failed")
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
     settle(page)
