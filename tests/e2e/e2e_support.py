@@ -84,20 +84,32 @@ def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-de
     the dropdown draws only the options in view, and other modules' partners can push this one out of it."""
     import re
 
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    settle(page)  # a run still drawing the page can close a list opened meanwhile
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    for attempt in range(3):
+
+    def open_list() -> None:
         box.locator("input").click()
         box.locator("input").fill(option)
+
+    pick_option(page, open_list, re.compile(re.escape(option)), label)
+
+
+def pick_option(page, open_list, name, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a select box's list (`open_list`) and click the option named `name`. A run still drawing the page can
+    close or redraw the list under the click (seen after a reconnect and after opening an expander): wait for the
+    run to end first, and open the list again when the option went away."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    settle(page)
+    for attempt in range(3):
+        open_list()
         try:
-            page.get_by_role("option", name=re.compile(re.escape(option))).click(timeout=10_000)
+            page.get_by_role("option", name=name).click(timeout=10_000)
             break
-        except PlaywrightTimeout:  # the list closed under a rerun (seen after a reconnect): open it again
+        except PlaywrightTimeout:
             if attempt == 2:
-                save_shot(page, f"choose-{label}-failed")
+                save_shot(page, f"pick-{label}-failed")
                 raise
             page.keyboard.press("Escape")
             settle(page)
+    settle(page)
     settle(page)

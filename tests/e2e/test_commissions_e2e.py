@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from e2e_support import email, save_shot, settle
+from e2e_support import email, pick_option, save_shot, settle
 from partner_model import clock, commissions, db, deals, partners, rules, users
 
 # As in tests/e2e/conftest.py (its users and folder); not imported: run with tests/pages, "conftest" may be theirs.
@@ -85,10 +85,12 @@ def cell(page: Page, text: str):  # type: ignore[no-untyped-def]
 def choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by the start of its text."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    box.evaluate("element => element.scrollIntoView({block: 'center'})")  # room below for its dropdown
-    box.click()
-    page.get_by_role("option", name=re.compile("^" + re.escape(option))).click()
-    settle(page)
+
+    def open_list() -> None:
+        box.evaluate("element => element.scrollIntoView({block: 'center'})")  # room below for its dropdown
+        box.click()
+
+    pick_option(page, open_list, re.compile("^" + re.escape(option)), label)
 
 
 def download(page: Page, label: str, name: str):  # type: ignore[no-untyped-def]
