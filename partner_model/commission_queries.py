@@ -36,8 +36,8 @@ def weeks_not_approved(session: Session, *, until: str | None = None) -> list[st
     """Every ISO week ("2026-W47") from the first commission line's week to the last line's (or to `until`, when
     earlier) that finance has not approved, oldest first; [] when there are no lines.
 
-    Lines "in a week not approved" are then read as `week IN (these)`, a range of the week index: a NOT IN over the
-    approved weeks read every line of the program (1,067,969 on the ten-times-larger one, 130 ms a count)."""
+    Lines "in a week not approved" are then read as `week IN (these)`, a few ranges of the week index: a NOT IN over
+    the approved weeks read every line of the program (1,067,969 on the ten-times-larger one, 130 ms a count)."""
     first, last = session.execute(sa.select(sa.func.min(L.week), sa.func.max(L.week))).one()
     if first is None:
         return []
