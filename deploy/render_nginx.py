@@ -15,10 +15,23 @@ TEMPLATE = Path(__file__).with_name("nginx") / "partner-program.conf.template"
 
 def render(prefix: Path, listen: str, ports: list[int], host: str = "127.0.0.1") -> Path:
     prefix.mkdir(parents=True, exist_ok=True)
+    addresses = [f"{host}:{port}" for port in ports]
     # max_fails=0: a refused connection sends the request on to the next server at once, never "no live upstreams"
-    servers = "\n".join(f"        server {host}:{port} max_fails=0;" for port in ports)
-    text = (TEMPLATE.read_text(encoding="utf-8").replace("@@PREFIX@@", str(prefix))
-            .replace("@@LISTEN@@", listen).replace("@@SERVERS@@", servers))
+    servers = "\n".join(f"        server {address} max_fails=0;" for address in addresses)
+    # One upstream per route: its server first, the others as backups (used once it refuses), so a browser stays
+    # on its server while it is up and is carried to another when it is not.
+    route_upstreams = "\n".join(
+        f"    upstream partner_app_{route} {{\n        server {address} max_fails=0;\n"
+        + "".join(f"        server {other} max_fails=0 backup;\n" for other in addresses if other != address)
+        + "    }\n"
+        for route, address in enumerate(addresses))
+    routes = "\n".join(f'        "{route}" partner_app_{route};' for route in range(len(addresses)))
+    route_of_address = "\n".join(f'        "{address}" "{route}";' for route, address in enumerate(addresses))
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for place, value in (("@@PREFIX@@", str(prefix)), ("@@LISTEN@@", listen), ("@@SERVERS@@", servers),
+                         ("@@ROUTE_UPSTREAMS@@", route_upstreams), ("@@ROUTES@@", routes),
+                         ("@@ROUTE_OF_ADDRESS@@", route_of_address)):
+        text = text.replace(place, value)
     target = prefix / "nginx.conf"
     target.write_text(text, encoding="utf-8")
     return target
