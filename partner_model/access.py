@@ -129,6 +129,19 @@ def managed_by(partner_column: Any, manager_id: int | None) -> Any:
     return partner_column.in_(sa.select(Partner.__table__.c.id).where(Partner.__table__.c.manager_id == manager_id))
 
 
+def partner_scope(actor: Actor, partner_id: int | None, manager_id: int | None,
+                  partner_column: Any) -> list[sa.ColumnElement[bool]]:
+    """The conditions on `partner_column` that keep the rows the actor may read (scope_partner: a partner's own,
+    staff one partner or all) and, with `manager_id`, those of that manager's partners only (managed_by); an empty
+    list is every row. Raises PermissionDenied as scope_partner does."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if (scoped := scope_partner(actor, partner_id)) is not None:
+        conditions.append(partner_column == scoped)
+    if (mine := managed_by(partner_column, manager_id)) is not None:
+        conditions.append(mine)
+    return conditions
+
+
 def check_owns(actor: Actor, partner_id: int | None, what: str) -> None:
     """A partner's actor touching another partner's row gets NotFound, so rows of others stay unknown.
 

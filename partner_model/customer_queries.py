@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from partner_model import rules, text_search
-from partner_model.access import Actor, check_owns, is_staff, managed_by, row_id, scope_partner
+from partner_model.access import Actor, check_owns, is_staff, partner_scope, row_id
 from partner_model.customer_derived import (
     _dialect,
     _renewal_sort,
@@ -209,12 +209,7 @@ def extension_requests(session: Session, actor: Actor, *, partner_id: int | None
 
 
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None) -> list[Any]:
-    scope: list[Any] = []
-    if (scoped := scope_partner(actor, partner_id)) is not None:
-        scope.append(C.partner_id == scoped)
-    if (mine := managed_by(C.partner_id, manager_id)) is not None:
-        scope.append(mine)
-    return scope
+    return list(partner_scope(actor, partner_id, manager_id, C.partner_id))
 
 
 def overview_metrics(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from partner_model import clock, rules
-from partner_model.access import Actor, managed_by, require_role, scope_partner
+from partner_model.access import Actor, partner_scope, require_role
 from partner_model.deal_queries import cards_frame
 from partner_model.models import (
     Deal,
@@ -32,13 +32,7 @@ PIPELINE_ROLES = rules.PIPELINE_ROLES
 
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None, partner_column: Any) -> list[Any]:
     require_role(actor, PIPELINE_ROLES, "see the pipeline")
-    filters: list[Any] = []
-    scoped = scope_partner(actor, partner_id)
-    if scoped is not None:
-        filters.append(partner_column == scoped)
-    if (mine := managed_by(partner_column, manager_id)) is not None:
-        filters.append(mine)
-    return filters
+    return list(partner_scope(actor, partner_id, manager_id, partner_column))
 
 
 def _filters(session: Session, actor: Actor, partner_id: int | None, manager_id: int | None = None) -> list[Any]:
