@@ -254,12 +254,11 @@ async def _drive(base: str, people: list[tuple[str, str, str]], rounds: int, thi
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             await _warm(browser, ports, people)
-            signed_in = await asyncio.gather(*(_sign_in(browser, base, who, errors, index)
-                                               for index, who in enumerate(people)))
-            first_timings: list[float] = []
-            done = await asyncio.gather(*(_rounds(person, 1, think, first_timings, errors, first, close=False)
-                                          for person in signed_in if person is not None))
-            going = [person for person, ok in zip((p for p in signed_in if p is not None), done, strict=True) if ok]
+            signed_in = [person for person in await asyncio.gather(*(
+                _sign_in(browser, base, who, errors, index) for index, who in enumerate(people))) if person is not None]
+            done = await asyncio.gather(*(_rounds(person, 1, think, [], errors, first, close=False)
+                                          for person in signed_in))
+            going = [person for person, ok in zip(signed_in, done, strict=True) if ok]
             before = _per_server(ports)[1]
             await asyncio.gather(*(_rounds(person, rounds, think, timings, errors, steps) for person in going))
             after = _per_server(ports)[1]

@@ -209,7 +209,7 @@ def extension_requests(session: Session, actor: Actor, *, partner_id: int | None
 
 
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None) -> list[Any]:
-    return list(partner_scope(actor, partner_id, manager_id, C.partner_id))
+    return partner_scope(actor, partner_id, manager_id, C.partner_id)
 
 
 def overview_metrics(

@@ -32,7 +32,7 @@ PIPELINE_ROLES = rules.PIPELINE_ROLES
 
 def _scope(actor: Actor, partner_id: int | None, manager_id: int | None, partner_column: Any) -> list[Any]:
     require_role(actor, PIPELINE_ROLES, "see the pipeline")
-    return list(partner_scope(actor, partner_id, manager_id, partner_column))
+    return partner_scope(actor, partner_id, manager_id, partner_column)
 
 
 def _filters(session: Session, actor: Actor, partner_id: int | None, manager_id: int | None = None) -> list[Any]:
