@@ -57,7 +57,7 @@ def _get(base: str, path: str = "/", route: str | None = None) -> tuple[int, str
 
 @pytest.fixture
 def proxied(tmp_path):  # type: ignore[no-untyped-def]
-    """(nginx's base URL, the two servers' ports, a stack to stop a server early)."""
+    """(nginx's base URL, the two servers' ports, the two servers: a test may stop one early)."""
     ports, listen = [free_port(), free_port()], free_port()
     with ExitStack() as stack:
         servers = [stack.enter_context(_server(port)) for port in ports]
